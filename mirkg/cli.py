@@ -1,0 +1,183 @@
+"""`python build.py [COMMAND]`: the project's command line.
+
+Exit codes: 0 success; 1 the data breaks its SHACL shapes; 2 bad curated input or a bad request
+(the message names the file, the record and the fix); dist/ is left unchanged on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from . import paths as default
+from .errors import BuildError, CurationError
+from .imports import build_imports
+from .ontology import IMPORTS_FILE
+from .pipeline import Paths, ValidationFailed, _expander, compile_graph, run_build, validate
+from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
+from .release import sorted_ntriples, turtle
+from .validation import ENGINES, format_report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=default.DATA, help="curated input folder (default: data/)")
+    parser.add_argument("--ontology", type=Path, default=default.ONTOLOGY, help=argparse.SUPPRESS)
+    parser.add_argument("--shapes", type=Path, default=default.SHAPES, help=argparse.SUPPRESS)
+    parser.add_argument("--queries", type=Path, default=default.QUERIES, help=argparse.SUPPRESS)
+    parser.add_argument("--dist", type=Path, default=default.DIST, help="release folder (default: dist/)")
+    parser.add_argument(
+        "--shacl-engine", choices=ENGINES, default="turbo",
+        help="SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference engine)",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("build", help="the main job (the default): build, validate, query, write dist/")
+    sub.add_parser("validate", help="build and validate the graph, print the SHACL report; writes nothing")
+    sub.add_parser("imports", help="regenerate ontology/imports/external.ttl from the reference table")
+    q = sub.add_parser("query", help="run a stored query on the built dataset")
+    q.add_argument("name", nargs="?", help="query file name or number (e.g. 01 or 01-mirna-targets); none lists them")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
+    q.add_argument("--format", choices=("table", "tsv", "csv", "json"), default="table")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = Paths(args.data, args.ontology, args.shapes, args.queries, args.dist)
+    command = args.command or "build"
+    try:
+        if command == "build":
+            return _build(paths, args.shacl_engine)
+        if command == "validate":
+            return _validate(paths, args.shacl_engine)
+        if command == "imports":
+            return _imports(paths)
+        return _query(paths, args)
+    except CurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("The build stopped; dist/ is unchanged.", file=sys.stderr)
+        return 2
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(paths: Paths, engine: str) -> int:
+    try:
+        build = run_build(paths, engine)
+    except ValidationFailed as failed:
+        sys.stderr.write(format_report(failed.build.results))
+        print("The data breaks its shapes; the build stopped and dist/ is unchanged.", file=sys.stderr)
+        return 1
+    warnings = sum(r.severity == "Warning" for r in build.results)
+    print(f"mirkg: {len(build.curation.statements)} statements, {len(build.data)} triples, "
+          f"0 violations, {warnings} warning(s); release written to {paths.dist}")
+    for stage, seconds in build.timings.items():
+        print(f"  {stage:<32} {seconds * 1000:8.1f} ms")
+    return 0
+
+
+def _validate(paths: Paths, engine: str) -> int:
+    build = compile_graph(paths)
+    validate(build, paths, engine)
+    sys.stdout.write(format_report(build.results))
+    print(f"validation took {build.timings[f'SHACL validation ({engine})'] * 1000:.0f} ms ({engine})")
+    return 1 if build.violations else 0
+
+
+def _imports(paths: Paths) -> int:
+    from rdflib import Graph
+
+    build = compile_graph(paths)
+    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
+    imports = build_imports(build.curation.reference, own, build.data)
+    target = paths.ontology / IMPORTS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    from .imports import HEADER
+
+    target.write_bytes(HEADER.encode("utf-8") + turtle(imports))
+    print(f"wrote {target} ({len(imports)} triples)")
+    return 0
+
+
+def _query(paths: Paths, args) -> int:
+    queries = load_queries(paths.queries)
+    if not args.name:
+        for q in queries:
+            print(f"{q.name}: {q.question}")
+        return 0
+    query = find_query(queries, args.name)
+    build = compile_graph(paths)
+    values = {}
+    for pair in args.param:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise BuildError(f"--param '{pair}' should read NAME=VALUE")
+        values[name] = value
+    bindings = bind(query, values, _expander(build.curation.reference.converter.expand))
+    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
+    answer = run_oxigraph(store, query, bindings)
+    sys.stdout.write(_format(answer, args.format, build.curation.reference.converter))
+    return 0
+
+
+def _format(answer, fmt: str, converter) -> str:
+    if answer.form == "ASK":
+        return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n" if fmt == "json" else answer_as_tsv(answer)
+    if answer.form != "SELECT":
+        return answer_as_tsv(answer)
+    if fmt == "tsv":
+        return answer_as_tsv(answer)
+    if fmt == "json":
+        return json.dumps(_sparql_json(answer), indent=2, ensure_ascii=False) + "\n"
+    rows = [tuple(_readable(v, converter) for v in row) for row in answer.rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(answer.columns)
+        writer.writerows(rows)
+        return out.getvalue()
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(answer.columns)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(answer.columns), line("-" * w for w in widths), *(line(r) for r in rows)]
+    return "\n".join(out) + f"\n({len(rows)} row(s))\n"
+
+
+def _readable(term: str, converter) -> str:
+    """IRIs as CURIEs, literals as their plain value."""
+    from .namespaces import PREFIXES
+
+    if term.startswith("<") and term.endswith(">"):
+        iri = term[1:-1]
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and prefix not in ("obo",):
+                return f"{prefix}:{iri[len(ns):]}"
+        return converter.compress(iri) or iri
+    if term.startswith('"'):
+        return parse_term_text(term).value
+    return term
+
+
+def _sparql_json(answer) -> dict:
+    bindings = []
+    for row in answer.rows:
+        b = {}
+        for column, term in zip(answer.columns, row):
+            if not term:
+                continue
+            if term.startswith("<"):
+                b[column] = {"type": "uri", "value": term[1:-1]}
+            else:
+                parsed = parse_term_text(term)
+                entry = {"type": "literal", "value": parsed.value}
+                if parsed.language:
+                    entry["xml:lang"] = parsed.language
+                elif parsed.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    entry["datatype"] = parsed.datatype.value
+                b[column] = entry
+        bindings.append(b)
+    return {"head": {"vars": answer.columns}, "results": {"bindings": bindings}}

@@ -1,0 +1,112 @@
+"""External identifiers: the confirmed reference table, the IRI forms, and CURIE syntax.
+
+The tables in data/reference/ are copies of the project's checked reference material. An
+identifier the curation uses must be confirmed there; its IRI comes from the prefix table through
+a `curies.Converter`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import curies
+
+# The syntax each prefix's local part must follow (from the prefixes' registry patterns).
+LOCAL_PATTERNS: dict[str, str] = {
+    "mirbase.mature": r"MIMAT\d{7}",
+    "mirbase": r"MI\d{7}",
+    "HGNC": r"\d{1,5}",
+    "NCBIGene": r"\d+",
+    "uniprot": r"(?:[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2})",
+    "CL": r"\d{7}",
+    "GO": r"\d{7}",
+    "UBERON": r"\d{7}",
+    "MONDO": r"\d{7}",
+    "DOID": r"\d+",
+    "MESH": r"[CDQ]\d{6,9}",
+    "RO": r"\d{7}",
+    "BFO": r"\d{7}",
+    "ECO": r"\d{7}",
+    "SO": r"\d{7}",
+    "NCRO": r"\d{7}",
+    "pubmed": r"\d+",
+    "pmc": r"PMC\d+",
+    "doi": r"10\.\d{2,9}/\S+",
+}
+
+# Prefixes whose terms are OWL classes; an entity is typed by them. The others name records.
+ONTOLOGY_PREFIXES = {"CL", "GO", "UBERON", "MONDO", "SO", "ECO", "NCRO", "DOID"}
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def split_curie(curie: str) -> tuple[str, str] | None:
+    """(prefix, local) if the CURIE is well formed for a known prefix, else None."""
+    if not isinstance(curie, str) or ":" not in curie:
+        return None
+    prefix, local = curie.split(":", 1)
+    pattern = LOCAL_PATTERNS.get(prefix)
+    if pattern is None or not re.fullmatch(pattern, local):
+        return None
+    return prefix, local
+
+
+@dataclass(frozen=True)
+class Term:
+    curie: str
+    label: str
+    kind: str
+    source: str
+
+
+class Reference:
+    """The confirmed identifiers and the IRI convention, read from data/reference/."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        rows = _read_tsv(self.directory / "prefixes.tsv")
+        return {row["prefix"]: row["uri_prefix"] for row in rows}
+
+    @cached_property
+    def converter(self) -> curies.Converter:
+        return curies.Converter.from_prefix_map(self.prefixes)
+
+    @cached_property
+    def terms(self) -> dict[str, Term]:
+        """Every confirmed identifier: the table's rows, and the gene records its notes name."""
+        terms: dict[str, Term] = {}
+        for row in _read_tsv(self.directory / "identifiers.tsv"):
+            terms[row["curie"]] = Term(row["curie"], row["label"], row["kind"], row["source"])
+            note = row.get("note") or ""
+            # Gene rows name the same gene's NCBI Gene and UniProt records in their note.
+            for ncbi in re.findall(r"NCBIGene:(\d+)", note):
+                curie = f"NCBIGene:{ncbi}"
+                terms.setdefault(curie, Term(curie, row["label"], "gene_record", row["source"]))
+            for acc in re.findall(r"UniProt ([A-Z0-9]+)", note):
+                curie = f"uniprot:{acc}"
+                terms.setdefault(curie, Term(curie, row["label"], "protein_record", row["source"]))
+        return terms
+
+    @cached_property
+    def confirmed_citation_ids(self) -> set[str]:
+        """DOIs, PMIDs and PMCIDs the citations table gives as confirmed values."""
+        found: set[str] = set()
+        for row in _read_tsv(self.directory / "citations.tsv"):
+            for column in ("doi", "pmid", "pmcid"):
+                value = (row.get(column) or "").strip()
+                if value and value != "unconfirmed":
+                    found.add(value)
+        return found
+
+    def iri(self, curie: str) -> str:
+        return self.converter.expand(curie, strict=True)

@@ -1,0 +1,25 @@
+"""The namespaces of the vocabulary and of the instance data."""
+
+from rdflib import Namespace
+
+MIRKG = Namespace("https://w3id.org/mirkg/")
+ID = Namespace("https://w3id.org/mirkg/id/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+
+ONTOLOGY_IRI = "https://w3id.org/mirkg/ontology"
+
+PREFIXES = {
+    "mirkg": str(MIRKG),
+    "mirkgid": str(ID),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "obo": str(OBO),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

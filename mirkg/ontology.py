@@ -1,0 +1,61 @@
+"""The ontology as the build needs it: the graph, and the relations curators may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from .namespaces import MIRKG
+
+ONTOLOGY_FILE = "mirkg.ttl"
+IMPORTS_FILE = Path("imports") / "external.ttl"
+
+
+def load_ontology(directory: Path) -> Graph:
+    """The ontology and its import module, as one graph."""
+    graph = Graph()
+    graph.parse(directory / ONTOLOGY_FILE, format="turtle")
+    imports = directory / IMPORTS_FILE
+    if imports.exists():
+        graph.parse(imports, format="turtle")
+    return graph
+
+
+@dataclass
+class Relation:
+    name: str  # as curators write it
+    iri: URIRef
+    label: str
+    direction_use: str  # required | optional | none
+    direct_forms: dict[URIRef, URIRef] = field(default_factory=dict)  # direction -> property
+
+    def direct_property(self, direction: URIRef | None) -> URIRef:
+        """The property of the direct triple for an unhedged claim with this direction."""
+        if direction is not None and direction in self.direct_forms:
+            return self.direct_forms[direction]
+        return self.iri
+
+
+def claim_relations(ontology: Graph) -> dict[str, Relation]:
+    relations: dict[str, Relation] = {}
+    for iri, name in ontology.subject_objects(MIRKG.curationName):
+        relations[str(name)] = Relation(
+            name=str(name),
+            iri=iri,
+            label=str(ontology.value(iri, RDFS.label)),
+            direction_use=str(ontology.value(iri, MIRKG.directionUse) or "none"),
+        )
+    by_iri = {r.iri: r for r in relations.values()}
+    for form, base in ontology.subject_objects(MIRKG.directFormOf):
+        direction = ontology.value(form, MIRKG.forDirection)
+        if base in by_iri and direction is not None:
+            by_iri[base].direct_forms[direction] = form
+    return relations
+
+
+def label_of(ontology: Graph, iri: URIRef) -> str:
+    value = ontology.value(iri, RDFS.label)
+    return str(value) if value is not None else str(iri)

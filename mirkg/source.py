@@ -1,0 +1,113 @@
+"""The source text: its content, where a quote sits in it, and its sentences.
+
+Offsets count Unicode code points from 0 (Python string indices), end exclusive, as the
+W3C Web Annotation TextPositionSelector does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import CurationError
+from .yamlio import read_text
+
+# A sentence ends at a full stop followed by white space and a capital letter, or at the end.
+# "et al." is followed by a lower-case word in this text, so it does not end a sentence.
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z])|\.?\s*$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    exact: str
+
+
+class SourceText:
+    def __init__(self, path: Path):
+        self.path = path
+        self.text = read_text(path)
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def occurrences(self, quote: str) -> list[int]:
+        starts, i = [], self.text.find(quote)
+        while i != -1 and quote:
+            starts.append(i)
+            i = self.text.find(quote, i + 1)
+        return starts
+
+    def locate(self, quote: str, occurrence: int | None = None) -> Span | None:
+        """The span of the quote; None if it is absent or ambiguous without `occurrence`."""
+        starts = self.occurrences(quote)
+        if occurrence is None:
+            if len(starts) != 1:
+                return None
+            start = starts[0]
+        elif 1 <= occurrence <= len(starts):
+            start = starts[occurrence - 1]
+        else:
+            return None
+        return Span(start, start + len(quote), quote)
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        spans, start = [], 0
+        for match in _SENTENCE_END.finditer(self.text):
+            end = match.end() if match.group().startswith(".") else match.start()
+            if end <= start:
+                continue
+            chunk = self.text[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            if chunk.strip():
+                spans.append(Span(start + lead, end, chunk.strip()))
+            start = end
+        return spans
+
+    def require(self, file: Path, record: str, line: int | None, quote: str, occurrence=None) -> Span:
+        """The quote's span, or a curation error that says how to fix the quote."""
+        starts = self.occurrences(quote)
+        if not starts:
+            hint = _closest_hint(self.text, quote)
+            raise CurationError(
+                file,
+                f"the quote does not occur in {self.path.name}: {quote!r}{hint}",
+                "copy the quote exactly from the source text (same characters, spacing and punctuation)",
+                record=record,
+                line=line,
+            )
+        span = self.locate(quote, occurrence)
+        if span is None:
+            if occurrence is None:
+                raise CurationError(
+                    file,
+                    f"the quote occurs {len(starts)} times in the source, so its place is ambiguous",
+                    "lengthen the quote until it is unique, or add `occurrence: N` (1-based)",
+                    record=record,
+                    line=line,
+                )
+            raise CurationError(
+                file,
+                f"occurrence {occurrence} asked for, but the quote occurs {len(starts)} time(s)",
+                f"set `occurrence` between 1 and {len(starts)}",
+                record=record,
+                line=line,
+            )
+        return span
+
+
+def _closest_hint(text: str, quote: str) -> str:
+    """Where the longest leading part of the quote stops matching, to point at the typo."""
+    lo, hi = 0, len(quote)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if quote[:mid] in text:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo < 10:
+        return ""
+    return f" (it matches the source up to {quote[:lo][-30:]!r}, then differs)"

@@ -1,0 +1,269 @@
+"""Curated records -> instance triples.
+
+Each claim is a node (n-ary pattern) carrying its parts, evidence, citation, hedge and the text
+span it rests on; an unhedged finding is also written as one direct triple so that simple
+queries stay simple. Every IRI is minted from a curated id, never from a blank node, so that
+two builds give the same graph.
+"""
+
+from __future__ import annotations
+
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from .curation import Curation, Entity, Statement
+from .identifiers import ONTOLOGY_PREFIXES
+from .namespaces import ID, MIRKG, OA, PREFIXES, PROV
+from .ontology import label_of
+
+KIND_CLASS = {
+    "mirna": MIRKG.MatureMiRNA,
+    "mirna_class": MIRKG.MicroRNA,
+    "gene": MIRKG.GeneOrGeneProduct,
+    "protein_complex": MIRKG.ProteinComplex,
+    "cell_type": MIRKG.Cell,
+    "anatomy": MIRKG.AnatomicalEntity,
+    "disease": MIRKG.Disease,
+    "process": MIRKG.BiologicalProcess,
+    "vesicle": MIRKG.Vesicle,
+    "intervention": MIRKG.Intervention,
+    "phenotype": MIRKG.Phenotype,
+    "cell_balance": MIRKG.CellBalance,
+    "cell_population_change": MIRKG.CellPopulationChange,
+    "sequence_feature": MIRKG.SequenceFeature,
+    "other": MIRKG.OtherEntity,
+}
+DIRECTION = {"increase": MIRKG.Increase, "decrease": MIRKG.Decrease}
+RELATED_PROPERTY = {"precursor": MIRKG.precursorXref, "gene": MIRKG.geneXref, "has_part": MIRKG.subunitXref}
+CONTEXT_PROPERTY = {"cell_type": MIRKG.cellContext, "tissue": MIRKG.tissueContext, "disease": MIRKG.diseaseContext}
+QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+
+
+def entity_iri(eid: str) -> URIRef:
+    return ID[f"entity/{eid}"]
+
+
+def claim_iri(sid: str) -> URIRef:
+    return ID[f"claim/{sid}"]
+
+
+def reference_iri(number: int) -> URIRef:
+    return ID[f"reference/{number}"]
+
+
+def joint_iri(numbers: list[int]) -> URIRef:
+    return ID["citation/" + "-".join(str(n) for n in numbers)]
+
+
+def work_iri(wid: str) -> URIRef:
+    return ID[f"work/{wid}"]
+
+
+def agent_iri(aid: str) -> URIRef:
+    return ID[f"agent/{aid}"]
+
+
+def source_iri(source_id: str) -> URIRef:
+    return ID[f"source/{source_id}"]
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def build_graph(curation: Curation, ontology: Graph) -> Graph:
+    g = new_graph()
+    _source(g, curation)
+    for entity in curation.entities.values():
+        _entity(g, curation, entity)
+    _citations(g, curation)
+    for statement in curation.statements:
+        _claim(g, curation, statement, ontology)
+    return g
+
+
+def _source(g: Graph, c: Curation) -> None:
+    info, node = c.source_info, source_iri(c.source_info.id)
+    g.add((node, RDF.type, MIRKG.SourceText))
+    g.add((node, RDFS.label, _en(f"review paragraph ({info.journal}, {info.year})")))
+    g.add((node, DCTERMS.bibliographicCitation, Literal(f"{info.journal} ({info.year})")))
+    g.add((node, DCTERMS.issued, Literal(info.published_online, datatype=XSD.date)))
+    g.add((node, MIRKG.text, Literal(c.source.text)))
+    g.add((node, MIRKG.sha256, Literal(c.source.sha256)))
+    if info.note:
+        g.add((node, MIRKG.curatorNote, _en(info.note)))
+
+
+def _entity(g: Graph, c: Curation, e: Entity) -> None:
+    node = entity_iri(e.id)
+    g.add((node, RDF.type, KIND_CLASS[e.kind]))
+    g.add((node, RDFS.label, Literal(e.name)))
+    g.add((node, SKOS.prefLabel, Literal(e.name)))
+    g.add((node, DCTERMS.identifier, Literal(e.id)))
+    for label in e.written:
+        g.add((node, MIRKG.labelAsWritten, Literal(label)))
+    if e.curie:
+        g.add((node, MIRKG.identifierStatus, MIRKG.Resolved))
+        g.add((node, DCTERMS.identifier, Literal(e.curie)))
+        if e.curie.split(":", 1)[0] in ONTOLOGY_PREFIXES:
+            g.add((node, RDF.type, URIRef(c.reference.iri(e.curie))))
+    else:
+        g.add((node, MIRKG.identifierStatus, MIRKG.Unresolved))
+        g.add((node, MIRKG.unresolvedBecause, _en(e.unresolved)))
+    for curie in ([e.curie] if e.curie else []) + e.xrefs:
+        g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
+    for kind, curies in e.related.items():
+        for curie in curies:
+            g.add((node, RELATED_PROPERTY[kind], URIRef(c.reference.iri(curie))))
+    for part in e.parts:
+        g.add((node, MIRKG.involves, entity_iri(part)))
+    if e.change:
+        g.add((node, MIRKG.direction, DIRECTION[e.change]))
+    if e.note:
+        g.add((node, MIRKG.curatorNote, _en(e.note)))
+
+
+def _work_ids(c: Curation, g: Graph, node: URIRef, prefix: str, value: str | None) -> None:
+    if value:
+        curie = f"{prefix}:{value}"
+        g.add((node, DCTERMS.identifier, Literal(curie)))
+        g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
+
+
+def _citations(g: Graph, c: Curation) -> None:
+    for w in c.works.values():
+        node = work_iri(w.id)
+        g.add((node, RDF.type, MIRKG.Work))
+        g.add((node, RDFS.label, Literal(f"{w.authors.split(',')[0].split(' et al')[0]} et al. {w.year}")))
+        g.add((node, DCTERMS.title, _en(w.title)))
+        g.add((node, DCTERMS.creator, Literal(w.authors)))
+        g.add((node, DCTERMS.bibliographicCitation, Literal(w.journal)))
+        g.add((node, DCTERMS.date, Literal(str(w.year), datatype=XSD.gYear)))
+        _work_ids(c, g, node, "doi", w.doi)
+        _work_ids(c, g, node, "pubmed", w.pmid)
+        _work_ids(c, g, node, "pmc", w.pmcid)
+        if w.note:
+            g.add((node, MIRKG.curatorNote, _en(w.note)))
+    status = {"resolved": MIRKG.Resolved, "ambiguous": MIRKG.Ambiguous, "unresolved": MIRKG.Unresolved}
+    for r in c.references.values():
+        node = reference_iri(r.number)
+        g.add((node, RDF.type, MIRKG.Reference))
+        g.add((node, RDFS.label, Literal(f"reference [{r.number}]")))
+        g.add((node, MIRKG.referenceNumber, Literal(r.number)))
+        g.add((node, MIRKG.citedAs, Literal(f"[{r.number}]")))
+        g.add((node, MIRKG.identifierStatus, status[r.status]))
+        if r.work:
+            g.add((node, MIRKG.resolvesTo, work_iri(r.work)))
+        for w in r.candidates:
+            g.add((node, MIRKG.candidateWork, work_iri(w)))
+        if r.note:
+            g.add((node, MIRKG.curatorNote, _en(r.note)))
+    cited = {s.citation: s.citation_numbers for s in c.statements if len(s.citation_numbers) > 1}
+    for cited_as in sorted(set(cited) | set(c.joints)):
+        numbers = c.joints[cited_as].numbers if cited_as in c.joints else cited[cited_as]
+        works = c.joints[cited_as].works if cited_as in c.joints else []
+        node = joint_iri(numbers)
+        g.add((node, RDF.type, MIRKG.JointCitation))
+        g.add((node, RDFS.label, Literal(f"joint citation {cited_as}")))
+        g.add((node, MIRKG.citedAs, Literal(cited_as)))
+        for n in numbers:
+            g.add((node, MIRKG.hasMember, reference_iri(n)))
+        g.add((node, MIRKG.identifierStatus, MIRKG.Resolved if works else MIRKG.Unresolved))
+        for w in works:
+            g.add((node, MIRKG.resolvesTo, work_iri(w)))
+    for a in c.agents.values():
+        node = agent_iri(a.id)
+        g.add((node, RDF.type, PROV.Agent))
+        g.add((node, RDFS.label, _en(a.label)))
+        if a.work:
+            g.add((node, MIRKG.authorOf, work_iri(a.work)))
+
+
+def citation_node(s: Statement) -> URIRef | None:
+    if not s.citation_numbers:
+        return None
+    if len(s.citation_numbers) == 1:
+        return reference_iri(s.citation_numbers[0])
+    return joint_iri(s.citation_numbers)
+
+
+def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
+    node = claim_iri(s.id)
+    subject, obj = entity_iri(s.subject), entity_iri(s.object)
+    direction = DIRECTION.get(s.direction) if s.direction else None
+    predicate = s.relation.direct_property(direction)
+    predicate_label = label_of(ontology, predicate)
+    hedged = s.hedge is not None
+
+    g.add((node, RDF.type, MIRKG.Claim))
+    if s.statement_type == "limitation":
+        g.add((node, RDF.type, MIRKG.Limitation))
+    g.add((node, RDFS.label, Literal(f"{c.entities[s.subject].name} {predicate_label} {c.entities[s.object].name}")))
+    g.add((node, DCTERMS.identifier, Literal(s.id)))
+    g.add((node, MIRKG.claimSubject, subject))
+    g.add((node, MIRKG.claimRelation, s.relation.iri))
+    g.add((node, MIRKG.claimObject, obj))
+    if direction is not None:
+        g.add((node, MIRKG.direction, direction))
+    for key, value in s.context.items():
+        g.add((node, CONTEXT_PROPERTY[key], entity_iri(value)))
+    if s.via:
+        g.add((node, MIRKG.via, entity_iri(s.via)))
+    if s.subject_aspect:
+        g.add((node, MIRKG.subjectAspect, Literal(s.subject_aspect)))
+    g.add((node, MIRKG.isHedged, Literal(hedged)))
+    if hedged:
+        g.add((node, MIRKG.hedgeCue, Literal(s.hedge)))
+    cited = citation_node(s)
+    if cited is not None:
+        g.add((node, MIRKG.hasCitation, cited))
+        g.add((node, MIRKG.citedAs, Literal(s.citation)))
+    else:
+        g.add((node, MIRKG.sourceGivesNoCitation, Literal(True)))
+    g.add((node, PROV.wasAttributedTo, agent_iri(s.attributed_to)))
+    g.add((node, PROV.wasDerivedFrom, source_iri(c.source_info.id)))
+    if s.note:
+        g.add((node, MIRKG.curatorNote, _en(s.note)))
+
+    evidence = ID[f"claim/{s.id}/evidence"]
+    g.add((node, MIRKG.hasEvidence, evidence))
+    g.add((evidence, RDF.type, MIRKG.Evidence))
+    if s.evidence == "uncited":
+        g.add((evidence, RDF.type, MIRKG.UncitedAuthorStatement))
+    else:
+        g.add((evidence, RDF.type, URIRef(c.reference.iri(s.evidence))))
+    if cited is not None:
+        g.add((evidence, MIRKG.evidenceSource, cited))
+
+    _span(g, c, s, node)
+
+    if not hedged and s.statement_type == "finding":
+        g.add((subject, predicate, obj))
+
+
+def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
+    span, text = ID[f"claim/{s.id}/span"], c.source.text
+    position, quote = ID[f"claim/{s.id}/span/position"], ID[f"claim/{s.id}/span/quote"]
+    source = source_iri(c.source_info.id)
+    g.add((claim, MIRKG.hasTextSpan, span))
+    g.add((span, RDF.type, MIRKG.TextSpan))
+    g.add((span, MIRKG.inSource, source))
+    g.add((span, OA.hasSource, source))
+    g.add((span, OA.hasSelector, position))
+    g.add((span, OA.hasSelector, quote))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(s.span.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(s.span.end, datatype=XSD.nonNegativeInteger)))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(s.span.exact)))
+    g.add((quote, OA.prefix, Literal(text[max(0, s.span.start - QUOTE_CONTEXT): s.span.start])))
+    g.add((quote, OA.suffix, Literal(text[s.span.end: s.span.end + QUOTE_CONTEXT])))
+
+
