@@ -6,6 +6,8 @@ its label (from the reference table), its kind and the release it was checked ag
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
@@ -13,6 +15,7 @@ from .errors import BuildError
 from .identifiers import Reference
 from .namespaces import OBO, PREFIXES
 
+OBO_TERM = re.compile(re.escape(str(OBO)) + r"[A-Za-z]+_\d+")
 IMPORT_IRI = URIRef("https://w3id.org/mirkg/ontology/imports/external")
 PROPERTY_PREFIXES = {"RO", "BFO"}
 HEADER = (
@@ -25,6 +28,7 @@ HEADER = (
 ANNOTATION_PROPERTIES = [
     DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.created,
     DCTERMS.identifier, DCTERMS.bibliographicCitation, DCTERMS.issued, DCTERMS.date, DCTERMS.source,
+    DCTERMS.references,
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
     URIRef("http://www.w3.org/2004/02/skos/core#definition"),
     URIRef("http://www.w3.org/2004/02/skos/core#editorialNote"),
@@ -38,7 +42,8 @@ def used_external_terms(*graphs: Graph) -> set[URIRef]:
     for graph in graphs:
         for triple in graph:
             for term in triple:
-                if isinstance(term, URIRef) and str(term).startswith(str(OBO)):
+                # OBO terms, not whole-ontology PURLs such as .../obo/cl.owl
+                if isinstance(term, URIRef) and OBO_TERM.fullmatch(str(term)):
                     used.add(term)
     return used
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS
 
 from .namespaces import MIRKG
@@ -15,12 +16,20 @@ IMPORTS_FILE = Path("imports") / "external.ttl"
 
 
 def load_ontology(directory: Path) -> Graph:
-    """The ontology and its import module, as one graph."""
-    graph = Graph()
-    graph.parse(directory / ONTOLOGY_FILE, format="turtle")
+    """The ontology and its import module, as one graph.
+
+    Blank nodes (class unions, disjointness axioms) get labels computed from their content, so
+    that every serialisation of the ontology is the same from one run to the next.
+    """
+    parsed = Graph()
+    parsed.parse(directory / ONTOLOGY_FILE, format="turtle")
     imports = directory / IMPORTS_FILE
     if imports.exists():
-        graph.parse(imports, format="turtle")
+        parsed.parse(imports, format="turtle")
+    graph = Graph()
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace)
+    graph += to_canonical_graph(parsed)
     return graph
 
 

@@ -14,7 +14,10 @@ from rdflib import Graph
 from . import __version__
 from .curation import Curation, load_curation
 from .errors import BuildError
+from .docs import ontology_html
 from .imports import build_imports
+from .ontology_checks import format_failures, load_checks, run_checks
+from .reasoning import check_consistency
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
 from .queries import Answer, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
 from .release import sorted_ntriples, turtle, write_tree
@@ -39,6 +42,7 @@ class Build:
     results: list[Result] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    reasoning: str = "not run"
 
     @property
     def violations(self) -> list[Result]:
@@ -158,6 +162,10 @@ def build_report(build: Build, queries: list[StoredQuery]) -> str:
         "",
         *(f"- {r.severity}: {r.record or r.focus}: {r.message}" for r in build.results),
         "",
+        "## OWL reasoning",
+        "",
+        build.reasoning,
+        "",
         "## Stored queries",
         "",
         "| query | question | answer |",
@@ -172,7 +180,22 @@ def build_report(build: Build, queries: list[StoredQuery]) -> str:
     return "\n".join(lines)
 
 
-def run_build(paths: Paths, engine: str = "turbo") -> Build:
+def check_ontology(build: Build, paths: Paths, reason: bool = True) -> None:
+    """The ontology quality checks, then OWL consistency with HermiT (unless skipped)."""
+    clock = _Clock(build.timings)
+    failures = run_checks(load_checks(paths.ontology), build.ontology, build.data)
+    if failures:
+        raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
+    clock.lap("ontology checks")
+    if not reason:
+        build.reasoning = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
+        return
+    check_consistency(build.ontology, build.data)
+    build.reasoning = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
+    clock.lap("OWL reasoning (HermiT)")
+
+
+def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build:
     """The whole job. Writes dist/ only when every stage has passed."""
     started = time.perf_counter()
     build = compile_graph(paths)
@@ -180,8 +203,12 @@ def run_build(paths: Paths, engine: str = "turbo") -> Build:
     validate(build, paths, engine)
     if build.violations:
         raise ValidationFailed(build)
+    check_ontology(build, paths, reason)
     _, queries = answer_queries(build, paths)
     files = release_files(build, queries)
+    clock = _Clock(build.timings)
+    files["docs/index.html"] = ontology_html(build.ontology)
+    clock.lap("ontology documentation (pyLODE)")
     # Timings differ from run to run; they live in their own file, outside the byte-identical set.
     build.timings["total before writing"] = round(time.perf_counter() - started, 4)
     files["timings.json"] = (json.dumps(build.timings, indent=2) + "\n").encode("utf-8")

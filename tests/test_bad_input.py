@@ -97,7 +97,7 @@ CASES = {
 def test_bad_input_is_a_clear_error_and_leaves_dist_alone(case, data_copy, built_dist, capsys, tmp_path):
     file, old, new, expected_words = CASES[case]
     dist = tmp_path / "dist"
-    assert run(["--data", str(data_copy), "--dist", str(dist)], capsys)[0] == 0
+    assert run(["--skip-reasoning", "--data", str(data_copy), "--dist", str(dist)], capsys)[0] == 0
     before = tree_digest(dist)
 
     _edit(data_copy / file, old, new)
@@ -146,7 +146,7 @@ def test_truncated_quote_that_still_occurs_is_accepted(data_copy, capsys, tmp_pa
         "quote: increased levels of miR-153-3p in SLE patients",
         "quote: increased levels of miR-153-3p in SLE patient",
     )
-    code, _, err = run(["--data", str(data_copy), "--dist", str(tmp_path / "dist")], capsys)
+    code, _, err = run(["--skip-reasoning", "--data", str(data_copy), "--dist", str(tmp_path / "dist")], capsys)
     assert code == 0, err
 
 

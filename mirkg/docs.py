@@ -1,0 +1,57 @@
+"""HTML documentation of the ontology, generated with pyLODE.
+
+pyLODE walks sets, so the order of parts of its page follows Python's string hashing, rdflib's
+random blank-node ids and, for class unions, the memory addresses of HTML elements. It runs in a
+child process with a fixed PYTHONHASHSEED, counted blank-node ids, and an insertion-ordered set
+where it lists a union's members, so that two builds write the same page.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from .errors import BuildError
+from .imports import IMPORT_IRI
+
+_RENDER = """
+import itertools, logging, sys, uuid
+import rdflib.term
+_ids = itertools.count(1)
+rdflib.term.uuid4 = lambda: uuid.UUID(int=next(_ids))
+from pylode import OntPub
+import pylode.utils
+
+
+class _InsertionOrderedSet(dict):
+    def add(self, item):
+        self[item] = None
+
+
+pylode.utils.set = _InsertionOrderedSet  # only used for a union's members; keeps the list order
+logging.getLogger().setLevel(logging.WARNING)
+sys.stdout.buffer.write(OntPub(ontology=sys.argv[1]).make_html().encode("utf-8"))
+"""
+
+
+def ontology_html(ontology: Graph) -> bytes:
+    """pyLODE's page for the ontology; the import module's terms appear with their labels."""
+    graph = Graph()
+    for prefix, namespace in ontology.namespaces():
+        graph.bind(prefix, namespace)
+    graph += ontology
+    # One ontology header per page: the import module's own header would compete with ours.
+    graph.remove((IMPORT_IRI, None, None))
+    with tempfile.TemporaryDirectory(prefix="mirkg-docs-") as tmp:
+        source = Path(tmp) / "ontology.ttl"
+        graph.serialize(source, format="turtle", encoding="utf-8")
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        result = subprocess.run([sys.executable, "-c", _RENDER, str(source)], env=env, capture_output=True)
+    if result.returncode != 0:
+        raise BuildError(f"pyLODE could not document the ontology: {result.stderr.decode(errors='replace')[-2000:]}")
+    return result.stdout

@@ -1,0 +1,42 @@
+"""Ontology quality checks in the style of ROBOT report: SPARQL files in ontology/checks/ named
+*-violation.rq, each returning one row per failure (no row, no failure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .release import sorted_ntriples
+
+CHECKS_DIR = "checks"
+
+
+def load_checks(ontology_dir: Path) -> dict[str, str]:
+    return {p.name.removesuffix("-violation.rq"): p.read_text(encoding="utf-8")
+            for p in sorted((ontology_dir / CHECKS_DIR).glob("*-violation.rq"))}
+
+
+def run_checks(checks: dict[str, str], *graphs: Graph) -> dict[str, list[tuple[str, ...]]]:
+    """Failures per check, as rows of plain values; checks without failures are left out."""
+    store = ox.Store()
+    for g in graphs:
+        store.bulk_load(sorted_ntriples(g), format=ox.RdfFormat.N_TRIPLES)
+    failures = {}
+    for name, query in checks.items():
+        solutions = store.query(query)
+        rows = sorted(
+            tuple("" if sol[v] is None else sol[v].value for v in solutions.variables) for sol in solutions
+        )
+        if rows:
+            failures[name] = rows
+    return failures
+
+
+def format_failures(failures: dict[str, list[tuple[str, ...]]]) -> str:
+    lines = []
+    for name, rows in sorted(failures.items()):
+        lines.append(f"ontology check '{name}' fails for {len(rows)} term(s):")
+        lines += [f"  - {' | '.join(row)}" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""OWL consistency of ontology + import module + instance data, with owlready2 and HermiT.
+
+HermiT (run by owlready2 on Java) is the judge. When it finds the whole inconsistent, the
+message names the individuals that cause it where a direct check can find them: an individual
+asserted (directly or through subclasses) into two classes declared disjoint.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from itertools import combinations
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import BuildError
+from .release import sorted_ntriples
+
+JAVA_HINT = (
+    "OWL reasoning (HermiT, through owlready2) needs a Java runtime: install one (Debian: "
+    "`apt-get install default-jre-headless`), or run `python build.py --skip-reasoning` to build "
+    "without the consistency check"
+)
+
+
+class InconsistentOntology(BuildError):
+    """The ontology and the data together have no model."""
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def reasoner_input(*graphs: Graph) -> bytes:
+    """The merged graphs as N-Triples (owlready2 does not read Turtle), imports resolved."""
+    merged = Graph()
+    for g in graphs:
+        merged += g
+    # The import module is merged in already; owlready2 would otherwise try to fetch it.
+    merged.remove((None, OWL.imports, None))
+    return sorted_ntriples(merged)
+
+
+def check_consistency(*graphs: Graph) -> None:
+    """Raise InconsistentOntology (naming the individuals) unless HermiT finds a model."""
+    if not java_available():
+        raise BuildError(JAVA_HINT)
+    import owlready2
+
+    merged = Graph()
+    for g in graphs:
+        merged += g
+    with tempfile.TemporaryDirectory(prefix="mirkg-owl-") as tmp:
+        path = Path(tmp) / "all.nt"
+        path.write_bytes(reasoner_input(merged))
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            culprits = disjointness_clashes(merged)
+            detail = "; ".join(f"{ind} is both {a} and {b}" for ind, a, b in culprits) or (
+                "no individual is typed into two disjoint classes; look for a misused property "
+                "(its domain or range) or a functional property with two values"
+            )
+            raise InconsistentOntology(f"HermiT finds the ontology and data inconsistent: {detail}") from None
+        finally:
+            world.close()
+
+
+def _disjoint_pairs(g: Graph) -> set[tuple[URIRef, URIRef]]:
+    pairs = set()
+    for a, b in g.subject_objects(OWL.disjointWith):
+        pairs.add((a, b))
+    for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(g, g.value(node, OWL.members)))
+        pairs.update(combinations(members, 2))
+    return pairs
+
+
+def _superclasses(g: Graph, cls: URIRef) -> set[URIRef]:
+    return set(g.transitive_objects(cls, RDFS.subClassOf))
+
+
+def disjointness_clashes(g: Graph) -> list[tuple[str, str, str]]:
+    """Individuals that fall, through asserted types and subclass axioms, into two disjoint classes."""
+    pairs = _disjoint_pairs(g)
+    clashes = set()
+    for individual in set(g.subjects(RDF.type, None)):
+        if not isinstance(individual, URIRef):
+            continue
+        classes = set()
+        for t in g.objects(individual, RDF.type):
+            classes |= _superclasses(g, t)
+        for a, b in pairs:
+            if a in classes and b in classes:
+                clashes.add((str(individual), str(a), str(b)))
+    return sorted(clashes)
