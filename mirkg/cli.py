@@ -46,6 +46,23 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="query file name or number (e.g. 01 or 01-mirna-targets); none lists them")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.add_argument("--format", choices=("table", "tsv", "csv", "json"), default="table")
+    q.add_argument("--endpoint", metavar="URL",
+                   help="run on this SPARQL 1.1 endpoint over HTTP instead of the embedded store")
+    q.add_argument("--http-method", choices=("post", "get"), default="post",
+                   help="with --endpoint: POST the query as application/sparql-query (default) or GET ?query=")
+    q.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="with --endpoint: give up after this many seconds (default 30)")
+    ld = sub.add_parser("load", help="load dist/ into a SPARQL 1.1 Graph Store Protocol endpoint (replaces its graphs)")
+    ld.add_argument("--endpoint", required=True, metavar="URL",
+                    help="the Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                         "http://localhost:3030/DS/data (Fuseki); credentials, if needed, from the environment "
+                         "variables MIRKG_ENDPOINT_USER and MIRKG_ENDPOINT_PASSWORD")
+    ld.add_argument("--graph", metavar="IRI",
+                    help="put the whole dataset into this one graph instead of its own named graphs")
+    sv = sub.add_parser("serve", help="serve dist/ read-only over SPARQL with the Oxigraph server")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    sv.add_argument("--port", type=int, default=7878, help="port (default 7878)")
+    sv.add_argument("--location", type=Path, help="keep the Oxigraph database in this new folder (default: a temporary one)")
     return parser
 
 
@@ -60,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(paths, args.shacl_engine)
         if command == "imports":
             return _imports(paths)
+        if command == "load":
+            return _load(paths, args)
+        if command == "serve":
+            return _serve(paths, args)
         return _query(paths, args)
     except CurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -124,31 +145,43 @@ def _query(paths: Paths, args) -> int:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
     bindings = bind(query, values, _expander(build.curation.reference.converter.expand))
-    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-    answer = run_oxigraph(store, query, bindings)
+    if args.endpoint:
+        from .queries import run_endpoint
+
+        answer = run_endpoint(args.endpoint, query, bindings, args.http_method, args.timeout)
+    else:
+        store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
+        answer = run_oxigraph(store, query, bindings)
     sys.stdout.write(_format(answer, args.format, build.curation.reference.converter))
     return 0
 
 
 def _format(answer, fmt: str, converter) -> str:
+    import pyoxigraph as ox
+
     if answer.form == "ASK":
         return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n" if fmt == "json" else answer_as_tsv(answer)
-    if answer.form != "SELECT":
-        return answer_as_tsv(answer)
+    if answer.form != "SELECT" and fmt in ("tsv", "json"):
+        return answer_as_tsv(answer)  # a graph: N-Triples, sorted
     if fmt == "tsv":
         return answer_as_tsv(answer)
     if fmt == "json":
         return json.dumps(_sparql_json(answer), indent=2, ensure_ascii=False) + "\n"
-    rows = [tuple(_readable(v, converter) for v in row) for row in answer.rows]
+    if answer.form == "SELECT":
+        columns, rows = answer.columns, [tuple(_readable(v, converter) for v in row) for row in answer.rows]
+    else:  # a graph as a table of CURIEs, one triple a row
+        columns = ["subject", "predicate", "object"]
+        triples = [next(iter(ox.parse(t.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))) for t in answer.triples]
+        rows = [tuple(_readable(str(term), converter) for term in (t.subject, t.predicate, t.object)) for t in triples]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(answer.columns)
+        writer.writerow(columns)
         writer.writerows(rows)
         return out.getvalue()
-    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(answer.columns)]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(answer.columns), line("-" * w for w in widths), *(line(r) for r in rows)]
+    out = [line(columns), line("-" * w for w in widths), *(line(r) for r in rows)]
     return "\n".join(out) + f"\n({len(rows)} row(s))\n"
 
 
@@ -176,6 +209,8 @@ def _sparql_json(answer) -> dict:
                 continue
             if term.startswith("<"):
                 b[column] = {"type": "uri", "value": term[1:-1]}
+            elif term.startswith("_:"):
+                b[column] = {"type": "bnode", "value": term[2:]}
             else:
                 parsed = parse_term_text(term)
                 entry = {"type": "literal", "value": parsed.value}
@@ -186,3 +221,27 @@ def _sparql_json(answer) -> dict:
                 b[column] = entry
         bindings.append(b)
     return {"head": {"vars": answer.columns}, "results": {"bindings": bindings}}
+
+
+def _load(paths: Paths, args) -> int:
+    """Exit 0 loaded; 2 bad request or release; 3 the endpoint failed or could not be reached."""
+    from .store import LoadError, load
+
+    if args.graph is not None:
+        from .queries import parse_term
+
+        parse_term(args.graph, "IRI", lambda _: None)  # a clear error for a malformed IRI
+    try:
+        load(args.endpoint, paths.dist, args.graph)
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _serve(paths: Paths, args) -> int:
+    from .store import serve
+
+    if not 0 < args.port < 65536:
+        raise BuildError(f"--port {args.port} is not a TCP port (1-65535)")
+    return serve(paths.dist, args.host, args.port, args.location)

@@ -39,19 +39,40 @@ sys.stdout.buffer.write(OntPub(ontology=sys.argv[1]).make_html().encode("utf-8")
 """
 
 
-def ontology_html(ontology: Graph) -> bytes:
-    """pyLODE's page for the ontology; the import module's terms appear with their labels."""
-    graph = Graph()
-    for prefix, namespace in ontology.namespaces():
-        graph.bind(prefix, namespace)
-    graph += ontology
-    # One ontology header per page: the import module's own header would compete with ours.
-    graph.remove((IMPORT_IRI, None, None))
-    with tempfile.TemporaryDirectory(prefix="mirkg-docs-") as tmp:
-        source = Path(tmp) / "ontology.ttl"
+class OntologyDocs:
+    """pyLODE rendering in a child process, started early so that it runs while the build reasons."""
+
+    def __init__(self, ontology: Graph):
+        graph = Graph()
+        for prefix, namespace in ontology.namespaces():
+            graph.bind(prefix, namespace)
+        graph += ontology
+        # One ontology header per page: the import module's own header would compete with ours.
+        graph.remove((IMPORT_IRI, None, None))
+        self._tmp = tempfile.TemporaryDirectory(prefix="mirkg-docs-")
+        source = Path(self._tmp.name) / "ontology.ttl"
         graph.serialize(source, format="turtle", encoding="utf-8")
         env = dict(os.environ, PYTHONHASHSEED="0")
-        result = subprocess.run([sys.executable, "-c", _RENDER, str(source)], env=env, capture_output=True)
-    if result.returncode != 0:
-        raise BuildError(f"pyLODE could not document the ontology: {result.stderr.decode(errors='replace')[-2000:]}")
-    return result.stdout
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _RENDER, str(source)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+    def result(self) -> bytes:
+        try:
+            out, err = self._process.communicate(timeout=300)
+        finally:
+            self._tmp.cleanup()
+        if self._process.returncode != 0:
+            raise BuildError(f"pyLODE could not document the ontology: {err.decode(errors='replace')[-2000:]}")
+        return out
+
+    def cancel(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+        self._tmp.cleanup()
+
+
+def ontology_html(ontology: Graph) -> bytes:
+    """pyLODE's page for the ontology; the import module's terms appear with their labels."""
+    return OntologyDocs(ontology).result()

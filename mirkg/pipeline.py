@@ -14,13 +14,14 @@ from rdflib import Graph
 from . import __version__
 from .curation import Curation, load_curation
 from .errors import BuildError
-from .docs import ontology_html
+from .docs import OntologyDocs
 from .imports import build_imports
 from .ontology_checks import format_failures, load_checks, run_checks
 from .reasoning import check_consistency
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
 from .queries import Answer, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
 from .release import sorted_ntriples, turtle, write_tree
+from .site import site_files
 from .triples import build_graph
 from .validation import Result, format_report, load_shapes, run_shacl
 
@@ -128,7 +129,13 @@ def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
     for query in queries:
         suffix = {"SELECT": "tsv", "ASK": "txt"}.get(build.answers[query.name].form, "nt")
         files[f"queries/{query.name}.{suffix}"] = answer_as_tsv(build.answers[query.name]).encode("utf-8")
+    files.update(site_files(build))  # dist/site/: the dataset page, drawn from stored query 90
     files["build-report.md"] = build_report(build, queries).encode("utf-8")
+    from .publish import release_artefacts  # the triplestore release: graphs, dumps, VoID/DCAT, nanopubs
+    from .release import sha256sums
+
+    files.update(release_artefacts(build.ontology, build.data, build.curation, files))
+    files["SHA256SUMS"] = sha256sums(files)  # keep last: it covers every file above (not timings.json)
     return files
 
 
@@ -203,12 +210,18 @@ def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build
     validate(build, paths, engine)
     if build.violations:
         raise ValidationFailed(build)
-    check_ontology(build, paths, reason)
-    _, queries = answer_queries(build, paths)
-    files = release_files(build, queries)
+    # pyLODE renders in a child process while HermiT reasons: two cores, two slow stages.
+    docs = OntologyDocs(build.ontology)
+    try:
+        check_ontology(build, paths, reason)
+        _, queries = answer_queries(build, paths)
+        files = release_files(build, queries)
+    except BaseException:
+        docs.cancel()
+        raise
     clock = _Clock(build.timings)
-    files["docs/index.html"] = ontology_html(build.ontology)
-    clock.lap("ontology documentation (pyLODE)")
+    files["docs/index.html"] = docs.result()
+    clock.lap("ontology documentation (pyLODE, waited for)")
     # Timings differ from run to run; they live in their own file, outside the byte-identical set.
     build.timings["total before writing"] = round(time.perf_counter() - started, 4)
     files["timings.json"] = (json.dumps(build.timings, indent=2) + "\n").encode("utf-8")

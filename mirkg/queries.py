@@ -1,5 +1,6 @@
 """Stored SPARQL queries: reading them with their documentation, binding parameters safely,
-and running them on an embedded store (pyoxigraph) or on rdflib.
+running them on an embedded store (pyoxigraph), on rdflib, or on any SPARQL 1.1 endpoint over
+HTTP, and describing them as data (queries/catalog.ttl, in the style of sib-swiss/sparql-examples).
 
 A parameter value is turned into an RDF term by the RDF library, which checks and escapes it; the
 term, in the library's own N-Triples form, is bound to the query variable with a trailing VALUES
@@ -9,7 +10,12 @@ engine and endpoint.
 
 from __future__ import annotations
 
+import json
 import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,13 +108,19 @@ def find_query(queries: list[StoredQuery], name: str) -> StoredQuery:
 def parse_term(value: str, kind: str, expand) -> ox.NamedNode | ox.Literal:
     """An RDF term from a command-line value: an IRI (<...>, http(s)://..., or a CURIE) or a literal."""
     if kind == "literal":
+        if "\x00" in value:
+            raise BuildError(f"'{value!r}' holds a NUL character and is not a valid literal")
         return ox.Literal(value)
-    iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
-    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", iri):
-        expanded = expand(iri)
-        if expanded is None:
+    if value.startswith("<") and value.endswith(">"):  # <IRI>: absolute, never a CURIE
+        iri = value[1:-1]
+        if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", iri):
+            raise BuildError(f"'{value}' is not a valid IRI: an IRI in <...> must be absolute (https://...)")
+    elif re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        iri = value
+    else:
+        iri = expand(value)
+        if iri is None:
             raise BuildError(f"'{value}' is neither an IRI nor a CURIE with a known prefix")
-        iri = expanded
     try:
         return ox.NamedNode(iri)
     except ValueError as exc:
@@ -217,3 +229,202 @@ def answer_as_tsv(answer: Answer) -> str:
         lines += ["\t".join(row) for row in sorted(answer.rows)]
         return "\n".join(lines) + "\n"
     return "".join(t + "\n" for t in sorted(answer.triples))
+
+
+# ------------------------------------------------------------------------------------------------
+# SPARQL endpoints over HTTP (the SPARQL 1.1 Protocol)
+
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_QUERY = "application/sparql-query"
+GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
+METHODS = ("post", "get")
+
+
+def _json_term(entry: dict) -> str:
+    """A term of SPARQL results JSON in N-Triples syntax, written as pyoxigraph writes it."""
+    kind, value = entry.get("type"), entry.get("value")
+    if not isinstance(value, str):
+        raise BuildError(f"the endpoint answered a binding without a string value: {entry}")
+    if kind == "uri":
+        return str(ox.NamedNode(value))
+    if kind == "bnode":
+        return str(ox.BlankNode(value))
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in entry:
+            return str(ox.Literal(value, language=entry["xml:lang"]))
+        datatype = entry.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return str(ox.Literal(value, datatype=ox.NamedNode(datatype)))
+        return str(ox.Literal(value))
+    raise BuildError(f"the endpoint answered a term of unknown type '{kind}'")
+
+
+def answer_from_sparql_json(document: dict) -> Answer:
+    """An Answer from a SPARQL 1.1 Query Results JSON document (SELECT or ASK)."""
+    if "boolean" in document:
+        return Answer("ASK", boolean=bool(document["boolean"]))
+    try:
+        columns = list(document["head"]["vars"])
+        solutions = document["results"]["bindings"]
+    except (KeyError, TypeError):
+        raise BuildError("the endpoint's answer is not SPARQL results JSON (no head.vars, results.bindings)") from None
+    rows = [tuple(_json_term(s[c]) if c in s else "" for c in columns) for s in solutions]
+    return Answer("SELECT", columns, rows)
+
+
+def endpoint_request(url: str, text: str, form: str, method: str = "post") -> urllib.request.Request:
+    """The HTTP request of the SPARQL 1.1 Protocol for a query: GET with ?query=, or POST with the
+    query as the body (application/sparql-query)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError(f"--endpoint '{url}' is not an http(s) URL of a SPARQL endpoint")
+    if method not in METHODS:
+        raise BuildError(f"HTTP method '{method}' is not one of {', '.join(METHODS)}")
+    accept = SPARQL_JSON if form in ("SELECT", "ASK") else GRAPH_TYPES
+    if method == "get":
+        sep = "&" if parts.query else "?"
+        return urllib.request.Request(url + sep + urllib.parse.urlencode({"query": text}), headers={"Accept": accept})
+    return urllib.request.Request(
+        url, data=text.encode("utf-8"), method="POST",
+        headers={"Content-Type": f"{SPARQL_QUERY}; charset=utf-8", "Accept": accept},
+    )
+
+
+def run_endpoint(url: str, query: StoredQuery, bindings: dict, method: str = "post", timeout: float = 30.0) -> Answer:
+    """Run a stored query, bound as on the embedded store, on a SPARQL 1.1 endpoint over HTTP."""
+    request = endpoint_request(url, bound_text(query, bindings), query.form, method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked above
+            body = response.read()
+            media_type = response.headers.get_content_type()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read()[:500].decode("utf-8", errors="replace").strip()
+        raise BuildError(f"the endpoint {url} answered HTTP {exc.code} {exc.reason}: {detail}") from None
+    except (urllib.error.URLError, socket.timeout, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise BuildError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
+    if query.form in ("SELECT", "ASK"):
+        try:
+            document = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise BuildError(f"the endpoint {url} did not answer SPARQL results JSON (it sent {media_type})") from None
+        answer = answer_from_sparql_json(document)
+        if answer.form != query.form:
+            raise BuildError(f"the endpoint answered a {answer.form} result to a {query.form} query")
+        return answer
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        raise BuildError(f"the endpoint {url} answered {media_type}, which is not an RDF format this client reads")
+    try:
+        triples = sorted(f"{t.subject} {t.predicate} {t.object} ." for t in ox.parse(body, format=rdf_format))
+    except SyntaxError as exc:
+        raise BuildError(f"the endpoint {url} sent unreadable {media_type}: {exc}") from None
+    return Answer(query.form, triples=triples)
+
+
+# ------------------------------------------------------------------------------------------------
+# The queries as data: queries/catalog.ttl, in the style of sib-swiss/sparql-examples
+
+QUERY_NS = "https://w3id.org/mirkg/id/query/"
+CATALOG_FILE = "catalog.ttl"
+# The endpoint the examples are written for: where `oxigraph serve` answers by default once the
+# release (dist/mirkg.nt and dist/ontology.nt) is loaded. Point it elsewhere for another server.
+DEFAULT_TARGET = "http://localhost:7878/query"
+EXECUTABLE = {
+    "SELECT": ("sh:SPARQLSelectExecutable", "sh:select"),
+    "CONSTRUCT": ("sh:SPARQLConstructExecutable", "sh:construct"),
+    "ASK": ("sh:SPARQLAskExecutable", "sh:ask"),
+    "DESCRIBE": ("spex:SPARQLDescribeExecutable", "spex:describe"),
+}
+CATALOG_PREFIXES = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "ex": QUERY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "spex": "https://purl.expasy.org/sparql-examples/ontology#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def query_body(query: StoredQuery) -> str:
+    """The query text without its comment header: what sh:select / sh:construct / sh:ask hold."""
+    lines = query.text.splitlines()
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines).strip() + "\n"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _long_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"""{escaped}"""'
+
+
+PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+
+
+def _declared_prefixes(queries: list[StoredQuery]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for q in queries:
+        for prefix, namespace in PREFIX_LINE.findall(q.text):
+            if found.setdefault(prefix, namespace) != namespace:
+                raise BuildError(f"{q.path}: prefix '{prefix}:' is <{namespace}> here but <{found[prefix]}> elsewhere")
+    return dict(sorted(found.items()))
+
+
+def _description(query: StoredQuery) -> str:
+    """What the answer means, then the parameters (bound by a trailing VALUES clause) and the example."""
+    text = query.answer
+    for p in query.params:
+        need = "required" if p.required else "optional"
+        text += f" Parameter ?{p.name} ({p.kind}, {need}): {p.description}."
+    if query.example:
+        text += " Example: " + ", ".join(f"{k}={v}" for k, v in sorted(query.example.items())) + "."
+    return text
+
+
+def catalog_turtle(queries: list[StoredQuery], target: str = DEFAULT_TARGET) -> str:
+    """The stored queries as SHACL SPARQL executables (sib-swiss/sparql-examples style), one
+    block per query in file order, so that the catalogue loads next to the data."""
+    out = [
+        "# The stored queries as data, in the style of sib-swiss/sparql-examples. Generated from",
+        "# queries/*.rq by `python -m mirkg.queries`; do not edit by hand (a test checks it is in sync).",
+    ]
+    out += [f"@prefix {p}: <{ns}> ." for p, ns in CATALOG_PREFIXES.items()]
+    out.append("")
+    out.append("ex:prefixes sh:declare")
+    declared = list(_declared_prefixes(queries).items())
+    for i, (prefix, namespace) in enumerate(declared):
+        end = " ." if i == len(declared) - 1 else " ,"
+        out.append(f'    [ sh:prefix {_string(prefix)} ; sh:namespace "{namespace}"^^xsd:anyURI ]{end}')
+    for q in queries:
+        if q.form not in EXECUTABLE:
+            raise BuildError(f"{q.path}: no catalogue type for a {q.form} query")
+        kind, text_property = EXECUTABLE[q.form]
+        out.append("")
+        out.append(f"ex:{q.name} a sh:SPARQLExecutable, {kind} ;")
+        out.append(f"    rdfs:label {_string(q.title)}@en ;")
+        out.append(f"    rdfs:comment {_string(q.question)}@en ;")
+        out.append(f"    dcterms:description {_string(_description(q))}@en ;")
+        out.append(f"    dcterms:identifier {_string(q.name)} ;")
+        out.append(f"    sh:prefixes ex:prefixes ;")
+        out.append(f"    {text_property} {_long_string(query_body(q))} ;")
+        out.append(f"    schema:target <{target}> .")
+    return "\n".join(out) + "\n"
+
+
+def write_catalog(directory: Path) -> Path:
+    target = directory / CATALOG_FILE
+    target.write_text(catalog_turtle(load_queries(directory)), encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":  # python -m mirkg.queries: regenerate queries/catalog.ttl
+    from . import paths
+
+    print(f"wrote {write_catalog(paths.QUERIES)}")

@@ -6,22 +6,77 @@ swapped in by renames only when complete.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with its blank nodes relabelled from their structure (RDF canonicalisation).
+
+    rdflib's parser names blank nodes at random, so the ontology's class expressions would get new
+    labels on every run; canonical labels keep N-Triples and N-Quads byte-identical across builds.
+    """
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    out = Graph()
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=True, replace=True)
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
-    data = graph.serialize(format="nt", encoding="utf-8")
+    data = canonical(graph).serialize(format="nt", encoding="utf-8")
     lines = sorted({ln for ln in data.decode("utf-8").splitlines() if ln.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def sorted_ntriples_of(triples) -> bytes:
+    """sorted_ntriples for triples without blank nodes given as a list (triples.triples_of),
+    without building an rdflib graph: the same lines (rdflib's N-Triples writer, term by term),
+    each term written once however often it recurs. Checked equal to sorted_ntriples by the
+    tests (tests/test_bench.py)."""
+    from rdflib import Literal
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+
+    written: dict = {}
+
+    def term(t) -> str:
+        text = written.get(t)
+        if text is None:
+            text = written[t] = _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
+        return text
+
+    lines = {f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples}
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+
+
 def turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def deterministic_gzip(data: bytes) -> bytes:
+    """gzip with no file name and mtime 0 in its header, so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=9, mtime=0) as gz:
+        gz.write(data)
+    return out.getvalue()
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    """`sha256sum`'s format ("<hex>  <path>"), one line per file, sorted by path; verifiable
+    with `sha256sum -c SHA256SUMS` from inside the release folder."""
+    lines = [f"{hashlib.sha256(content).hexdigest()}  {rel}\n" for rel, content in sorted(files.items())]
+    return "".join(lines).encode("utf-8")
 
 
 def write_tree(target: Path, files: dict[str, bytes]) -> None:

@@ -6,6 +6,7 @@ W3C Web Annotation TextPositionSelector does.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -34,11 +35,26 @@ class SourceText:
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
 
     def occurrences(self, quote: str) -> list[int]:
-        starts, i = [], self.text.find(quote)
-        while i != -1 and quote:
-            starts.append(i)
-            i = self.text.find(quote, i + 1)
-        return starts
+        # Cached per quote: the text is scanned once for each distinct quote, not once per
+        # statement (a corpus that repeats a quote N times would otherwise cost N^2).
+        cache = self.__dict__.setdefault("_occurrences", {})
+        if quote not in cache:
+            starts, i = [], self.text.find(quote)
+            while i != -1 and quote:
+                starts.append(i)
+                i = self.text.find(quote, i + 1)
+            cache[quote] = starts
+        return list(cache[quote])
+
+    def sentence_at(self, offset: int) -> Span | None:
+        """The sentence holding the character at `offset` (bisection over the sentence starts)."""
+        starts = self.__dict__.get("_sentence_starts")
+        if starts is None:
+            starts = self.__dict__["_sentence_starts"] = [s.start for s in self.sentences]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return None
 
     def locate(self, quote: str, occurrence: int | None = None) -> Span | None:
         """The span of the quote; None if it is absent or ambiguous without `occurrence`."""

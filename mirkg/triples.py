@@ -80,13 +80,31 @@ def new_graph() -> Graph:
 
 def build_graph(curation: Curation, ontology: Graph) -> Graph:
     g = new_graph()
+    _emit(g, curation, ontology)
+    return g
+
+
+class _Triples(list):
+    """A sink with Graph.add's signature that only collects the triples (may repeat one)."""
+
+    add = list.append
+
+
+def triples_of(curation: Curation, ontology: Graph) -> list[tuple]:
+    """The triples of build_graph as a plain list, without an rdflib store: for code that hands
+    them on to another store (pyoxigraph) and need not pay rdflib's indexing per triple."""
+    triples = _Triples()
+    _emit(triples, curation, ontology)
+    return triples
+
+
+def _emit(g, curation: Curation, ontology: Graph) -> None:
     _source(g, curation)
     for entity in curation.entities.values():
         _entity(g, curation, entity)
     _citations(g, curation)
     for statement in curation.statements:
         _claim(g, curation, statement, ontology)
-    return g
 
 
 def _source(g: Graph, c: Curation) -> None:
@@ -178,6 +196,9 @@ def _citations(g: Graph, c: Curation) -> None:
         g.add((node, MIRKG.identifierStatus, MIRKG.Resolved if works else MIRKG.Unresolved))
         for w in works:
             g.add((node, MIRKG.resolvesTo, work_iri(w)))
+        note = c.joints[cited_as].note if cited_as in c.joints else None
+        if note:
+            g.add((node, MIRKG.curatorNote, _en(note)))
     for a in c.agents.values():
         node = agent_iri(a.id)
         g.add((node, RDF.type, PROV.Agent))

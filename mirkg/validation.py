@@ -1,13 +1,17 @@
-"""SHACL validation of the instance data with pyshacl, and a report a curator can read."""
+"""SHACL validation of the instance data, and a report a curator can read."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, SH
+from rdflib.namespace import RDF, SH
+
+from .namespaces import ID, PREFIXES
 
 SHAPES_FILE = "mirkg-shapes.ttl"
 
@@ -21,6 +25,7 @@ class Result:
     message: str
     value: str | None
     record: str | None  # the curated id behind the focus node, when there is one
+    shape: str | None = None  # the shape that reported it (sh:sourceShape), when it has an IRI
 
 
 def load_shapes(directory: Path) -> Graph:
@@ -41,49 +46,137 @@ def run_shacl(data: Graph, shapes: Graph, ontology: Graph | None = None, engine:
     """
     if engine == "turbo":
         from pyshacl_turbo import validate
+
+        reusing = _nothing
     elif engine == "pyshacl":
         from pyshacl import validate
+
+        reusing = _compiled_sparql_reused
     else:
         raise ValueError(f"unknown SHACL engine {engine!r}; use one of {ENGINES}")
     if ontology is not None:
         # The shapes follow the ontology's subclass and relation axioms, so they see both.
         data = data + ontology
-    _, report, _ = validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    with reusing():
+        _, report, _ = validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+    return results_of(report)
+
+
+def results_of(report: Graph) -> list[Result]:
+    """The results of a SHACL validation report graph, sorted (shared by every engine's caller)."""
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
-        record = _record_of(data, focus)
+        shape = report.value(node, SH.sourceShape)
         results.append(
             Result(
                 focus=str(focus),
                 path=_path_text(report, path),
                 component=str(report.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
                 severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
-                message=str(report.value(node, SH.resultMessage) or ""),
+                message=compact_iris(str(report.value(node, SH.resultMessage) or "")),
                 value=str(value) if value is not None else None,
-                record=str(record) if record is not None else None,
+                record=record_of(focus),
+                shape=str(shape) if isinstance(shape, URIRef) else None,
             )
         )
-    return sorted(set(results), key=lambda r: (r.severity, r.focus, r.path or "", r.component, r.message))
+    return sorted(
+        set(results), key=lambda r: (r.severity, r.focus, r.path or "", r.component, r.shape or "", r.message)
+    )
 
 
-def _record_of(data: Graph, focus) -> str | None:
-    """The curated id behind a node: its own, or that of the record it belongs to (a span)."""
-    if not isinstance(focus, URIRef):
+@contextmanager
+def _nothing():
+    yield
+
+
+_COMPILED_SPARQL: dict[tuple, object] = {}
+
+
+@contextmanager
+def _compiled_sparql_reused():
+    """pyshacl hands rdflib the text of a SHACL-SPARQL query once per focus node, and rdflib
+    parses it anew every time (about 20 ms, most of the reference engine's run). A compiled
+    query can be evaluated again with other bindings (that is what rdflib's prepareQuery is
+    for), so compiling each text once changes no result, only the time. The compiled queries
+    are kept for the life of the process: the tests validate many small graphs in a row."""
+    from rdflib.plugins.sparql import processor
+
+    compiled = _COMPILED_SPARQL
+    original = processor.SPARQLProcessor.query
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+            if key not in compiled:
+                compiled[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = compiled[key]
+        return processor.evalQuery(self.graph, strOrQuery, initBindings, base)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
+
+
+# Where each kind of node of the instance data comes from: its IRI is minted from the curated
+# id (mirkg/triples.py), so the IRI alone names the record, also for a span or an evidence item.
+RECORD_FILES = {
+    "entity": "data/entities.yaml",
+    "claim": "data/statements.yaml",
+    "reference": "data/citations.yaml",
+    "citation": "data/citations.yaml",
+    "work": "data/citations.yaml",
+    "agent": "data/citations.yaml",
+    "source": "data/citations.yaml",
+}
+
+
+def record_of(focus) -> str | None:
+    """The curated id behind a node of the instance data: its own, or that of the record it
+    belongs to (the claim of a span or an evidence item)."""
+    if not isinstance(focus, URIRef) or not str(focus).startswith(str(ID)):
         return None
-    for node in [focus, *data.subjects(None, focus)]:
-        value = data.value(node, DCTERMS.identifier)
-        if value is not None:
-            return str(value)
-    return None
+    kind, _, rest = str(focus)[len(str(ID)):].partition("/")
+    if kind not in RECORD_FILES or not rest:
+        return None
+    return rest.split("/", 1)[0]
+
+
+def record_file(focus: str) -> str | None:
+    if not focus.startswith(str(ID)):
+        return None
+    return RECORD_FILES.get(focus[len(str(ID)):].split("/", 1)[0])
+
+
+# Longest namespace first, so that mirkgid: wins over mirkg: for instance IRIs.
+_NAMESPACES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
+_LOCAL = re.compile(r"[A-Za-z0-9_./#-]*")
+
+
+def curie(iri: str) -> str:
+    """An IRI as a CURIE of the project's prefixes, or as <IRI> when none fits."""
+    for namespace, prefix in _NAMESPACES:
+        if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+_IRI_IN_TEXT = re.compile(r"<?(https?://[^\s<>\"'{}|\\^`)]+[^\s<>\"'{}|\\^`).,;:])>?")
+
+
+def compact_iris(text: str) -> str:
+    """A message with the IRIs the engine filled in written as CURIEs, for people."""
+    return _IRI_IN_TEXT.sub(lambda m: curie(m.group(1)), text)
 
 
 def _path_text(report: Graph, path) -> str | None:
@@ -91,26 +184,46 @@ def _path_text(report: Graph, path) -> str | None:
         return None
     if isinstance(path, URIRef):
         return str(path)
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{inverse}"
     items = list(report.items(path))  # a sequence path is an RDF list
     return " / ".join(str(i) for i in items) if items else str(path)
 
 
+def _readable_path(path: str) -> str:
+    return " / ".join(
+        ("^" + curie(p[1:])) if p.startswith("^") else curie(p) for p in path.split(" / ")
+    )
+
+
+def _readable_value(value: str | None) -> str:
+    if value is None:
+        return ""
+    if re.fullmatch(r"https?://\S+", value):
+        return curie(value)
+    short = value if len(value) <= 60 else value[:57] + "..."
+    return f'"{short}"'
+
+
 def format_report(results: list[Result]) -> str:
-    """Results grouped by focus node, violations first."""
+    """Results grouped by focus node, violations first; IRIs written as CURIEs."""
     if not results:
         return "SHACL: the data conforms (no violation, no warning).\n"
-    grouped: dict[tuple[str, str], list[Result]] = defaultdict(list)
+    grouped: dict[tuple[bool, str], list[Result]] = defaultdict(list)
     for r in results:
         grouped[(r.severity != "Violation", r.focus)].append(r)
-    lines = []
-    for (_, focus), items in sorted(grouped.items()):
-        record = items[0].record
-        lines.append(f"{focus}" + (f"  [record '{record}']" if record else ""))
-        for r in items:
-            where = f" ({r.path.rsplit('/', 1)[-1]})" if r.path else ""
-            lines.append(f"  {r.severity}{where}: {r.message}" + (f" [value: {r.value}]" if r.value else ""))
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for r in results:
         counts[r.severity] += 1
-    summary = ", ".join(f"{n} {sev.lower()}(s)" for sev, n in sorted(counts.items()))
-    return f"SHACL: {summary}\n" + "\n".join(lines) + "\n"
+    summary = ", ".join(f"{n} {sev.lower()}(s)" for sev, n in sorted(counts.items(), key=lambda kv: kv[0] != "Violation"))
+    lines = [f"SHACL: {summary}"]
+    for (_, focus), items in sorted(grouped.items()):
+        record, source = items[0].record, record_file(focus)
+        where = f"  (record '{record}' in {source})" if record and source else ""
+        lines += ["", curie(focus) + where]
+        for r in items:
+            path = f" {_readable_path(r.path)}" if r.path else ""
+            value = f"\n      value: {_readable_value(r.value)}" if r.value is not None else ""
+            lines.append(f"  {r.severity}{path} [{r.component.removesuffix('ConstraintComponent')}]: {r.message}{value}")
+    return "\n".join(lines) + "\n"

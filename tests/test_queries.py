@@ -5,13 +5,15 @@ which claims the text hedges, and which paper backs which claim."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph
 
 from mirkg import paths
 from mirkg.errors import BuildError
 from mirkg.pipeline import _expander
-from mirkg.queries import bind, find_query, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
+from mirkg.queries import bind, find_query, load_queries, parse_term_text, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.release import sorted_ntriples
 
 E = "https://w3id.org/mirkg/id/entity/"
@@ -138,13 +140,309 @@ def test_external_identifiers_of_traf6(engines):
     }
 
 
-def test_dataset_summary_counts_what_the_text_names(engines):
+def summary(engines, kind):
     answer = ask(engines, "07")
-    counts = {c.rsplit("/", 1)[-1].rstrip(">"): int(n.split('"')[1]) for c, n in zip(column(answer, "class"), column(answer, "count"))}
+    assert set(column(answer, "kind")) == {'"class"', '"claim relation"', '"direct relation"'}
+    return {
+        item.rsplit("/", 1)[-1].rstrip(">"): int(n.split('"')[1])
+        for k, item, n in zip(column(answer, "kind"), column(answer, "item"), column(answer, "count"))
+        if k == f'"{kind}"'
+    }
+
+
+def test_dataset_summary_counts_what_the_text_names(engines):
+    counts = summary(engines, "class")
     assert counts["MatureMiRNA"] == 4  # miR-663, let-7f(-5p), miR-153-3p, miR-146a
     assert counts["GeneOrGeneProduct"] == 5  # TGF-β1, IL-6, NLRP3, PELI1, TRAF6
     assert counts["Cell"] == 7  # stem cells, MSCs, BM-MSCs, UC-MSCs, Tfh, Treg, Th17
     assert counts["Reference"] == 8  # [1]-[8]
+    assert counts["Work"] == 5  # the two Geng papers, Tan, Li, Dong
+    assert counts["Limitation"] == 2  # sentence 10: "unable to conclude", "may also promote"
+    assert counts["CellBalance"] == 2  # Tfh/Treg and Treg/Th17 (sentence 3)
+    assert counts["CellPopulationChange"] == 2  # the UC-MSC-mediated Tfh decrease and Treg increase (6)
+    assert counts["Intervention"] == 2  # knockdown of miR-663, MSC-based "cryotherapy" (4)
+    assert counts["Claim"] == counts["TextSpan"] == counts["Evidence"]  # one span, one evidence per claim
+
+
+def test_dataset_summary_counts_claims_per_relation(engines):
+    claims = summary(engines, "claim relation")
+    assert claims["targets"] == 4  # miR-663-TGF-β1, let-7f-IL-6 ("respectively"), let-7f-5p-NLRP3, miR-146a-TRAF6
+    assert claims["differentiallyExpressedIn"] == 1  # "increased levels of miR-153-3p in SLE patients"
+    assert claims["repressesExpressionOf"] == 1  # "suppressing ... PELI1"
+    assert claims["increasesEfficacyOf"] == 1  # "improved the efficacy of MSC-based cryotherapy"
+    assert claims["internalizedBy"] == 1  # "can be internalized by MSCs"
+    assert claims["locatedIn"] == 2  # "MVs enriched in miRNAs", "exosome-derived miR-146a"
+    assert claims["sourceOf"] == 1  # "MSCs, an excellent source of exosomes"
+    assert claims["exhibits"] == 2  # SA-β-gal staining, disordered cytoskeletons
+    assert claims["molecularlyInteractsWith"] == 1  # "interacting with the 3′-UTR"
+
+
+def test_dataset_summary_counts_direct_triples_of_unhedged_findings_only(engines):
+    direct = summary(engines, "direct relation")
+    assert direct["targets"] == 4  # no targeting claim is hedged
+    assert direct["increasedIn"] == 1  # miR-153-3p in SLE
+    # Decreases, all plain: miR-153-3p on UC-MSC proliferation, migration, the Tfh decrease and
+    # the Treg increase; let-7f-5p on inflammation.
+    assert direct["negativelyRegulates"] == 5
+    # Five claims say something raises MSC senescence, but only two are plain findings: exosomes
+    # (sentence 8) and miR-146a in BM-MSCs (9). "suggesting" (9) is hedged and the two claims of
+    # sentence 10 are limitations: none of the three is a direct triple.
+    assert direct["positivelyRegulates"] == 2
+    assert "differentiallyExpressedIn" not in direct  # only its directional form is written
+
+
+def rows(answer, *names):
+    return {tuple(row[answer.columns.index(n)] for n in names) for row in answer.rows}
+
+
+INC, DEC = '"increase"@en', '"decrease"@en'
+TRUE, FALSE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+BM, UC, MSC = '"mesenchymal stem cell of the bone marrow"', '"mesenchymal stem cell of umbilical cord"', '"mesenchymal stem cell"'
+
+
+def test_which_msc_processes_mirnas_affect(engines):
+    answer = ask(engines, "10")
+    assert rows(answer, "mirnaLabel", "processLabel", "directionLabel", "mscTypeLabel", "viaLabel", "hedged") == {
+        # Sentence 6: miR-153-3p reduces the proliferation and migration of UC-MSCs (by suppressing PELI1).
+        ('"hsa-miR-153-3p"', '"mesenchymal stem cell proliferation"', DEC, UC, '"PELI1"', FALSE),
+        ('"hsa-miR-153-3p"', '"mesenchymal stem cell migration"', DEC, UC, '"PELI1"', FALSE),
+        # Sentence 5: let-7f-5p in SLE BM-MSCs alleviates inflammation, partly through NLRP3.
+        ('"hsa-let-7f-5p"', '"inflammatory response"', DEC, BM, '"NLRP3"', FALSE),
+        # Sentence 9: miR-146a promotes the senescence of SLE BM-MSCs by targeting TRAF6/NF-κB
+        # signalling (no direction is given for NF-κB signalling) ...
+        ('"hsa-miR-146a-5p"', '"cellular senescence"', INC, BM, '"TRAF6"', FALSE),
+        ('"hsa-miR-146a-5p"', '"canonical NF-kappaB signal transduction"', "", BM, '"TRAF6"', FALSE),
+        # ... "suggesting" a mechanism of MSC senescence: uptake of the exosomal miRNA.
+        ('"hsa-miR-146a-5p"', '"cellular senescence"', INC, MSC, '"endocytosis"', TRUE),
+    }
+    # The source of the UC-MSCs is the umbilical cord.
+    assert {t for m, t in rows(answer, "mirnaLabel", "tissueLabel") if m == '"hsa-miR-153-3p"'} == {'"umbilical cord"'}
+    # The general claims of sentence 1 are about stem cells, not MSCs: they must not appear.
+    assert '"miRNA"' not in column(answer, "mirnaLabel")
+
+
+def test_which_msc_processes_one_mirna_affects(engines):
+    answer = ask(engines, "10", mirna="mirkgid:entity/hsa-let-7f-5p")
+    assert rows(answer, "processLabel", "mscTypeLabel") == {('"inflammatory response"', BM)}
+
+
+def test_which_immune_cell_balances_mirnas_shift_and_through_which_target(engines):
+    answer = ask(engines, "11")
+    assert rows(answer, "mirnaLabel", "balanceLabel", "viaLabel", "directionLabel", "changeDirectionLabel", "cellTypeLabel") == {
+        # Sentence 3, "respectively": miR-663 - Tfh/Treg - TGF-β1; let-7f - Treg/Th17 - IL-6, in
+        # SLE BM-MSCs; the text gives no direction for the imbalance.
+        ('"hsa-miR-663a"', '"Tfh/Treg cell balance"', '"TGFB1"', "", "", BM),
+        ('"hsa-let-7f-5p"', '"Treg/Th17 cell balance"', '"IL6"', "", "", BM),
+        # Sentence 6: miR-153-3p attenuates (lowers) the UC-MSC-mediated decrease in Tfh cells and
+        # increase in Treg cells, by suppressing PELI1.
+        ('"hsa-miR-153-3p"', '"UC-MSC-mediated decrease in Tfh cells"', '"PELI1"', DEC, DEC, UC),
+        ('"hsa-miR-153-3p"', '"UC-MSC-mediated increase in Treg cells"', '"PELI1"', DEC, INC, UC),
+    }
+    assert set(column(answer, "hedged")) == {FALSE}
+
+
+def test_which_balance_let7f_shifts(engines):
+    answer = ask(engines, "11", mirna="mirkgid:entity/hsa-let-7f-5p")
+    assert rows(answer, "balanceLabel", "via") == {('"Treg/Th17 cell balance"', f"<{E}IL6>")}
+
+
+def test_which_interventions_were_tried(engines):
+    # Sentence 4, the only intervention: "Knockdown of miR-663 in BM-MSCs improved the efficacy of
+    # MSC-based cryotherapy [5]" (stated plainly).
+    answer = ask(engines, "12")
+    assert rows(answer, "interventionLabel", "relationLabel", "object", "cellTypeLabel", "citedAs", "hedged") == {
+        ('"knockdown of hsa-miR-663a in bone marrow MSCs"', '"increases efficacy of"@en', f"<{E}msc-based-cryotherapy>", BM, '"[5]"', FALSE),
+    }
+
+
+def test_which_mirnas_travel_in_exosomes_and_what_they_do_there(engines):
+    answer = ask(engines, "13")
+    # Sentence 9: only miR-146a is said to be carried by (circulating) exosomes and taken up by MSCs.
+    # The miRNAs "enriched in" MVs (sentence 7) are not said to be taken up by any cell.
+    assert rows(answer, "mirnaLabel", "vesicleLabel", "receivingCellLabel") == {
+        ('"hsa-miR-146a-5p"', '"extracellular exosome"', MSC),
+    }
+    # In the MSCs it promotes senescence and targets TRAF6/NF-κB signalling (BM-MSCs), and the
+    # review reads this ("suggesting") as a mechanism of MSC senescence.
+    assert rows(answer, "relationLabel", "directionLabel", "object", "viaLabel", "cellTypeLabel", "hedged") == {
+        ('"regulates"@en', INC, f"<{E}cellular-senescence>", '"TRAF6"', BM, FALSE),
+        ('"targets"@en', "", f"<{E}TRAF6>", "", BM, FALSE),
+        ('"regulates"@en', "", f"<{E}nf-kb-signaling>", '"TRAF6"', BM, FALSE),
+        ('"regulates"@en', INC, f"<{E}cellular-senescence>", '"endocytosis"', MSC, TRUE),
+    }
+
+
+SOURCE = paths.DATA.joinpath("source/review.txt").read_text(encoding="utf-8")
+
+
+def sentence_starts(text):
+    """Where each sentence starts: after a full stop followed by a capital (not "et al. also")."""
+    import re
+
+    return [0] + [m.end() for m in re.finditer(r"\.\s+(?=[A-Z])", text)]
+
+
+def sentence_of(offset):
+    """0 is the page header ("Cite this article."), 1-11 the paragraph's sentences."""
+    return sum(1 for s in sentence_starts(SOURCE) if s <= offset) - 1
+
+
+def literal(term):
+    return term.split('"')[1] if term else ""
+
+
+def test_sentences_of_the_paragraph():
+    assert len(sentence_starts(SOURCE)) == 12  # the header and eleven sentences
+    assert SOURCE[sentence_starts(SOURCE)[8]:].startswith("Dong et al. revealed")
+
+
+def test_every_claim_with_its_quote_citation_attribution_and_hedge(engines):
+    import re
+
+    answer = ask(engines, "14")
+    claims = [dict(zip(answer.columns, row)) for row in answer.rows]
+    assert len({c["claim"] for c in claims}) == len(claims)  # one row per claim
+    covered = set()
+    for c in claims:
+        start, end = int(literal(c["start"])), int(literal(c["end"]))
+        quote = parse_term_text(c["quote"]).value
+        # The quote is exactly the source's words at its offsets.
+        assert SOURCE[start:end] == quote, c["claim"]
+        n = sentence_of(start)
+        covered.add(n)
+        sentence = SOURCE[sentence_starts(SOURCE)[n]:(sentence_starts(SOURCE) + [len(SOURCE)])[n + 1]]
+        # The citation is the bracketed reference its sentence gives; none in sentences 7, 8, 10, 11.
+        bracket = re.search(r"\[[\d, ]+\]", sentence)
+        assert literal(c["citedAs"]) == (bracket.group(0) if bracket else ""), c["claim"]
+        # Who says it: "we" (3), "Tan et al." (5), "Li et al." (6), "Dong et al." (8, 9) and "the
+        # authors" (10); the review's own voice elsewhere and for its reading "suggesting ..." (9).
+        hedge = parse_term_text(c["hedgeCue"]).value if c["hedgeCue"] else ""
+        expected = {3: "review-authors", 5: "tan-et-al", 6: "li-et-al", 8: "dong-et-al", 9: "dong-et-al", 10: "dong-et-al"}.get(n, "review")
+        if hedge == "suggesting":
+            expected = "review"
+        assert c["attributedTo"] == f"<https://w3id.org/mirkg/id/agent/{expected}>", c["claim"]
+        # A hedge is words of its quote, and a quote holding a hedging word is hedged.
+        assert hedge in quote
+        assert bool(hedge) == bool(re.search(r"\b(might|may|suggesting|unable to conclude)\b", quote)), c["claim"]
+        # The limitations are the caveats of sentence 10.
+        assert (c["isLimitation"] == TRUE) == (n == 10), c["claim"]
+    assert covered == set(range(1, 12))  # every sentence of the paragraph yields claims, the header none
+
+
+def test_entities_per_external_ontology(engines):
+    answer = ask(engines, "15")
+    counts = {literal(s): int(literal(n)) for s, n in zip(column(answer, "source"), column(answer, "entities"))}
+    assert counts == {
+        "mirbase.mature": 4,  # miR-663, let-7f(-5p), miR-153-3p, miR-146a
+        "HGNC": 5, "NCBIGene": 5, "uniprot": 5,  # TGF-β1, IL-6, NLRP3, PELI1, TRAF6 (not NF-κB)
+        "CL": 7,  # stem cells, MSCs, BM-MSCs, UC-MSCs, Tfh, Treg, Th17
+        "UBERON": 2,  # bone marrow, umbilical cord
+        "MONDO": 1, "DOID": 1, "MESH": 1,  # SLE
+        "SO": 1,  # "microRNAs (miRNAs)" in general
+        # proliferation, migration, differentiation (of stem cells), repressing target genes,
+        # MSC proliferation and migration, inflammation, senescence, NF-κB signalling, uptake;
+        # exosomes and microvesicles.
+        "GO": 12,
+    }
+
+
+def test_entities_per_ontology_knows_every_namespace_in_use(engines):
+    import re
+
+    namespaces = re.findall(r'\("[\w.]+" "([^"]+)"\)', find_query(QUERIES, "15").text)
+    xrefs = set(column(ask(engines, "06"), "xref"))
+    assert xrefs and all(any(x[1:-1].startswith(ns) for ns in namespaces) for x in xrefs)
+
+
+def test_what_could_not_be_identified(engines):
+    answer = ask(engines, "16")
+    got = {(literal(label), literal(status)) for label, status in rows(answer, "label", "statusLabel")}
+    unresolved = {
+        "NF-kappaB",  # named only in "TRAF6/NF-κB signaling"; a complex
+        "acquisition of a reparative phenotype", "3' untranslated region of a target mRNA",  # sentence 1
+        "mesenchymal stem cell dysfunction",  # 2
+        "Tfh/Treg cell balance", "Treg/Th17 cell balance",  # 3
+        "knockdown of hsa-miR-663a in bone marrow MSCs", "MSC-based cryotherapy (as written)",  # 4
+        "UC-MSC-mediated decrease in Tfh cells", "UC-MSC-mediated increase in Treg cells",  # 6
+        "senescence-associated beta-galactosidase staining", "disordered cytoskeleton",  # 8
+        "factors in SLE serum other than exosomes",  # 10
+        # References [1]-[3] are not identified; [4] and [5] are the two Geng papers, but the text
+        # does not say which is which.
+        "reference [1]", "reference [2]", "reference [3]", "joint citation [1, 2]",
+    }
+    assert got == {(x, "unresolved") for x in unresolved} | {("reference [4]", "ambiguous"), ("reference [5]", "ambiguous")}
+    # Every entity left unresolved says why.
+    assert all(reason for thing, reason in rows(answer, "thing", "reason") if "/entity/" in thing)
+
+
+def test_what_acts_on_senescence(engines):
+    answer = ask(engines, "17", process="mirkgid:entity/cellular-senescence")
+    assert {(literal(s), d, c, literal(h), lim) for s, d, c, h, lim in rows(answer, "subjectLabel", "directionLabel", "cellTypeLabel", "hedgeCue", "isLimitation")} == {
+        ("extracellular exosome", INC, MSC, "", FALSE),  # 8: "exosomes can promote SLE MSC senescence"
+        ("hsa-miR-146a-5p", INC, BM, "", FALSE),  # 9: "promote the senescence of SLE BM-MSCs"
+        ("hsa-miR-146a-5p", INC, MSC, "suggesting", FALSE),  # 9: "suggesting a novel mechanism"
+        ("endocytosis", INC, MSC, "unable to conclude", TRUE),  # 10: "exclusively due to exosome uptake"
+        ("factors in SLE serum other than exosomes", INC, MSC, "may", TRUE),  # 10: "may also promote"
+    }
+
+
+def test_what_acts_on_msc_proliferation(engines):
+    # Sentence 6: miR-153-3p reduces UC-MSC proliferation; nothing else is said of it.
+    answer = ask(engines, "17", process="mirkgid:entity/msc-proliferation")
+    assert rows(answer, "subjectLabel", "directionLabel") == {('"hsa-miR-153-3p"', DEC)}
+
+
+def test_mirna_target_pairs_in_external_identifiers(engines):
+    # The four targeting claims (sentences 3, 5, 9) with the identifiers of the reference table
+    # (data/reference/identifiers.tsv: miRBase v22, HGNC with its NCBI Gene and UniProt columns).
+    answer = ask(engines, "18")
+    ido = "https://identifiers.org/"
+    assert rows(answer, "mirbase", "hgnc", "ncbigene", "uniprot") == {
+        (f"<{ido}mirbase.mature:MIMAT0003326>", f"<{ido}hgnc:11766>", f"<{ido}ncbigene:7040>", "<http://purl.uniprot.org/uniprot/P01137>"),
+        (f"<{ido}mirbase.mature:MIMAT0000067>", f"<{ido}hgnc:6018>", f"<{ido}ncbigene:3569>", "<http://purl.uniprot.org/uniprot/P05231>"),
+        (f"<{ido}mirbase.mature:MIMAT0000067>", f"<{ido}hgnc:16400>", f"<{ido}ncbigene:114548>", "<http://purl.uniprot.org/uniprot/Q96P20>"),
+        (f"<{ido}mirbase.mature:MIMAT0000449>", f"<{ido}hgnc:12036>", f"<{ido}ncbigene:7189>", "<http://purl.uniprot.org/uniprot/Q9Y4K3>"),
+    }
+
+
+def test_network_figure_edges_are_what_each_mirna_does(engines):
+    answer = ask(engines, "90")
+    edges = {(literal(m), literal(r), literal(t)) for m, r, t in rows(answer, "mirnaLabel", "relationName", "targetLabel")}
+    named = {e for e in edges if e[0] != "miRNA"}
+    assert named == {
+        # Sentence 3 ("respectively").
+        ("hsa-miR-663a", "targets", "TGFB1"), ("hsa-miR-663a", "contributes_to", "Tfh/Treg cell balance"),
+        ("hsa-let-7f-5p", "targets", "IL6"), ("hsa-let-7f-5p", "contributes_to", "Treg/Th17 cell balance"),
+        # Sentence 5.
+        ("hsa-let-7f-5p", "regulates", "inflammatory response"), ("hsa-let-7f-5p", "targets", "NLRP3"),
+        # Sentence 6.
+        ("hsa-miR-153-3p", "differentially_expressed_in", "systemic lupus erythematosus"),
+        ("hsa-miR-153-3p", "regulates", "mesenchymal stem cell proliferation"),
+        ("hsa-miR-153-3p", "regulates", "mesenchymal stem cell migration"),
+        ("hsa-miR-153-3p", "regulates", "UC-MSC-mediated decrease in Tfh cells"),
+        ("hsa-miR-153-3p", "regulates", "UC-MSC-mediated increase in Treg cells"),
+        ("hsa-miR-153-3p", "represses_expression_of", "PELI1"),
+        # Sentence 9 (senescence twice: plainly in BM-MSCs, and "suggesting" in MSCs).
+        ("hsa-miR-146a-5p", "located_in", "extracellular exosome"),
+        ("hsa-miR-146a-5p", "internalized_by", "mesenchymal stem cell"),
+        ("hsa-miR-146a-5p", "regulates", "cellular senescence"),
+        ("hsa-miR-146a-5p", "targets", "TRAF6"),
+        ("hsa-miR-146a-5p", "regulates", "canonical NF-kappaB signal transduction"),
+    }
+    # miRNAs in general: the four stem-cell processes, the 3'-UTR and gene repression (1), MSC
+    # dysfunction and SLE (2), the MVs (7) and SLE pathogenesis (11).
+    assert len([m for m in column(answer, "mirnaLabel") if m == '"miRNA"']) == 10
+    # One row per claim: 10 general + miR-663 2 + let-7f 4 + miR-153-3p 6 + miR-146a 6.
+    assert len(set(column(answer, "claim"))) == len(answer.rows) == 28
+
+
+# Every stored query has at least one test above with an answer read from the paragraph; a new
+# query must add its number here and a test.
+TESTED = {f"{n:02d}" for n in range(1, 19)} | {"90"}
+
+
+def test_every_stored_query_has_an_answer_test():
+    assert {q.name[:2] for q in QUERIES} == TESTED
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
@@ -155,9 +453,15 @@ def test_every_query_gives_the_same_answer_on_rdflib_and_pyoxigraph(engines, que
 
 
 def test_every_query_documents_its_question():
-    assert len(QUERIES) >= 5
+    assert len(QUERIES) >= 15
+    assert len({q.name[:2] for q in QUERIES}) == len(QUERIES)  # numbers are unique
     for q in QUERIES:
+        assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", q.name), q.name
         assert q.title and q.question.endswith("?") and q.answer
+        for p in q.params:  # a parameter is a variable of the query
+            assert re.search(rf"\?{p.name}\b", q.text.split("PREFIX", 1)[1]), (q.name, p.name)
+        assert set(q.example) <= {p.name for p in q.params}
+        assert all(p.name in q.example for p in q.params if p.required)  # the build can run it
 
 
 @pytest.mark.parametrize("value", ["<not an iri>", "nosuchprefix:x", "http://exa mple.org/x"])

@@ -1,0 +1,46 @@
+"""One pipeline (fast or naive) on one data folder, in its own process.
+
+    python -m bench.worker fast|naive DATA_DIR OUT_DIR [--reasoner summary|full]
+
+Prints one JSON object per line: one per stage as it ends, then the answers' digests, then the
+peak resident memory of this process and of its children (HermiT's JVM). The parent
+(bench/__main__.py) reads them as they come, so a run it stops at its time budget still counts
+the stages it finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+from pathlib import Path
+
+
+def emit(record: dict) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("side", choices=("fast", "naive"))
+    parser.add_argument("data", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--reasoner", choices=("summary", "full"), default="summary")
+    args = parser.parse_args(argv)
+    from .pipelines import run_fast, run_naive
+
+    if args.side == "fast":
+        run_fast(args.data, args.out, emit, reasoner=args.reasoner)
+    else:
+        run_naive(args.data, args.out, emit)
+    emit({
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

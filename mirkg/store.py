@@ -1,0 +1,304 @@
+"""The release in a triplestore: `load` into any SPARQL 1.1 Graph Store Protocol endpoint, `serve`
+it read-only with the Oxigraph server, and ask a SPARQL endpoint the stored queries.
+
+Only the standard library speaks HTTP here (urllib). Credentials, when an endpoint needs them,
+come from the environment (MIRKG_ENDPOINT_USER, MIRKG_ENDPOINT_PASSWORD), never from the command
+line or the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import BuildError
+from .publish import CONTENT_GRAPHS, DESCRIPTION_FILE, DESCRIPTION_GRAPH
+from .queries import Answer, StoredQuery, bound_text
+
+TIMEOUT = 60  # seconds for one HTTP request
+USER_VAR, PASSWORD_VAR = "MIRKG_ENDPOINT_USER", "MIRKG_ENDPOINT_PASSWORD"
+
+
+class LoadError(Exception):
+    """Loading stopped: which graph failed, why, and what was already replaced."""
+
+
+@dataclass
+class Part:
+    graph: str  # the graph IRI the part replaces
+    ntriples: bytes
+    triples: int
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading the release
+
+
+def verify_checksums(dist: Path) -> None:
+    """Every file SHA256SUMS lists must be there with that digest; a damaged release is not loaded."""
+    sums = dist / "SHA256SUMS"
+    if not sums.exists():
+        raise BuildError(f"{sums} is missing: is {dist} a release folder? Run `python build.py` first")
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, rel = line.partition("  ")
+        path = dist / rel
+        if not path.exists():
+            raise BuildError(f"{path} is listed in SHA256SUMS but missing; rebuild with `python build.py`")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise BuildError(f"{path} does not match its SHA-256 in SHA256SUMS; rebuild with `python build.py`")
+
+
+def release_parts(dist: Path, graph: str | None = None) -> list[Part]:
+    """What `load` sends: the dataset's named graphs and its description, or, with `graph`,
+    the whole dataset in that one graph."""
+    verify_checksums(dist)
+    if graph is not None:
+        whole = (dist / "mirkg-all.nt").read_bytes()
+        return [Part(graph, whole, _count(whole))]
+    per_graph: dict[str, list[str]] = {str(g): [] for g in CONTENT_GRAPHS}
+    for quad in ox.parse(path=dist / "mirkg.nq", format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name.value
+        if name not in per_graph:
+            raise BuildError(f"{dist / 'mirkg.nq'} has a graph the release does not own: {name}")
+        per_graph[name].append(f"{quad.triple} .")
+    parts = [Part(name, ("\n".join(lines) + "\n").encode("utf-8"), len(lines)) for name, lines in per_graph.items()]
+    description = ox.serialize([q.triple for q in ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)],
+                               format=ox.RdfFormat.N_TRIPLES)
+    parts.append(Part(str(DESCRIPTION_GRAPH), description, _count(description)))
+    return parts
+
+
+def _count(ntriples: bytes) -> int:
+    return sum(1 for line in ntriples.splitlines() if line.strip())
+
+
+# ------------------------------------------------------------------------------------------------
+# Graph Store Protocol
+
+
+def _opener(url: str) -> urllib.request.OpenerDirector:
+    user, password = os.environ.get(USER_VAR), os.environ.get(PASSWORD_VAR)
+    if not user:
+        return urllib.request.build_opener()
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager))
+
+
+def graph_url(endpoint: str, graph: str) -> str:
+    """The Graph Store Protocol's indirect identification: ENDPOINT?graph=IRI."""
+    separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
+    return f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
+
+
+def _describe_network_error(endpoint: str, exc: BaseException) -> str:
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, ConnectionRefusedError):
+        parts = urllib.parse.urlsplit(endpoint)
+        return (f"nothing answers at {parts.hostname}:{parts.port or 80} (connection refused): "
+                "is the triplestore running, and is --endpoint its Graph Store Protocol URL?")
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return f"no answer from {endpoint} within {TIMEOUT} s"
+    return f"cannot reach {endpoint}: {reason}"
+
+
+def put_graph(endpoint: str, part: Part, opener=None) -> int:
+    """Replace one graph (HTTP PUT); returns the HTTP status. Raises LoadError on failure."""
+    request = urllib.request.Request(graph_url(endpoint, part.graph), data=part.ntriples, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+    try:
+        with (opener or _opener(endpoint)).open(request, timeout=TIMEOUT) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        body = exc.read(300).decode("utf-8", "replace").strip().replace("\n", " ")
+        raise LoadError(f"HTTP {exc.code} {exc.reason}" + (f": {body}" if body else "")) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise LoadError(_describe_network_error(endpoint, exc)) from None
+
+
+def load(endpoint: str, dist: Path, graph: str | None = None, out=None) -> list[Part]:
+    """Replace the release's graphs at a Graph Store Protocol endpoint, one PUT per graph.
+
+    A graph is replaced whole or not at all (one request each); a failure stops the load and
+    leaves the graphs already replaced as they are, and the ones not yet reached untouched.
+    """
+    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        raise BuildError(f"--endpoint '{endpoint}' should be an http(s) URL of a Graph Store Protocol endpoint")
+    out = out or sys.stdout
+    parts = release_parts(dist, graph)
+    opener = _opener(endpoint)
+    done: list[Part] = []
+    for part in parts:
+        try:
+            status = put_graph(endpoint, part, opener)
+        except LoadError as exc:
+            replaced = ", ".join(f"<{p.graph}>" for p in done) or "none"
+            untouched = ", ".join(f"<{p.graph}>" for p in parts[len(done) + 1:]) or "none"
+            raise LoadError(
+                f"loading graph <{part.graph}> into {endpoint} failed: {exc}\n"
+                f"  already replaced (left as loaded): {replaced}\n"
+                f"  not loaded (left as they were): {untouched}"
+            ) from None
+        print(f"replaced <{part.graph}>: {part.triples} triples (HTTP {status})", file=out)
+        done.append(part)
+    print(f"loaded {sum(p.triples for p in done)} triples into {len(done)} graph(s) at {endpoint}", file=out)
+    return done
+
+
+# ------------------------------------------------------------------------------------------------
+# SPARQL protocol: the stored queries over HTTP
+
+
+ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
+          "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+
+
+def inline_values_text(query: StoredQuery, bindings: dict) -> str:
+    """The query with its parameters bound by a VALUES block at the start of its outermost group
+    (after the first `WHERE {`, or `ASK {`) instead of a trailing VALUES clause.
+
+    The same solutions by SPARQL's algebra (a join either way); Virtuoso 7 needs it, as it
+    cannot join a trailing VALUES on a variable the SELECT does not project ("No column")."""
+    if not bindings:
+        return query.text
+    names = sorted(bindings)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    body = query.text
+    match = re.search(r"\b(WHERE|ASK)\s*\{", body, re.IGNORECASE)
+    if match is None:
+        raise BuildError(f"query {query.name}: no WHERE {{ or ASK {{ to put its parameters in")
+    return f"{body[:match.end()]}\n  {block}\n{body[match.end():]}"
+
+
+def query_endpoint(url: str, query: StoredQuery, bindings: dict, default_graphs=(), opener=None,
+                   inline_values: bool = False) -> Answer:
+    """Run a stored query (parameters bound as on the embedded store) at a SPARQL endpoint.
+
+    `default_graphs` become the protocol's default-graph-uri parameters; none leaves the
+    endpoint's own default graph. `inline_values` binds the parameters inside the query's group
+    (see inline_values_text) rather than with the embedded store's trailing VALUES clause."""
+    form = query.form
+    text = inline_values_text(query, bindings) if inline_values else bound_text(query, bindings)
+    params = [("query", text)] + [("default-graph-uri", str(g)) for g in default_graphs]
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded",
+                                              "Accept": ACCEPT.get(form, ACCEPT["SELECT"])})
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=TIMEOUT) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        raise BuildError(f"query {query.name} at {url}: HTTP {exc.code}: {exc.read(300).decode('utf-8', 'replace')}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise BuildError(f"query {query.name}: {_describe_network_error(url, exc)}") from None
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        triples = sorted(f"{q.subject} {q.predicate} {q.object} ." for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return Answer(form, triples=triples)
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("ASK", boolean=bool(result))
+    columns = [v.value for v in result.variables]
+    rows = [tuple("" if sol[c] is None else str(sol[c]) for c in columns) for sol in result]
+    return Answer("SELECT", columns, rows)
+
+
+# ------------------------------------------------------------------------------------------------
+# serve: the real Oxigraph server, read-only
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` command of the PyPI package: beside this Python, else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise BuildError("the Oxigraph server is not installed: python -m pip install oxigraph==0.5.13")
+    return found
+
+
+def prepare_store(dist: Path, location: Path) -> None:
+    """An Oxigraph database at `location` holding the release's named graphs and description."""
+    verify_checksums(dist)
+    binary = oxigraph_binary()
+    commands = [
+        [binary, "load", "--location", str(location), "--file", str(dist / "mirkg.nq")],
+        [binary, "load", "--location", str(location), "--file", str(dist / DESCRIPTION_FILE),
+         "--graph", str(DESCRIPTION_GRAPH)],
+    ]
+    for command in commands:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise BuildError(f"`{' '.join(command)}` failed: {done.stderr.strip()}")
+
+
+def serve(dist: Path, host: str, port: int, location: Path | None = None, out=None) -> int:
+    """Load the release into a fresh Oxigraph database and serve it read-only until stopped."""
+    if location is not None and location.exists() and any(location.iterdir()):
+        raise BuildError(f"--location {location} is not empty; give an empty or new folder")
+    out = out or sys.stdout
+    scratch = None
+    if location is None:
+        scratch = Path(tempfile.mkdtemp(prefix="mirkg-oxigraph-"))
+        location = scratch
+    server = None
+    # Ctrl-C and SIGTERM both stop the server and remove the temporary database (SIGINT is set
+    # explicitly: a shell that starts us in the background makes us inherit it ignored).
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        prepare_store(dist, location)
+        bind = f"{host}:{port}"
+        server = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(location),
+                                   "--bind", bind, "--union-default-graph"])
+        print(f"mirkg: serving {dist} read-only at http://{bind}/query (SPARQL), union default graph; "
+              "Ctrl-C stops it", file=out, flush=True)
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
+def wait_for_http(url: str, seconds: float = 30.0, process: subprocess.Popen | None = None) -> None:
+    """Poll `url` until it answers (any HTTP status) or `seconds` pass; bounded, for tests and tools."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise BuildError(f"the server exited with code {process.returncode} before answering at {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise BuildError(f"nothing answered at {url} within {seconds:.0f} s")

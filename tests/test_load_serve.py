@@ -1,0 +1,269 @@
+"""`python build.py load` and `serve` against the real Oxigraph server (the `oxigraph` package from
+PyPI), started on a loopback port for each test module and always stopped afterwards."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run
+from mirkg.pipeline import _expander
+from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
+from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples
+from mirkg.release import sorted_ntriples
+from mirkg.store import oxigraph_binary, query_endpoint, wait_for_http
+from mirkg import paths
+
+QUERIES = load_queries(paths.QUERIES)
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers, also used by test_virtuoso.py
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def embedded_answers(build) -> dict:
+    """Every stored query's answer for its example parameters on the embedded store, as the build
+    computes them, with the bindings used."""
+    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
+    expand = _expander(build.curation.reference.converter.expand)
+    out = {}
+    for q in QUERIES:
+        bindings = bind(q, q.example, expand)
+        out[q.name] = (q, bindings, run_oxigraph(store, q, bindings))
+    return out
+
+
+def start(command: list[str], url: str, cwd=None) -> subprocess.Popen:
+    """Start a server in its own process group and wait (bounded) until `url` answers."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        wait_for_http(url, 60, process)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by `start`: SIGTERM to its process group, SIGKILL after 10 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    if process.stdout:
+        process.stdout.close()
+
+
+def sparql_count(query_url: str, query: str = COUNT_ALL) -> int:
+    data = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(query_url, data=data, headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(response.read().decode().splitlines()[1])
+
+
+def _update(url: str, update: str) -> int:
+    request = urllib.request.Request(url, data=update.encode(), method="POST",
+                                     headers={"Content-Type": "application/sparql-update"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+# ------------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def answers(build):
+    return embedded_answers(build)
+
+
+@pytest.fixture(scope="module")
+def release_size(built_dist) -> dict[str, int]:
+    def lines(name):
+        return sum(1 for ln in (built_dist / name).read_text(encoding="utf-8").splitlines() if ln.strip())
+
+    from rdflib import Graph
+
+    return {"dataset": lines("mirkg-all.nt"), "description": len(Graph().parse(built_dist / "void.ttl"))}
+
+
+@pytest.fixture
+def oxigraph(tmp_path):
+    """A writable Oxigraph server (Graph Store Protocol at /store, SPARQL at /query and /update)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                    f"{base}/query?query=ASK%7B%7D")
+    try:
+        yield base
+    finally:
+        stop(process)
+
+
+# ------------------------------------------------------------------------------------------------
+# load
+
+
+def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigraph, built_dist, answers, capsys,
+                                                                          release_size):
+    code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)
+    assert code == 0, err
+    for graph in (*CONTENT_GRAPHS, DESCRIPTION_GRAPH):
+        assert f"replaced <{graph}>" in out
+    assert f"loaded {release_size['dataset'] + release_size['description']} triples into 4 graph(s)" in out
+    assert sparql_count(f"{oxigraph}/query") == release_size["dataset"] + release_size["description"]
+    for name, (query, bindings, expected) in answers.items():
+        # The dataset's three graphs as the default graph, as on the embedded store.
+        got = query_endpoint(f"{oxigraph}/query", query, bindings, CONTENT_GRAPHS)
+        assert got.normalised() == expected.normalised(), name
+
+
+def test_loading_twice_replaces_the_owned_graphs_and_nothing_else(oxigraph, built_dist, capsys, release_size):
+    assert run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)[0] == 0
+    first = sparql_count(f"{oxigraph}/query")
+    # A stale triple in an owned graph, and someone else's graph: the next load drops the first only.
+    assert _update(f"{oxigraph}/update", f"INSERT DATA {{ GRAPH <{DATA_GRAPH}> {{ <urn:x:stale> <urn:x:p> 1 }} "
+                                         "GRAPH <urn:x:other> { <urn:x:s> <urn:x:p> 2 } }") in (200, 204)
+    assert sparql_count(f"{oxigraph}/query") == first + 2
+    assert run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)[0] == 0
+    assert sparql_count(f"{oxigraph}/query") == first + 1 == release_size["dataset"] + release_size["description"] + 1
+    assert sparql_count(f"{oxigraph}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:other> { ?s ?p ?o } }") == 1
+
+
+def test_load_into_one_graph(oxigraph, built_dist, capsys, release_size):
+    code, out, _ = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store",
+                        "--graph", "http://example.org/mirkg"], capsys)
+    assert code == 0 and "replaced <http://example.org/mirkg>" in out
+    assert sparql_count(f"{oxigraph}/query") == release_size["dataset"]
+
+
+def test_load_pointed_at_a_closed_port_says_so(built_dist, capsys):
+    port = free_port()  # nothing listens there
+    code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"http://127.0.0.1:{port}/store"], capsys)
+    assert code == 3
+    assert f"nothing answers at 127.0.0.1:{port} (connection refused)" in err
+    assert f"loading graph <{CONTENT_GRAPHS[0]}>" in err and "Traceback" not in err
+
+
+class _FailingStore(http.server.BaseHTTPRequestHandler):
+    """Accepts the first two PUTs, then answers 500: a store that breaks half way."""
+
+    received: list[str] = []
+
+    def do_PUT(self):  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers["Content-Length"]))
+        graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
+        if len(self.received) >= 2:
+            self.send_response(500, "Internal Server Error")
+            self.end_headers()
+            self.wfile.write(b"disk full")
+            return
+        self.received.append(graph)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):  # keep the test output quiet
+        pass
+
+
+def test_a_failure_half_way_names_the_graph_and_keeps_what_was_replaced(built_dist, capsys):
+    _FailingStore.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FailingStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", url], capsys)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 3
+    first, second, third, fourth = (*CONTENT_GRAPHS, DESCRIPTION_GRAPH)
+    assert _FailingStore.received == [str(first), str(second)]
+    assert f"loading graph <{third}> into {url} failed: HTTP 500 Internal Server Error: disk full" in err
+    assert f"already replaced (left as loaded): <{first}>, <{second}>" in err
+    assert f"not loaded (left as they were): <{fourth}>" in err
+    assert f"replaced <{first}>" in out and f"replaced <{second}>" in out
+
+
+def test_load_refuses_a_damaged_release(built_dist, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    shutil.copytree(built_dist, dist)
+    (dist / "mirkg.nq").write_bytes((dist / "mirkg.nq").read_bytes().replace(b"TRAF6", b"TRAF7", 1))
+    code, _, err = run(["--dist", str(dist), "load", "--endpoint", "http://127.0.0.1:9/store"], capsys)
+    assert code == 2 and "does not match its SHA-256" in err
+
+
+def test_load_refuses_a_non_http_endpoint(built_dist, capsys):
+    code, _, err = run(["--dist", str(built_dist), "load", "--endpoint", "ftp://127.0.0.1/store"], capsys)
+    assert code == 2 and "should be an http(s) URL" in err
+
+
+# ------------------------------------------------------------------------------------------------
+# serve
+
+
+@pytest.fixture(scope="module")
+def served(built_dist):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port)],
+                    f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        yield base
+    finally:
+        stop(process)
+
+
+def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answers):
+    for name, (query, bindings, expected) in answers.items():
+        # No default-graph-uri: `serve` makes the default graph the union of the release's graphs.
+        got = query_endpoint(f"{served}/query", query, bindings)
+        assert got.normalised() == expected.normalised(), name
+
+
+def test_serve_is_read_only(served, release_size):
+    before = sparql_count(f"{served}/query")
+    assert before == release_size["dataset"] + release_size["description"]
+    assert _update(f"{served}/update", "INSERT DATA { <urn:x:s> <urn:x:p> 1 }") >= 400
+    assert _update(f"{served}/update", "CLEAR ALL") >= 400
+    put = urllib.request.Request(f"{served}/store?default", data=b"<urn:x:s> <urn:x:p> <urn:x:o> .", method="PUT",
+                                 headers={"Content-Type": "application/n-triples"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(put, timeout=30)
+    assert refused.value.code >= 400
+    assert sparql_count(f"{served}/query") == before
+
+
+def test_serve_binds_to_loopback_by_default(served):
+    assert urllib.parse.urlsplit(served).hostname == "127.0.0.1"
+    from mirkg.cli import _parser
+
+    assert _parser().parse_args(["serve"]).host == "127.0.0.1"

@@ -1,0 +1,71 @@
+"""`python build.py query`: listing, formats, readable tables, and refusing bad parameters with a
+clear message (exit 2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import run
+
+
+def test_listing_shows_every_question(capsys):
+    code, out, _ = run(["query"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) >= 15 and all(line.endswith("?") for line in lines)
+
+
+def test_table_shows_labels_and_curies_not_bare_iris(capsys):
+    code, out, _ = run(["query", "01", "--param", "gene=mirkgid:entity/TRAF6"], capsys)
+    assert code == 0
+    # Sentence 9: miR-146a targets TRAF6, in SLE BM-MSCs.
+    assert "mirkgid:entity/hsa-miR-146a-5p" in out and "hsa-miR-146a-5p" in out
+    assert "mesenchymal stem cell of the bone marrow" in out
+    assert "<https://" not in out and "https://w3id.org" not in out
+    assert out.rstrip().endswith("(1 row(s))")
+
+
+def test_csv_and_json_and_tsv(capsys):
+    code, out, _ = run(["query", "03", "--format", "csv"], capsys)
+    assert code == 0
+    table = list(csv.DictReader(io.StringIO(out)))
+    # Sentence 6: "increased levels of miR-153-3p in SLE patients" - the only miRNA said to be altered in SLE.
+    assert [(r["mirnaLabel"], r["directionLabel"]) for r in table] == [("hsa-miR-153-3p", "increase")]
+    code, out, _ = run(["query", "03", "--format", "json"], capsys)
+    document = json.loads(out)
+    assert document["head"]["vars"][0] == "mirna"
+    assert document["results"]["bindings"][0]["directionLabel"] == {"type": "literal", "value": "increase", "xml:lang": "en"}
+    code, out, _ = run(["query", "03", "--format", "tsv"], capsys)
+    assert out.splitlines()[0].split("\t")[:2] == ["?mirna", "?mirnaLabel"]
+
+
+def test_ask_and_construct_formats(capsys):
+    args = ["query", "09", "--param", "mirna=mirkgid:entity/hsa-miR-663a", "--param", "gene=mirkgid:entity/IL6"]
+    code, out, _ = run(args + ["--format", "json"], capsys)
+    assert code == 0 and json.loads(out) == {"head": {}, "boolean": False}  # "respectively": IL-6 goes with let-7f
+    code, out, _ = run(["query", "08"], capsys)
+    assert code == 0
+    assert ["mirkgid:entity/hsa-miR-663a", "mirkg:targets", "mirkgid:entity/TGFB1"] in [ln.split() for ln in out.splitlines()]
+    assert out.rstrip().endswith("(4 row(s))")
+    code, out, _ = run(["query", "08", "--format", "tsv"], capsys)
+    assert out.splitlines()[0].startswith("<https://w3id.org/mirkg/id/entity/hsa-let-7f-5p> <https://w3id.org/mirkg/targets>")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["query", "01", "--param", "gene=<not an iri>"], "not a valid IRI"),
+    (["query", "01", "--param", "gene=nosuchprefix:TRAF6"], "neither an IRI nor a CURIE"),
+    (["query", "01", "--param", "gene=<x:a> } . ?s ?p ?o . { <x:b>"], "not a valid IRI"),
+    (["query", "01", "--param", "mirna=mirkgid:entity/TRAF6"], "has no parameter 'mirna'"),
+    (["query", "01", "--param", "gene"], "should read NAME=VALUE"),
+    (["query", "02"], "needs --param mirna="),
+    (["query", "nosuchquery"], "no stored query named"),
+    (["query", "07", "--endpoint", "file:///etc/passwd"], "not an http(s) URL"),
+])
+def test_bad_requests_are_refused_clearly(capsys, args, message):
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == ""
+    assert message in err

@@ -1,0 +1,284 @@
+"""The triplestore release: every dump parses back to the same triples with two RDF libraries,
+the named graphs split the dataset cleanly, the VoID/DCAT description counts what is there,
+the checksums verify, the gzip copy is reproducible, and every nanopublication is valid."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import warnings
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from mirkg import __version__
+from mirkg.errors import BuildError
+from mirkg.publish import (
+    CONTENT_GRAPHS, DATA_GRAPH, DCAT, DUMPS, VOID, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RELEASE_DATES, graph_of, version_iri,
+)
+
+NP = "http://www.nanopub.org/nschema#"
+
+
+def _count_lines(path) -> int:
+    return sum(1 for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip())
+
+
+@pytest.fixture(scope="module")
+def whole(built_dist) -> int:
+    """The dataset's size: the sorted N-Triples of the whole, one triple a line."""
+    return _count_lines(built_dist / "mirkg-all.nt")
+
+
+def test_the_whole_is_ontology_plus_instance_data(built_dist, whole):
+    assert whole == _count_lines(built_dist / "ontology.nt") + _count_lines(built_dist / "mirkg.nt") > 2000
+
+
+@pytest.mark.parametrize("name,fmt", [
+    ("mirkg-all.nt", "nt"), ("mirkg-all.ttl", "turtle"), ("mirkg-all.jsonld", "json-ld"),
+])
+def test_single_graph_dumps_parse_back_to_the_whole(built_dist, whole, name, fmt):
+    graph = Graph().parse(built_dist / name, format=fmt)  # json-ld: the relative context is read from dist/
+    assert len(graph) == whole
+    assert len(list(ox.parse(_oxigraph_input(built_dist, name), format=_ox_format(name)))) == whole
+
+
+def test_gzip_copy_is_the_ntriples_and_reproducible(built_dist):
+    packed = (built_dist / "mirkg-all.nt.gz").read_bytes()
+    assert gzip.decompress(packed) == (built_dist / "mirkg-all.nt").read_bytes()
+    # RFC 1952 header: FLG byte 3 has no FNAME bit, MTIME bytes 4-7 are zero.
+    assert packed[:2] == b"\x1f\x8b" and packed[3] & 0x08 == 0 and packed[4:8] == b"\0\0\0\0"
+
+
+@pytest.mark.parametrize("name", ["mirkg.trig", "mirkg.nq"])
+def test_named_graph_dumps_hold_three_graphs(built_dist, whole, name):
+    dataset = Dataset()
+    dataset.parse(built_dist / name, format="trig" if name.endswith("trig") else "nquads")
+    per_graph = {}
+    for _, _, _, g in dataset.quads((None, None, None, None)):
+        per_graph[str(g)] = per_graph.get(str(g), 0) + 1
+    assert set(per_graph) == {str(g) for g in CONTENT_GRAPHS}
+    assert sum(per_graph.values()) == whole  # no triple in two graphs
+    assert per_graph[str(ONTOLOGY_GRAPH)] == _count_lines(built_dist / "ontology.nt")
+    quads = list(ox.parse(path=built_dist / name))
+    assert len(quads) == whole
+    assert {q.graph_name.value for q in quads} == {str(g) for g in CONTENT_GRAPHS}
+
+
+def test_ontology_rdfxml_parses_back(built_dist):
+    expected = _count_lines(built_dist / "ontology.nt")
+    assert len(Graph().parse(built_dist / "ontology.owl", format="xml")) == expected
+    assert len(list(ox.parse(path=built_dist / "ontology.owl", format=ox.RdfFormat.RDF_XML))) == expected
+
+
+def test_the_split_puts_claims_and_entities_in_data_and_their_support_in_provenance(built_dist):
+    quads = list(ox.parse(path=built_dist / "mirkg.nq"))
+    by_graph = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name.value, set()).add(q.subject.value if isinstance(q.subject, ox.NamedNode) else "_")
+    data = by_graph[str(DATA_GRAPH)]
+    provenance = by_graph[str(PROVENANCE_GRAPH)]
+    assert all("/id/entity/" in s or ("/id/claim/" in s and s.count("/") == 6) for s in data)
+    assert any("/id/claim/" in s for s in data) and any("/id/entity/" in s for s in data)
+    kinds = {s.split("/id/")[1].split("/")[0] for s in provenance}
+    assert kinds == {"claim", "reference", "citation", "work", "agent", "source"}
+    assert all(s.count("/") > 6 for s in provenance if "/id/claim/" in s)  # spans, selectors, evidence
+    # The direct triples (miRNA targets gene) are data.
+    targets = [q for q in quads if q.predicate.value == "https://w3id.org/mirkg/targets"]
+    assert targets and all(q.graph_name.value == str(DATA_GRAPH) for q in targets)
+
+
+def test_a_node_of_unknown_kind_stops_the_build():
+    with pytest.raises(BuildError, match="unknown kind"):
+        graph_of(URIRef("https://w3id.org/mirkg/id/somethingnew/x"))
+    with pytest.raises(BuildError, match="outside"):
+        graph_of(URIRef("http://example.org/x"))
+
+
+def test_jsonld_references_the_published_context(built_dist):
+    doc = json.loads((built_dist / "mirkg-all.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == "context.jsonld"
+    context = json.loads((built_dist / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["mirkgid"] == "https://w3id.org/mirkg/id/" and context["obo"] == "http://purl.obolibrary.org/obo/"
+
+
+def test_checksums_cover_every_artefact_and_verify(built_dist):
+    listed = {}
+    for line in (built_dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, sep, rel = line.partition("  ")  # sha256sum's text-mode format
+        assert sep and len(digest) == 64, line
+        listed[rel] = digest
+    for name in DUMPS:
+        assert name in listed, name
+    for name in ("void.ttl", "context.jsonld", "build-report.md"):
+        assert name in listed
+    for rel, digest in listed.items():
+        assert hashlib.sha256((built_dist / rel).read_bytes()).hexdigest() == digest, rel
+    assert "timings.json" not in listed and "SHA256SUMS" not in listed
+    on_disk = {str(p.relative_to(built_dist)) for p in built_dist.rglob("*") if p.is_file()}
+    unlisted = on_disk - set(listed) - {"timings.json", "SHA256SUMS"}
+    assert unlisted == ADDED_AFTER_CHECKSUMS, (
+        "every file but timings.json must be in SHA256SUMS; if a file was moved into release_files, "
+        "drop it from ADDED_AFTER_CHECKSUMS")
+
+
+# Files run_build adds after release_files has written SHA256SUMS (the ontology page is rendered
+# after the release files), so the checksums do not cover them yet.
+ADDED_AFTER_CHECKSUMS = {"docs/index.html"}
+
+
+@pytest.mark.parametrize("name", [*DUMPS, "void.ttl"])
+def test_every_rdf_file_gives_the_same_count_with_rdflib_and_pyoxigraph(built_dist, name):
+    path = built_dist / name
+    data = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    base = name[:-3] if name.endswith(".gz") else name
+    kind = base.rsplit(".", 1)[1]
+    if kind in ("trig", "nq"):
+        dataset = Dataset()
+        dataset.parse(data=data, format="trig" if kind == "trig" else "nquads")
+        ours = len(list(dataset.quads()))
+        theirs = len(list(ox.parse(data, format=ox.RdfFormat.TRIG if kind == "trig" else ox.RdfFormat.N_QUADS)))
+    else:
+        fmt = {"nt": "nt", "ttl": "turtle", "owl": "xml", "jsonld": "json-ld"}[kind]
+        ours = len(Graph().parse(path, format=fmt)) if kind == "jsonld" else len(Graph().parse(data=data, format=fmt))
+        theirs = len(list(ox.parse(_oxigraph_input(built_dist, name) if kind == "jsonld" else data,
+                                   format={"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE,
+                                           "owl": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}[kind])))
+    assert ours == theirs > 0, name
+
+
+# ------------------------------------------------------------------------------------------------
+# The description
+
+
+@pytest.fixture(scope="module")
+def void(built_dist) -> Graph:
+    return Graph().parse(built_dist / "void.ttl", format="turtle")
+
+
+def _int(graph: Graph, node, prop) -> int:
+    value = graph.value(node, prop)
+    assert value is not None, f"{node} has no {prop}"
+    return int(value)
+
+
+def test_void_counts_are_the_real_counts(void, built_dist, whole):
+    version = version_iri()
+    assert _int(void, version, VOID.triples) == whole
+    whole_graph = Graph().parse(built_dist / "mirkg-all.nt", format="nt")
+    for partition in void.objects(version, VOID.classPartition):
+        cls = void.value(partition, VOID["class"])
+        assert _int(void, partition, VOID.entities) == len(set(whole_graph.subjects(RDF.type, cls))), cls
+    partitions = list(void.objects(version, VOID.propertyPartition))
+    assert len(partitions) == len(set(whole_graph.predicates()))
+    for partition in partitions:
+        prop = void.value(partition, VOID.property)
+        assert _int(void, partition, VOID.triples) == len(list(whole_graph.triples((None, prop, None)))), prop
+    nq = list(ox.parse(path=built_dist / "mirkg.nq"))
+    for graph in CONTENT_GRAPHS:
+        assert _int(void, graph, VOID.triples) == sum(q.graph_name.value == str(graph) for q in nq)
+
+
+def test_void_linksets_count_the_links_to_each_external_dataset(void, built_dist):
+    whole_graph = Graph().parse(built_dist / "mirkg-all.nt", format="nt")
+    linksets = list(void.subjects(RDF.type, VOID.Linkset))
+    targets = {str(void.value(void.value(ls, VOID.objectsTarget), DCTERMS.identifier)) for ls in linksets}
+    # The entities link to these datasets through their identifiers (data/reference/prefixes.tsv).
+    assert {"CL", "GO", "MONDO", "UBERON", "mirbase.mature", "HGNC", "NCBIGene", "uniprot"} <= targets
+    for ls in linksets:
+        target = void.value(ls, VOID.objectsTarget)
+        space = str(void.value(target, VOID.uriSpace))
+        predicate = void.value(ls, VOID.linkPredicate)
+        real = sum(1 for s, o in whole_graph.subject_objects(predicate)
+                   if str(s).startswith("https://w3id.org/mirkg/") and isinstance(o, URIRef) and str(o).startswith(space))
+        assert _int(void, ls, VOID.triples) == real > 0, (ls, predicate)
+
+
+def test_description_has_the_hcls_core(void, built_dist):
+    version = version_iri()
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.issued,
+                 DCTERMS.source, URIRef("http://purl.org/pav/version")):
+        assert void.value(version, prop) is not None, prop
+    assert void.value(version, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert void.value(version, DCTERMS.issued) == Literal(RELEASE_DATES[__version__], datatype=URIRef(
+        "http://www.w3.org/2001/XMLSchema#date"))
+    media = {}
+    for dist in void.objects(version, DCAT.distribution):
+        name = str(void.value(dist, DCTERMS.title))
+        media[name] = str(void.value(dist, DCAT.mediaType)).rsplit("media-types/", 1)[1]
+        assert int(void.value(dist, DCAT.byteSize)) == (built_dist / name).stat().st_size, name
+    assert media == {name: m for name, (m, _) in DUMPS.items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# Nanopublications
+
+
+def test_every_claim_is_a_valid_nanopublication(built_dist, build):
+    from nanopub import Nanopub  # nanopub==2.0.1 (requirements-test.txt); parses offline
+
+    dataset = Dataset()
+    dataset.parse(built_dist / "nanopubs.trig", format="trig")
+    assert len(list(ox.parse(path=built_dist / "nanopubs.trig"))) == len(list(dataset.quads()))
+    heads = list(dataset.quads((None, RDF.type, URIRef(NP + "Nanopublication"), None)))
+    assert len(heads) == len(build.curation.statements)
+    for np_uri, _, _, head in heads:
+        parts = [head] + [o for p in ("hasAssertion", "hasProvenance", "hasPublicationInfo")
+                          for o in dataset.graph(head).objects(np_uri, URIRef(NP + p))]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # nanopub 2.0.1 uses ConjunctiveGraph
+            from rdflib import ConjunctiveGraph
+
+            one = ConjunctiveGraph()
+            for part in parts:
+                for triple in dataset.graph(part):
+                    one.get_context(part).add(triple)
+            nanopub = Nanopub(rdf=one)
+            assert nanopub.is_valid, np_uri
+        assert str(nanopub.metadata.np_uri) == str(np_uri)
+        assert nanopub.metadata.trusty is None and nanopub.metadata.signature is None  # not signed
+        assert len(dataset.graph(parts[1])) > 0
+
+
+def test_a_broken_nanopublication_is_refused(built_dist):
+    """The validity check above can fail: drop the provenance graph and nanopub rejects it."""
+    from nanopub import Nanopub
+    from nanopub.utils import MalformedNanopubError
+
+    dataset = Dataset()
+    dataset.parse(built_dist / "nanopubs.trig", format="trig")
+    np_uri, _, _, head = next(iter(dataset.quads((None, RDF.type, URIRef(NP + "Nanopublication"), None))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from rdflib import ConjunctiveGraph
+
+        one = ConjunctiveGraph()
+        for p in ("hasAssertion", "hasPublicationInfo"):
+            part = dataset.graph(head).value(np_uri, URIRef(NP + p))
+            for triple in dataset.graph(part):
+                one.get_context(part).add(triple)
+        for triple in dataset.graph(head):
+            one.get_context(head).add(triple)
+        with pytest.raises(MalformedNanopubError):
+            Nanopub(rdf=one).is_valid  # noqa: B018 - the property runs the check
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def _ox_format(name: str) -> ox.RdfFormat:
+    return {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[name.rsplit(".", 1)[1]]
+
+
+def _oxigraph_input(dist, name: str) -> bytes:
+    """pyoxigraph has no loader for remote contexts: give it the published context inline, as a
+    JSON-LD processor's document loader would."""
+    data = (dist / name).read_bytes()
+    if name.endswith(".jsonld"):
+        doc = json.loads(data)
+        doc["@context"] = json.loads((dist / doc["@context"]).read_text(encoding="utf-8"))["@context"]
+        data = json.dumps(doc).encode("utf-8")
+    return data
