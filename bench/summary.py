@@ -65,18 +65,19 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     def individual(term) -> bool:
         return isinstance(term, URIRef) and term.startswith(namespace)
 
-    triples = list(set(triples))
-    if any(p in (OWL.differentFrom, OWL.sameAs) or o == OWL.AllDifferent for _, p, o in triples):
-        raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
     types: dict = defaultdict(set)
     functional_values: dict = defaultdict(set)
     functional_links: dict = defaultdict(set)
     nodes = set()
+    equality = (OWL.differentFrom, OWL.sameAs)
     for s, p, o in triples:
-        for t in (s, o):
-            if individual(t):
-                nodes.add(t)
+        if p in equality or o == OWL.AllDifferent:
+            raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
+        if s not in nodes and individual(s):
+            nodes.add(s)
+        if isinstance(o, URIRef) and o not in nodes and individual(o):
+            nodes.add(o)
         if p == RDF.type:
             types[s].add(o)
         elif p in functional and isinstance(o, Literal):
@@ -124,18 +125,27 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
             collapsible_cache[cache_key] = ok
         return collapsible_cache[cache_key] and not getattr(literal, "ill_typed", False)
 
-    summary = Graph()
+    mapped = set()  # deduplicated here: adding to an rdflib graph costs far more than to a set
     kept_literal: dict = {}
+    count = 0
     for s, p, o in triples:
+        count += 1
         s2 = representative.get(s, s)
-        if isinstance(o, Literal) and collapsible(p, o):
-            slot = (s2, p, o.datatype, o.language)
-            if slot not in kept_literal or o.n3() < kept_literal[slot].n3():
-                kept_literal[slot] = o  # the smallest value, so that the summary is deterministic
-            continue
-        summary.add((s2, p, representative.get(o, o)))
+        if isinstance(o, Literal):
+            if collapsible(p, o):
+                slot = (s2, p, o.datatype, o.language)
+                kept = kept_literal.get(slot)
+                if kept is None or (o != kept and o.n3() < kept.n3()):
+                    kept_literal[slot] = o  # the smallest value, so that the summary is deterministic
+                continue
+            mapped.add((s2, p, o))
+        else:
+            mapped.add((s2, p, representative.get(o, o)))
+    summary = Graph()
+    for triple in mapped:
+        summary.add(triple)
     for (s2, p, _, _), o in kept_literal.items():
         summary.add((s2, p, o))
-    stats = {"individuals": len(nodes), "representatives": len(members), "triples": len(triples),
+    stats = {"individuals": len(nodes), "representatives": len(members), "triples": count,
              "summary triples": len(summary)}
     return summary, stats

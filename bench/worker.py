@@ -28,11 +28,12 @@ def main(argv=None) -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--reasoner", choices=("summary", "full"), default="summary")
+    parser.add_argument("--shacl-budget", type=float, default=None, help="seconds for the fast SHACL stage")
     args = parser.parse_args(argv)
     from .pipelines import run_fast, run_naive
 
     if args.side == "fast":
-        run_fast(args.data, args.out, emit, reasoner=args.reasoner)
+        run_fast(args.data, args.out, emit, reasoner=args.reasoner, shacl_budget=args.shacl_budget)
     else:
         run_naive(args.data, args.out, emit)
     emit({

@@ -12,6 +12,8 @@ kept as axioms but never written as a direct triple.
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import yaml
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from .release import canonical, sorted_ntriples, turtle
+from .release import canonical, mark_canonical, sorted_ntriples, turtle
 
 MAPPINGS_DIR = "mappings"  # under ontology/
 SUFFIX = ".sssom.tsv"
@@ -81,6 +83,7 @@ def mapping_graph(sets: list[MappingSet]) -> Graph:
         for prefix, namespace in s.curie_map.items():
             g.bind(prefix, namespace)
         _set_triples(g, s)
+    mark_canonical(g)
     return g
 
 
@@ -100,7 +103,10 @@ def _set_triples(g: Graph, s: MappingSet) -> None:
         subject, predicate, obj = (URIRef(s.expand(row[k])) for k in ("subject_id", "predicate_id", "object_id"))
         if str(predicate) not in MATCH_PREDICATES:
             raise ValueError(f"{s.path}: {row['subject_id']}: '{row['predicate_id']}' is not a SKOS mapping predicate")
-        axiom = BNode()
+        # Labelled from the mapping set and the whole row, so that the labels are a function of
+        # the content and the graph needs no costly canonicalisation (see mark_canonical).
+        content = json.dumps([m["mapping_set_id"], row], sort_keys=True).encode("utf-8")
+        axiom = BNode("mapping" + hashlib.sha256(content).hexdigest()[:32])
         g.add((node, URIRef(SSSOM + "mappings"), axiom))
         g.add((axiom, RDF.type, OWL.Axiom))
         g.add((axiom, OWL.annotatedSource, subject))
@@ -138,5 +144,14 @@ def mapping_files(build) -> dict[str, bytes]:
     return files
 
 
-def mapping_ntriples(ontology_dir: Path) -> bytes:
-    return sorted_ntriples(mapping_graph(load_mapping_sets(ontology_dir)))
+def direct_mapping_graph(ontology_dir: Path) -> Graph:
+    """Only the direct skos:*Match triples of the mapping sets (no axioms, no blank nodes): what a
+    store of data + ontology needs for queries 80 and 81 to follow the mappings. The build merges
+    them into the ontology graph, with the skos properties declared as annotation properties so
+    that the whole stays OWL 2 DL (tests/test_ontology.py checks the profile, HermiT the rest)."""
+    g = Graph()
+    for t in mapping_graph(load_mapping_sets(ontology_dir)):
+        if str(t[1]) in MATCH_PREDICATES:
+            g.add(t)
+            g.add((t[1], RDF.type, OWL.AnnotationProperty))  # declared, so that the whole stays OWL 2 DL
+    return g

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,13 @@ from .curation import Curation, load_curation
 from .errors import BuildError
 from .docs import OntologyDocs
 from .imports import build_imports
+from .kgx import kgx_files
+from .mappings import direct_mapping_graph, mapping_files
 from .ontology_checks import format_failures, load_checks, run_checks
 from .reasoning import check_consistency
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
-from .queries import Answer, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
-from .release import sorted_ntriples, turtle, write_tree
+from .queries import Answer, catalog_turtle, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
+from .release import sha256sums, sorted_ntriples, turtle, write_tree
 from .site import site_files
 from .triples import build_graph
 from .validation import Result, format_report, load_shapes, run_shacl
@@ -65,6 +68,9 @@ def compile_graph(paths: Paths, timings: dict[str, float] | None = None) -> Buil
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     ontology = load_ontology(paths.ontology)
+    # The skos:*Match triples of ontology/mappings/ travel with the ontology, so that a store
+    # holding the release's graphs can follow them (stored queries 80 and 81).
+    ontology += direct_mapping_graph(paths.ontology)
     relations = claim_relations(ontology)
     clock.lap("load ontology")
     curation = load_curation(paths.data, relations)
@@ -129,13 +135,14 @@ def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
     for query in queries:
         suffix = {"SELECT": "tsv", "ASK": "txt"}.get(build.answers[query.name].form, "nt")
         files[f"queries/{query.name}.{suffix}"] = answer_as_tsv(build.answers[query.name]).encode("utf-8")
+    files["queries/catalog.ttl"] = catalog_turtle(queries).encode("utf-8")  # the questions, as data
     files.update(site_files(build))  # dist/site/: the dataset page, drawn from stored query 90
+    files.update(mapping_files(build))  # dist/mappings.ttl|.nt, dist/mappings/*.sssom.tsv (issue 9)
+    files.update(kgx_files(build))  # dist/kgx/nodes.tsv, edges.tsv in Biolink terms (issue 9)
     files["build-report.md"] = build_report(build, queries).encode("utf-8")
     from .publish import release_artefacts  # the triplestore release: graphs, dumps, VoID/DCAT, nanopubs
-    from .release import sha256sums
 
     files.update(release_artefacts(build.ontology, build.data, build.curation, files))
-    files["SHA256SUMS"] = sha256sums(files)  # keep last: it covers every file above (not timings.json)
     return files
 
 
@@ -187,41 +194,70 @@ def build_report(build: Build, queries: list[StoredQuery]) -> str:
     return "\n".join(lines)
 
 
-def check_ontology(build: Build, paths: Paths, reason: bool = True) -> None:
-    """The ontology quality checks, then OWL consistency with HermiT (unless skipped)."""
+REASONED = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
+SKIPPED = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
+
+
+def check_ontology(build: Build, paths: Paths) -> None:
+    """The ontology quality checks (ontology/checks/*-violation.rq)."""
     clock = _Clock(build.timings)
     failures = run_checks(load_checks(paths.ontology), build.ontology, build.data)
     if failures:
         raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
     clock.lap("ontology checks")
-    if not reason:
-        build.reasoning = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
-        return
-    check_consistency(build.ontology, build.data)
-    build.reasoning = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
-    clock.lap("OWL reasoning (HermiT)")
+
+
+class Reasoning:
+    """OWL consistency with HermiT, in a thread: HermiT runs in its own JVM process, so the
+    queries and release files are made meanwhile; result() raises what HermiT found."""
+
+    def __init__(self, build: Build):
+        self.build, self.started = build, time.perf_counter()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermit")
+        self.future = self.pool.submit(check_consistency, build.ontology, build.data)
+
+    def result(self) -> None:
+        try:
+            self.future.result()
+        finally:
+            self.pool.shutdown()
+        self.build.timings["OWL reasoning (HermiT, alongside the stages after it)"] = round(
+            time.perf_counter() - self.started, 4)
 
 
 def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build:
     """The whole job. Writes dist/ only when every stage has passed."""
     started = time.perf_counter()
     build = compile_graph(paths)
+    clock = _Clock(build.timings)
     check_imports(build, paths)
+    clock.lap("import module check")
     validate(build, paths, engine)
     if build.violations:
         raise ValidationFailed(build)
-    # pyLODE renders in a child process while HermiT reasons: two cores, two slow stages.
+    check_ontology(build, paths)
+    # Three slow stages side by side on two cores: pyLODE in a child process, HermiT in its JVM,
+    # and the queries and release files here. The report states what the build checks; a
+    # failure of either stops the build before anything is written.
     docs = OntologyDocs(build.ontology)
+    reasoning = Reasoning(build) if reason else None
+    build.reasoning = REASONED if reason else SKIPPED
     try:
-        check_ontology(build, paths, reason)
         _, queries = answer_queries(build, paths)
+        clock = _Clock(build.timings)
         files = release_files(build, queries)
+        clock.lap("release files")
+        if reasoning is not None:
+            reasoning.result()
     except BaseException:
         docs.cancel()
+        if reasoning is not None:
+            reasoning.pool.shutdown(wait=False, cancel_futures=True)
         raise
     clock = _Clock(build.timings)
     files["docs/index.html"] = docs.result()
     clock.lap("ontology documentation (pyLODE, waited for)")
+    files["SHA256SUMS"] = sha256sums(files)  # after every release file, before timings.json (which varies)
     # Timings differ from run to run; they live in their own file, outside the byte-identical set.
     build.timings["total before writing"] = round(time.perf_counter() - started, 4)
     files["timings.json"] = (json.dumps(build.timings, indent=2) + "\n").encode("utf-8")

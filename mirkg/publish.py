@@ -32,7 +32,7 @@ from . import __version__
 from .curation import Curation
 from .errors import BuildError
 from .namespaces import ID, MIRKG, PREFIXES, PROV
-from .release import canonical, deterministic_gzip, sorted_ntriples
+from .release import canonical, deterministic_gzip, graph_of_ntriples, sorted_ntriples
 from .triples import claim_iri, source_iri
 
 GRAPH = Namespace("https://w3id.org/mirkg/graph/")
@@ -186,7 +186,7 @@ def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     """Turtle written by rdflib (IRIs that would need escapes in a prefixed name stay whole);
     blank nodes get canonical labels first, so the bytes do not change between runs."""
     out = _bound(Graph(), prefixes)
-    for triple in canonical(Graph().parse(data=ntriples, format="nt")):
+    for triple in canonical(graph_of_ntriples(ntriples)):
         out.add(triple)
     return out.serialize(format="turtle", encoding="utf-8")
 
@@ -229,7 +229,7 @@ def _sort_list(items: list) -> list:
 
 def jsonld(whole_nt: bytes) -> bytes:
     """The whole dataset as compacted JSON-LD whose @context is the published context file."""
-    graph = canonical(Graph().parse(data=whole_nt, format="nt"))
+    graph = canonical(graph_of_ntriples(whole_nt))
     context = jsonld_context()["@context"]
     doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if isinstance(doc, list) or "@graph" not in doc:  # one node: rdflib writes it without @graph
@@ -423,8 +423,8 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
     citation and attribution; the assertion graph derived from the span and attributed to the
     agent the text names). Pubinfo: licence, creator, creation date, the dataset version.
     """
-    data = Graph().parse(data=split.graphs[DATA_GRAPH], format="nt")
-    provenance = Graph().parse(data=split.graphs[PROVENANCE_GRAPH], format="nt")
+    data = graph_of_ntriples(split.graphs[DATA_GRAPH])
+    provenance = graph_of_ntriples(split.graphs[PROVENANCE_GRAPH])
     created = Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime)
     quads: list[tuple] = []
     for s in curation.statements:

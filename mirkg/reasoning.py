@@ -7,8 +7,10 @@ asserted (directly or through subclasses) into two classes declared disjoint.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
 
@@ -59,7 +61,7 @@ def check_consistency(*graphs: Graph) -> None:
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
-            with onto:
+            with onto, _quick_jvm():
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             culprits = disjointness_clashes(merged)
@@ -70,6 +72,25 @@ def check_consistency(*graphs: Graph) -> None:
             raise InconsistentOntology(f"HermiT finds the ontology and data inconsistent: {detail}") from None
         finally:
             world.close()
+
+
+@contextmanager
+def _quick_jvm():
+    """HermiT's JVM with its quick JIT compiler only: a one-shot run on a small ontology finishes
+    in about two thirds of the time and half the CPU (measured 1.29 -> 0.82 s, 2.26 -> 1.25 s CPU
+    on the real dataset). Passed to owlready2's subprocess call as JDK_JAVA_OPTIONS, which only
+    the `java` launcher reads; a JDK_JAVA_OPTIONS the user set is kept as it is."""
+    from owlready2 import reasoning
+
+    kwargs = reasoning._subprocess_kargs  # owlready2's extra arguments to subprocess (no public hook)
+    had_env = "env" in kwargs
+    if not had_env and "JDK_JAVA_OPTIONS" not in os.environ:
+        kwargs["env"] = {**os.environ, "JDK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1"}
+    try:
+        yield
+    finally:
+        if not had_env:
+            kwargs.pop("env", None)
 
 
 def _disjoint_pairs(g: Graph) -> set[tuple[URIRef, URIRef]]:

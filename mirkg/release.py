@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 
@@ -26,12 +26,58 @@ def canonical(graph: Graph) -> Graph:
     """
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
+    # A build canonicalises the same content many times over (the ontology, read back from its
+    # own canonical N-Triples by graph_of_ntriples); the labelling is a function of the triples,
+    # so it is computed once per distinct content, and a canonical graph is its own answer.
+    key = frozenset(graph)
+    triples = _CANONICAL.get(key)
+    if triples is None:
+        triples = tuple(to_canonical_graph(graph))
+        mark_canonical(triples)
+        _CANONICAL[key] = triples
     out = Graph()
     for prefix, namespace in graph.namespaces():
         out.bind(prefix, namespace, override=True, replace=True)
-    for triple in to_canonical_graph(graph):
+    for triple in triples:
         out.add(triple)
     return out
+
+
+_CANONICAL: dict[frozenset, tuple] = {}
+_CACHE_SIZE = 64
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def mark_canonical(triples) -> None:
+    """Record that these triples' blank node labels are already a function of their content
+    (canonical labels, or labels derived from the content when the graph was made), so that
+    canonical() keeps them as they are."""
+    triples = tuple(triples)
+    if len(_CANONICAL) >= _CACHE_SIZE:
+        _CANONICAL.clear()
+    _CANONICAL[frozenset(triples)] = triples
+
+
+def graph_of_ntriples(data: bytes) -> Graph:
+    """N-Triples read into an rdflib graph with their blank node labels kept (rdflib's own parser
+    renames them at random), so that a graph read back from canonical N-Triples stays canonical."""
+    import pyoxigraph as ox
+
+    def term(t):
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == _XSD_STRING:  # written plain, as rdflib's parser reads it
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    graph = Graph()
+    for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
 
 
 def sorted_ntriples(graph: Graph) -> bytes:

@@ -24,6 +24,7 @@ from grandalf.layouts import SugiyamaLayout
 from rdflib import Literal
 from rdflib.namespace import RDFS
 
+from .errors import BuildError
 from .namespaces import ID, MIRKG
 from .ontology import label_of
 from .queries import Answer, parse_term_text
@@ -525,17 +526,18 @@ def claims_table(build) -> str:
         rows.append(
             f'<tr id="claim-{h(s.id)}" data-claim="{h(s.id)}" data-label="{h(claim_label(build, s.id))}" '
             f'data-hedged="{str(s.hedge is not None).lower()}" data-order="{n}">'
-            f'<td data-sort="{n:03d}">{n}</td>'
-            f"<td>{_entity_link(c, s.subject)}</td>"
-            f"<td>{h(relation)}</td>"
-            f"<td>{_entity_link(c, s.object)}</td>"
-            f'<td class="quote"><q>{h(s.span.exact)}</q><br><a class="to-span" href="#q-{h(s.id)}">show in text</a> '
+            f'<td data-col="#" data-sort="{n:03d}">{n}</td>'
+            f'<td data-col="Subject">{_entity_link(c, s.subject)}</td>'
+            f'<td data-col="Relation">{h(relation)}</td>'
+            f'<td data-col="Object">{_entity_link(c, s.object)}</td>'
+            f'<td data-col="Quote" class="quote"><q>{h(s.span.exact)}</q><br>'
+            f'<a class="to-span" href="#q-{h(s.id)}">show in text</a> '
             f'<span class="claim-id">claim <code>{h(s.id)}</code></span>{note}</td>'
-            f'<td>{"<br>".join(context)}</td>'
-            f'<td>{h(s.direction or "")}</td>'
-            f"<td>{hedge}</td>"
-            f"<td>{h(c.agents[s.attributed_to].label)}</td>"
-            f"<td>{citation_cell(c, s)}</td>"
+            f'<td data-col="Context">{"<br>".join(context)}</td>'
+            f'<td data-col="Direction">{h(s.direction or "")}</td>'
+            f'<td data-col="Hedge">{hedge}</td>'
+            f'<td data-col="Attributed to">{h(c.agents[s.attributed_to].label)}</td>'
+            f'<td data-col="Citation">{citation_cell(c, s)}</td>'
             "</tr>"
         )
     head = "".join(
@@ -704,6 +706,11 @@ def standalone_svg(figure: Figure) -> str:
 
 def site_files(build) -> dict[str, bytes]:
     """dist/site/: the page and its figure. Needs the stored queries' answers (build.answers)."""
+    if FIGURE_QUERY not in build.answers:
+        raise BuildError(
+            f"the dataset page draws its network from the stored query queries/{FIGURE_QUERY}.rq, which is "
+            "missing; restore it from git"
+        )
     figure = network_svg(build, build.answers[FIGURE_QUERY])
     return {
         "site/index.html": page(build, figure).encode("utf-8"),

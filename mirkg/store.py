@@ -111,7 +111,8 @@ def _describe_network_error(endpoint: str, exc: BaseException) -> str:
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, ConnectionRefusedError):
         parts = urllib.parse.urlsplit(endpoint)
-        return (f"nothing answers at {parts.hostname}:{parts.port or 80} (connection refused): "
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return (f"nothing answers at {parts.hostname}:{port} (connection refused): "
                 "is the triplestore running, and is --endpoint its Graph Store Protocol URL?")
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return f"no answer from {endpoint} within {TIMEOUT} s"
@@ -135,8 +136,9 @@ def put_graph(endpoint: str, part: Part, opener=None) -> int:
 def load(endpoint: str, dist: Path, graph: str | None = None, out=None) -> list[Part]:
     """Replace the release's graphs at a Graph Store Protocol endpoint, one PUT per graph.
 
-    A graph is replaced whole or not at all (one request each); a failure stops the load and
-    leaves the graphs already replaced as they are, and the ones not yet reached untouched.
+    Each graph goes in one request, which the store applies as a whole (Graph Store Protocol PUT);
+    a failure stops the load and leaves the graphs already replaced as they are, and the ones not
+    yet reached untouched.
     """
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise BuildError(f"--endpoint '{endpoint}' should be an http(s) URL of a Graph Store Protocol endpoint")

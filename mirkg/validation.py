@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +47,7 @@ def run_shacl(data: Graph, shapes: Graph, ontology: Graph | None = None, engine:
     if engine == "turbo":
         from pyshacl_turbo import validate
 
-        reusing = _nothing
+        reusing = nullcontext
     elif engine == "pyshacl":
         from pyshacl import validate
 
@@ -79,7 +79,7 @@ def results_of(report: Graph) -> list[Result]:
         results.append(
             Result(
                 focus=str(focus),
-                path=_path_text(report, path),
+                path=path_text(report, path),
                 component=str(report.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
                 severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
                 message=compact_iris(str(report.value(node, SH.resultMessage) or "")),
@@ -91,11 +91,6 @@ def results_of(report: Graph) -> list[Result]:
     return sorted(
         set(results), key=lambda r: (r.severity, r.focus, r.path or "", r.component, r.shape or "", r.message)
     )
-
-
-@contextmanager
-def _nothing():
-    yield
 
 
 _COMPILED_SPARQL: dict[tuple, object] = {}
@@ -179,7 +174,8 @@ def compact_iris(text: str) -> str:
     return _IRI_IN_TEXT.sub(lambda m: curie(m.group(1)), text)
 
 
-def _path_text(report: Graph, path) -> str | None:
+def path_text(report: Graph, path) -> str | None:
+    """A result path as text: an IRI, ^IRI for an inverse path, "a / b" for a sequence."""
     if path is None:
         return None
     if isinstance(path, URIRef):
@@ -216,7 +212,8 @@ def format_report(results: list[Result]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for r in results:
         counts[r.severity] += 1
-    summary = ", ".join(f"{n} {sev.lower()}(s)" for sev, n in sorted(counts.items(), key=lambda kv: kv[0] != "Violation"))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    summary = ", ".join(f"{n} {sev.lower()}(s)" for sev, n in sorted(counts.items(), key=lambda kv: order[kv[0]]))
     lines = [f"SHACL: {summary}"]
     for (_, focus), items in sorted(grouped.items()):
         record, source = items[0].record, record_file(focus)
@@ -225,5 +222,6 @@ def format_report(results: list[Result]) -> str:
         for r in items:
             path = f" {_readable_path(r.path)}" if r.path else ""
             value = f"\n      value: {_readable_value(r.value)}" if r.value is not None else ""
-            lines.append(f"  {r.severity}{path} [{r.component.removesuffix('ConstraintComponent')}]: {r.message}{value}")
+            component = r.component.removesuffix("ConstraintComponent")
+            lines.append(f"  {r.severity}{path} [{component}]: {r.message}{value}")
     return "\n".join(lines) + "\n"

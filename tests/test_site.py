@@ -292,6 +292,19 @@ def test_site_is_byte_identical_across_runs(site, tmp_path):
     assert outputs[0] == built
 
 
+def test_build_without_the_figure_query_stops_and_says_why(tmp_path, capsys):
+    from conftest import run
+
+    queries = tmp_path / "queries"
+    shutil.copytree(paths.QUERIES, queries)
+    (queries / "90-network-figure-edges.rq").unlink()
+    dist = tmp_path / "dist"
+    code, _, err = run(["--queries", str(queries), "--dist", str(dist)], capsys)
+    assert code == 2
+    assert "90-network-figure-edges.rq" in err and "missing" in err
+    assert not dist.exists()  # nothing half-written
+
+
 # --- in the browser ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium")

@@ -1,0 +1,238 @@
+"""The graph as KGX TSV (dist/kgx/nodes.tsv, dist/kgx/edges.tsv), in Biolink Model terms.
+
+One node per entity: its external CURIE as id where it has a confirmed one (HGNC:12036,
+mirbase.mature:MIMAT0000449, CL:0002540, ...), else its local CURIE mirkg.entity:<id>; its
+Biolink category from the kind of entity; its mirkg IRI in `iri`. One edge per unhedged finding
+(the claims that also have a direct triple): the Biolink predicate and qualifiers of its direct
+property, knowledge_level / agent_type (a curator read it from the text), the publications its
+citation is confirmed to resolve to (PMIDs and DOIs only), and the claim id as the edge id.
+
+Every Biolink term used here is also a mapping of the mirkg term in
+ontology/mappings/mirkg-biolink.sssom.tsv, and exists in the Biolink Model: both are tested
+(tests/test_kgx.py). Rows are sorted, so two builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+from .curation import Curation, Statement
+from .triples import DIRECTION, KIND_CLASS
+
+BIOLINK_VERSION = "4.4.6"  # the biolink-model release the terms were checked against
+# Local CURIEs with no '/' in the local part (KGX's validator refuses it): mirkg.entity:NF-kB is
+# https://w3id.org/mirkg/id/entity/NF-kB, mirkg.claim:<id> the claim https://w3id.org/mirkg/id/claim/<id>.
+ENTITY_PREFIX = "mirkg.entity"
+CLAIM_PREFIX = "mirkg.claim"
+
+# entity kind -> Biolink category (the mirkg class of the kind maps to it in the SSSOM set)
+CATEGORY = {
+    "mirna": "biolink:MicroRNA",
+    "mirna_class": "biolink:MicroRNA",
+    "gene": "biolink:Gene",
+    "protein_complex": "biolink:MacromolecularComplex",
+    "cell_type": "biolink:Cell",
+    "anatomy": "biolink:GrossAnatomicalStructure",
+    "disease": "biolink:Disease",
+    "process": "biolink:BiologicalProcess",
+    "vesicle": "biolink:CellularComponent",
+    "intervention": "biolink:Procedure",
+    "phenotype": "biolink:PhenotypicFeature",
+    "cell_balance": "biolink:NamedThing",
+    "cell_population_change": "biolink:NamedThing",
+    "sequence_feature": "biolink:NamedThing",
+    "other": "biolink:NamedThing",
+}
+
+_REGULATES_EXPRESSION = {
+    "predicate": "biolink:regulates",
+    "category": "biolink:GeneRegulatesGeneAssociation",
+    "qualified_predicate": "biolink:causes",
+    "object_aspect_qualifier": "expression",
+    "object_direction_qualifier": "downregulated",
+}
+
+# local name of the direct property -> the Biolink predicate and qualifiers of its edges
+EDGE = {
+    "targets": {**_REGULATES_EXPRESSION, "causal_mechanism_qualifier": "post_transcriptional_regulation"},
+    "repressesExpressionOf": dict(_REGULATES_EXPRESSION),
+    "molecularlyInteractsWith": {"predicate": "biolink:directly_physically_interacts_with"},
+    "involvedIn": {"predicate": "biolink:actively_involved_in"},
+    "regulates": {"predicate": "biolink:regulates"},
+    "positivelyRegulates": {"predicate": "biolink:regulates", "object_direction_qualifier": "upregulated"},
+    "negativelyRegulates": {"predicate": "biolink:regulates", "object_direction_qualifier": "downregulated"},
+    "differentiallyExpressedIn": {"predicate": "biolink:associated_with", "subject_aspect_qualifier": "expression"},
+    "increasedIn": {
+        "predicate": "biolink:associated_with",
+        "subject_aspect_qualifier": "expression",
+        "subject_direction_qualifier": "increased",
+    },
+    "decreasedIn": {
+        "predicate": "biolink:associated_with",
+        "subject_aspect_qualifier": "expression",
+        "subject_direction_qualifier": "decreased",
+    },
+    "contributesTo": {"predicate": "biolink:contributes_to"},
+    "locatedIn": {"predicate": "biolink:located_in"},
+    "internalizedBy": {"predicate": "biolink:related_to_at_instance_level"},
+    "sourceOf": {"predicate": "biolink:produces"},
+    "exhibits": {"predicate": "biolink:has_phenotype"},
+    "increasesEfficacyOf": {"predicate": "biolink:affects"},
+}
+# A claim direction the direct property does not already carry becomes an object direction.
+DIRECTION_VALUE = {"increase": "increased", "decrease": "decreased"}
+
+NODE_COLUMNS = ["id", "category", "name", "iri", "xref"]
+EDGE_COLUMNS = [
+    "id", "subject", "predicate", "object", "category", "qualified_predicate",
+    "subject_aspect_qualifier", "subject_direction_qualifier",
+    "object_aspect_qualifier", "object_direction_qualifier", "causal_mechanism_qualifier",
+    "anatomical_context_qualifier", "disease_context_qualifier",
+    "knowledge_level", "agent_type", "publications",
+    "original_subject", "original_predicate", "original_object",
+]
+MULTI = "|"  # KGX TSV separator of multivalued fields
+
+ID_IRI = "https://w3id.org/mirkg/id/"
+MIRKG_IRI = "https://w3id.org/mirkg/"
+
+
+def node_id(c: Curation, eid: str) -> str:
+    """The entity's confirmed external CURIE, or its local id."""
+    return c.entities[eid].curie or f"{ENTITY_PREFIX}:{eid}"
+
+
+def is_edge(s: Statement) -> bool:
+    """An unhedged finding: the claims the instance data also writes as a direct triple."""
+    return s.hedge is None and s.statement_type == "finding"
+
+
+def publications(c: Curation, s: Statement) -> list[str]:
+    """PMIDs and DOIs of the works the claim's citation is confirmed to resolve to."""
+    works: list[str] = []
+    if len(s.citation_numbers) == 1:
+        ref = c.references.get(s.citation_numbers[0])
+        if ref is not None and ref.work:  # ambiguous and unresolved references give none
+            works = [ref.work]
+    elif len(s.citation_numbers) > 1 and s.citation in c.joints:
+        works = list(c.joints[s.citation].works)
+    found = set()
+    for wid in works:
+        w = c.works[wid]
+        if w.pmid:
+            found.add(f"PMID:{w.pmid}")
+        if w.doi:
+            found.add(f"doi:{w.doi}")
+    return sorted(found)
+
+
+def nodes(c: Curation) -> list[dict[str, str]]:
+    rows = []
+    for e in c.entities.values():
+        assert e.kind in KIND_CLASS, e.kind
+        rows.append({
+            "id": node_id(c, e.id),
+            "category": CATEGORY[e.kind],
+            "name": e.name,
+            "iri": f"{ID_IRI}entity/{e.id}",
+            "xref": MULTI.join(sorted(e.xrefs)),
+        })
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def edges(c: Curation) -> list[dict[str, str]]:
+    rows = []
+    for s in c.statements:
+        if not is_edge(s):
+            continue
+        direction = DIRECTION.get(s.direction) if s.direction else None
+        prop = str(s.relation.direct_property(direction))
+        local = prop[len(MIRKG_IRI):]
+        spec = dict(EDGE[local])
+        if s.direction and not any(k.endswith("direction_qualifier") for k in spec):
+            spec["object_direction_qualifier"] = DIRECTION_VALUE[s.direction]
+        anatomy = [node_id(c, s.context[k]) for k in ("cell_type", "tissue") if k in s.context]
+        row = {
+            "id": f"{CLAIM_PREFIX}:{s.id}",
+            "subject": node_id(c, s.subject),
+            "object": node_id(c, s.object),
+            "category": spec.pop("category", "biolink:Association"),
+            **spec,
+            "anatomical_context_qualifier": MULTI.join(anatomy),
+            "disease_context_qualifier": node_id(c, s.context["disease"]) if "disease" in s.context else "",
+            "knowledge_level": "knowledge_assertion",
+            "agent_type": "manual_agent",
+            "publications": MULTI.join(publications(c, s)),
+            "original_subject": f"{ENTITY_PREFIX}:{s.subject}",
+            "original_predicate": f"mirkg:{local}",
+            "original_object": f"{ENTITY_PREFIX}:{s.object}",
+        }
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def tsv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+    lines = ["\t".join(columns)]
+    for row in rows:
+        unknown = set(row) - set(columns)
+        assert not unknown, unknown
+        values = [row.get(col, "") for col in columns]
+        for v in values:
+            if any(ch in v for ch in "\t\r\n"):
+                raise ValueError(f"a KGX value holds a tab or line break: {v!r}")
+        lines.append("\t".join(values))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def kgx_files(build) -> dict[str, bytes]:
+    c = build.curation
+    return {
+        "kgx/nodes.tsv": tsv(nodes(c), NODE_COLUMNS),
+        "kgx/edges.tsv": tsv(edges(c), EDGE_COLUMNS),
+    }
+
+
+def validate_with_kgx(files: list[str]) -> dict:
+    """Run the `kgx` package's validator on KGX TSV files, offline; returns its error report.
+
+    Not used by the build or the tests: kgx does not install beside the test extras (see
+    tests/test_kgx.py). In a separate environment (`pip install kgx==2.6.0`, which brings
+    bmt 1.5.0 and biolink-model 4.4.6) run `python -m mirkg.kgx dist/kgx/nodes.tsv dist/kgx/edges.tsv`.
+    kgx and bmt download the Biolink schema, its predicate map and a JSON-LD context at import;
+    they are pointed at the installed biolink-model package instead.
+    """
+    import importlib.resources
+    import json
+
+    import bmt
+
+    package = importlib.resources.files("biolink_model")
+    schema = str(package / "schema" / "biolink_model.yaml")
+    original = bmt.Toolkit.__init__
+
+    def offline(self, schema=schema, predicate_map=None, **kw):
+        original(self, schema, predicate_map or {"predicate mappings": []}, **kw)
+
+    bmt.Toolkit.__init__ = offline
+    import kgx.config
+
+    prefix_map = package / "prefixmaps" / "biolink_model_prefix_map.json"
+    kgx.config.jsonld_context_map["biolink"] = json.loads(prefix_map.read_text(encoding="utf-8"))
+    import kgx.utils.kgx_utils as utils
+    from kgx.transformer import Transformer
+    from kgx.validator import Validator
+
+    toolkit = bmt.Toolkit()
+    utils._default_toolkit = toolkit
+    utils._toolkit_versions[toolkit.get_model_version()] = toolkit
+    Validator.set_biolink_model(toolkit.get_model_version())
+    validator = Validator(verbose=False)
+    Transformer(stream=True).transform(
+        input_args={"filename": files, "format": "tsv"}, output_args={"format": "null"}, inspector=validator
+    )
+    return validator.get_errors()
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(validate_with_kgx(sys.argv[1:]), indent=1, default=str))
