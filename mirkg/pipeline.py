@@ -163,7 +163,7 @@ def build_report(build: Build, queries: list[StoredQuery]) -> str:
         "- entities by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
         f"- references: {len(c.references)} ("
         + ", ".join(f"{s} {n}" for s, n in sorted(Counter(r.status for r in c.references.values()).items())) + ")",
-        f"- triples: {len(build.data)} instance, {len(build.ontology)} ontology and imports",
+        f"- triples: {len(build.data)} instance, {len(build.ontology)} ontology (with its import module and mapping links)",
         "",
         "## Unresolved entities",
         "",

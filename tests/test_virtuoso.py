@@ -15,9 +15,10 @@ How Virtuoso 7.2's answers are compared (docs/loading.md says the same):
   default-graph-uri, Virtuoso 7.2 gets `a/rdfs:subClassOf*` paths wrong.
 - the stored queries put their `rdfs:subClassOf*` class paths inside FILTER EXISTS {...}, which
   Virtuoso 7.2 answers right (joined with the group's other patterns it gives one row or none).
-- query 10 with its miRNA parameter bound still gets no rows from Virtuoso 7.2 (unbound it gives
-  all of them): the one expected failure, named below, which passes as soon as Virtuoso answers
-  it right. Every other query must give the embedded store's answer.
+- Virtuoso 7.2 gave no rows for query 10 with its miRNA parameter bound while the MSC types came
+  from a `VALUES ?mscClass` block; the query lists them in a UNION instead. Every query must give
+  the embedded store's answer; KNOWN_WRONG names any query Virtuoso is known to answer wrongly
+  (an expected failure, with the reason, that passes as soon as Virtuoso answers it right).
 """
 
 from __future__ import annotations
@@ -42,10 +43,7 @@ from test_load_serve import QUERIES, embedded_answers, free_port, sparql_count, 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN, INTEGER = f"<{XSD}boolean>", f"<{XSD}integer>"
 # Virtuoso 7.2's known wrong answers, by query: see docs/loading.md.
-KNOWN_WRONG = {
-    "10-mirna-msc-processes": "Virtuoso 7.2 finds no rows when ?mirna is bound and also tested inside "
-                              "FILTER EXISTS { ?mirna a ?c . ?c rdfs:subClassOf* mirkg:MicroRNA }",
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def virtuoso_ini(template: Path, folder: Path, sql_port: int, http_port: int, allowed: list[Path]) -> str:
