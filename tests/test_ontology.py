@@ -117,6 +117,29 @@ def test_misused_property_range_is_inconsistent(build):
         check_consistency(build.ontology, broken)
 
 
+@needs_java
+def test_an_inconsistency_stops_the_whole_build_and_writes_nothing(tmp_path):
+    # HermiT runs beside the release stages (mirkg.pipeline.Reasoning): its verdict must still
+    # stop the build before dist/ is touched. The ontology copy makes mature miRNAs disjoint from
+    # miRNAs (their superclass), which no shape looks at, so only the reasoner can object.
+    from conftest import tree_digest
+    from mirkg.pipeline import Paths, run_build
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(paths.ONTOLOGY, ontology)
+    with (ontology / "mirkg.ttl").open("a", encoding="utf-8") as f:
+        f.write("\nmirkg:MatureMiRNA owl:disjointWith mirkg:MicroRNA .\n")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
+    before = tree_digest(dist)
+    with pytest.raises(InconsistentOntology) as err:
+        run_build(Paths(paths.DATA, ontology, paths.SHAPES, paths.QUERIES, dist))
+    assert str(ID["entity/hsa-miR-146a-5p"]) in str(err.value)  # a mature miRNA of the text
+    assert tree_digest(dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "ontology"]  # no staging left
+
+
 def _python_without_java(tmp_path: Path) -> dict:
     """An environment whose PATH finds no java (python is called by its full path)."""
     bindir = tmp_path / "empty-bin"

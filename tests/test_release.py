@@ -61,3 +61,21 @@ def test_a_failed_build_keeps_the_previous_release(data_copy, capsys, tmp_path):
     assert code == 2 and "does not occur" in err
     assert tree_digest(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist"], "no staging folder left behind"
+
+
+def test_ntriples_read_back_keep_blank_node_labels_and_every_term(built_dist):
+    # The release re-reads its own canonical N-Triples (mirkg.release.graph_of_ntriples) and
+    # relies on the blank node labels surviving, so that nothing is canonicalised twice.
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    from mirkg.release import graph_of_ntriples, sorted_ntriples
+
+    text = (built_dist / "mirkg-all.nt").read_bytes()
+    kept = graph_of_ntriples(text)
+    assert isomorphic(kept, Graph().parse(data=text.decode("utf-8"), format="nt"))
+    labels = {str(t) for triple in kept for t in triple if isinstance(t, BNode)}
+    assert labels and all(f"_:{label} " in text.decode("utf-8") for label in labels)
+    assert sorted_ntriples(kept) == text  # same lines: literals, languages and datatypes intact
+    sample = b'_:b1 <http://x/p> "a"@en .\n_:b1 <http://x/q> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    assert {str(s) for s, _, _ in graph_of_ntriples(sample)} == {"b1"}
