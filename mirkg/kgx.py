@@ -15,7 +15,8 @@ ontology/mappings/mirkg-biolink.sssom.tsv, and exists in the Biolink Model: both
 from __future__ import annotations
 
 from .curation import Curation, Statement
-from .triples import DIRECTION, KIND_CLASS
+from .namespaces import MIRKG
+from .triples import DIRECTION, KIND_CLASS, entity_iri
 
 BIOLINK_VERSION = "4.4.6"  # the biolink-model release the terms were checked against
 # Local CURIEs with no '/' in the local part (KGX's validator refuses it): mirkg.entity:NF-kB is
@@ -91,9 +92,6 @@ EDGE_COLUMNS = [
 ]
 MULTI = "|"  # KGX TSV separator of multivalued fields
 
-ID_IRI = "https://w3id.org/mirkg/id/"
-MIRKG_IRI = "https://w3id.org/mirkg/"
-
 
 def node_id(c: Curation, eid: str) -> str:
     """The entity's confirmed external CURIE, or its local id."""
@@ -132,7 +130,7 @@ def nodes(c: Curation) -> list[dict[str, str]]:
             "id": node_id(c, e.id),
             "category": CATEGORY[e.kind],
             "name": e.name,
-            "iri": f"{ID_IRI}entity/{e.id}",
+            "iri": str(entity_iri(e.id)),
             "xref": MULTI.join(sorted(e.xrefs)),
         })
     return sorted(rows, key=lambda r: r["id"])
@@ -145,7 +143,7 @@ def edges(c: Curation) -> list[dict[str, str]]:
             continue
         direction = DIRECTION.get(s.direction) if s.direction else None
         prop = str(s.relation.direct_property(direction))
-        local = prop[len(MIRKG_IRI):]
+        local = prop[len(str(MIRKG)):]
         spec = dict(EDGE[local])
         if s.direction and not any(k.endswith("direction_qualifier") for k in spec):
             spec["object_direction_qualifier"] = DIRECTION_VALUE[s.direction]

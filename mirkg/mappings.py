@@ -21,7 +21,7 @@ import yaml
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from .release import canonical, mark_canonical, sorted_ntriples, turtle
+from .release import mark_canonical, sorted_ntriples, turtle
 
 MAPPINGS_DIR = "mappings"  # under ontology/
 SUFFIX = ".sssom.tsv"
@@ -132,25 +132,22 @@ def _set_triples(g: Graph, s: MappingSet) -> None:
             g.add((subject, predicate, obj))
 
 
-def mapping_files(build) -> dict[str, bytes]:
+def mapping_files(sets: list[MappingSet]) -> dict[str, bytes]:
     """dist/mappings.ttl and .nt (the SSSOM RDF form, to load beside the data) and the tables."""
-    from . import paths
-
-    sets = load_mapping_sets(paths.ONTOLOGY)
-    graph = canonical(mapping_graph(sets))
+    graph = mapping_graph(sets)  # its blank node labels come from the content: no canonicalisation
     files = {"mappings.ttl": turtle(graph), "mappings.nt": sorted_ntriples(graph)}
     for s in sets:
         files[f"mappings/{s.path.name}"] = s.path.read_bytes()
     return files
 
 
-def direct_mapping_graph(ontology_dir: Path) -> Graph:
+def direct_mapping_graph(sets: list[MappingSet]) -> Graph:
     """Only the direct skos:*Match triples of the mapping sets (no axioms, no blank nodes): what a
     store of data + ontology needs for queries 80 and 81 to follow the mappings. The build merges
     them into the ontology graph, with the skos properties declared as annotation properties so
     that the whole stays OWL 2 DL (tests/test_ontology.py checks the profile, HermiT the rest)."""
     g = Graph()
-    for t in mapping_graph(load_mapping_sets(ontology_dir)):
+    for t in mapping_graph(sets):
         if str(t[1]) in MATCH_PREDICATES:
             g.add(t)
             g.add((t[1], RDF.type, OWL.AnnotationProperty))  # declared, so that the whole stays OWL 2 DL

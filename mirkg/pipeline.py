@@ -18,7 +18,7 @@ from .errors import BuildError
 from .docs import OntologyDocs
 from .imports import build_imports
 from .kgx import kgx_files
-from .mappings import direct_mapping_graph, mapping_files
+from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets, mapping_files
 from .ontology_checks import format_failures, load_checks, run_checks
 from .reasoning import check_consistency
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
@@ -43,6 +43,7 @@ class Build:
     curation: Curation
     ontology: Graph
     data: Graph
+    mapping_sets: list[MappingSet] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -70,14 +71,15 @@ def compile_graph(paths: Paths, timings: dict[str, float] | None = None) -> Buil
     ontology = load_ontology(paths.ontology)
     # The skos:*Match triples of ontology/mappings/ travel with the ontology, so that a store
     # holding the release's graphs can follow them (stored queries 80 and 81).
-    ontology += direct_mapping_graph(paths.ontology)
+    mapping_sets = load_mapping_sets(paths.ontology)
+    ontology += direct_mapping_graph(mapping_sets)
     relations = claim_relations(ontology)
     clock.lap("load ontology")
     curation = load_curation(paths.data, relations)
     clock.lap("load curated input")
     data = build_graph(curation, ontology)
     clock.lap("emit triples")
-    return Build(curation, ontology, data, timings=timings)
+    return Build(curation, ontology, data, mapping_sets=mapping_sets, timings=timings)
 
 
 def check_imports(build: Build, paths: Paths) -> None:
@@ -137,7 +139,7 @@ def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
         files[f"queries/{query.name}.{suffix}"] = answer_as_tsv(build.answers[query.name]).encode("utf-8")
     files["queries/catalog.ttl"] = catalog_turtle(queries).encode("utf-8")  # the questions, as data
     files.update(site_files(build))  # dist/site/: the dataset page, drawn from stored query 90
-    files.update(mapping_files(build))  # dist/mappings.ttl|.nt, dist/mappings/*.sssom.tsv (issue 9)
+    files.update(mapping_files(build.mapping_sets))  # dist/mappings.ttl|.nt, dist/mappings/*.sssom.tsv (issue 9)
     files.update(kgx_files(build))  # dist/kgx/nodes.tsv, edges.tsv in Biolink terms (issue 9)
     files["build-report.md"] = build_report(build, queries).encode("utf-8")
     from .publish import release_artefacts  # the triplestore release: graphs, dumps, VoID/DCAT, nanopubs
@@ -224,6 +226,10 @@ class Reasoning:
         self.build.timings["OWL reasoning (HermiT, alongside the stages after it)"] = round(
             time.perf_counter() - self.started, 4)
 
+    def cancel(self) -> None:
+        """Stop waiting for HermiT (the build has failed elsewhere)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
 
 def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build:
     """The whole job. Writes dist/ only when every stage has passed."""
@@ -252,7 +258,7 @@ def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build
     except BaseException:
         docs.cancel()
         if reasoning is not None:
-            reasoning.pool.shutdown(wait=False, cancel_futures=True)
+            reasoning.cancel()
         raise
     clock = _Clock(build.timings)
     files["docs/index.html"] = docs.result()

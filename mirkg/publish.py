@@ -462,7 +462,7 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
     parsed = sorted(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS),
                     key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return _serialize(parsed, ox.RdfFormat.TRIG, prefixes)
 
 
 # ------------------------------------------------------------------------------------------------

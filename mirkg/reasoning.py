@@ -52,18 +52,18 @@ def check_consistency(*graphs: Graph) -> None:
         raise BuildError(JAVA_HINT)
     import owlready2
 
-    merged = Graph()
-    for g in graphs:
-        merged += g
     with tempfile.TemporaryDirectory(prefix="mirkg-owl-") as tmp:
         path = Path(tmp) / "all.nt"
-        path.write_bytes(reasoner_input(merged))
+        path.write_bytes(reasoner_input(*graphs))
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             with onto, _quick_jvm():
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
+            merged = Graph()
+            for g in graphs:
+                merged += g
             culprits = disjointness_clashes(merged)
             detail = "; ".join(f"{ind} is both {a} and {b}" for ind, a, b in culprits) or (
                 "no individual is typed into two disjoint classes; look for a misused property "

@@ -91,7 +91,6 @@ def sorted_ntriples_of(triples) -> bytes:
     without building an rdflib graph: the same lines (rdflib's N-Triples writer, term by term),
     each term written once however often it recurs. Checked equal to sorted_ntriples by the
     tests (tests/test_bench.py)."""
-    from rdflib import Literal
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
     written: dict = {}
