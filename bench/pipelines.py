@@ -231,12 +231,12 @@ def consistency_fast(ontology, triples, reasoner: str = "summary") -> str:
 def run_naive(data_dir: Path, out: Path, report) -> None:
     from pyshacl import validate
 
-    import mirkg.curation
+    import mirkg.yamlio
     from mirkg.reasoning import check_consistency
     from mirkg.triples import build_graph
 
     clock = Clock(report)
-    mirkg.curation._CSafeLoader = None  # the pure-Python YAML reader
+    mirkg.yamlio._CSafeLoader = None  # the pure-Python YAML reader
     ontology = load_ontology(paths.ONTOLOGY)
     curation = load_curation(data_dir, claim_relations(ontology))
     clock.lap("load curated input")

@@ -11,40 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import CurationError
 from .identifiers import Reference, split_curie
 from .ontology import Relation
 from .source import SourceText, Span
-from .yamlio import _construct_mapping, load_yaml, read_text
-
-# ------------------------------------------------------------------------------------------------
-# Reading the YAML files fast
-#
-# PyYAML's pure-Python parser reads about 1 MB/s, most of the load time of a large curation.
-# libyaml (yaml.CSafeLoader, when PyYAML was built with it) parses the same YAML into the same
-# records, line numbers included. It is only a fast path: on any YAML error the file is read
-# again by yamlio.load_yaml, so every error message stays exactly as the pure-Python reader
-# words it.
-
-_CSafeLoader = getattr(yaml, "CSafeLoader", None)
-if _CSafeLoader is not None:
-
-    class _FastLoader(_CSafeLoader):  # type: ignore[misc, valid-type]
-        pass
-
-    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_yaml(path: Path) -> object:
-    if _CSafeLoader is None:
-        return load_yaml(path)
-    text = read_text(path)  # a file that is not UTF-8 is reported here, as load_yaml does
-    try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
-    except yaml.YAMLError:
-        return load_yaml(path)  # raises the CurationError the pure-Python reader words
+from .yamlio import load_yaml
 
 ENTITIES_FILE = "entities.yaml"
 CITATIONS_FILE = "citations.yaml"
@@ -288,7 +259,7 @@ def _check_curie(fields: _Fields, reference: Reference, curie: str, what: str) -
 
 
 def read_entities(file: Path, source: SourceText, reference: Reference) -> dict[str, Entity]:
-    rows = _top_list(file, _load_yaml(file), "entities")
+    rows = _top_list(file, load_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
     allowed = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
@@ -358,7 +329,7 @@ def read_entities(file: Path, source: SourceText, reference: Reference) -> dict[
 
 
 def read_citations(file: Path, reference: Reference):
-    data = _load_yaml(file)
+    data = load_yaml(file)
     if not isinstance(data, dict):
         raise CurationError(file, "the file should be a mapping with source, works, references, joint, agents", "restore its layout")
     src = _Fields(file, data.get("source"), "source", 1)
@@ -466,7 +437,7 @@ def read_statements(
     relations: dict[str, Relation],
     reference: Reference,
 ) -> list[Statement]:
-    rows = _top_list(file, _load_yaml(file), "statements")
+    rows = _top_list(file, load_yaml(file), "statements")
     statements: list[Statement] = []
     seen: dict = {}
     allowed = {
