@@ -169,6 +169,23 @@ def bound_text(query: StoredQuery, bindings: dict) -> str:
     return f"{query.text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
 
 
+def inline_values_text(query: StoredQuery, bindings: dict) -> str:
+    """The query with its parameters bound by a VALUES block at the start of its outermost group
+    (after the first `WHERE {`, or `ASK {`) instead of a trailing VALUES clause.
+
+    The same solutions by SPARQL's algebra (a join either way); Virtuoso 7 needs it, as it
+    cannot join a trailing VALUES on a variable the SELECT does not project ("No column")."""
+    if not bindings:
+        return query.text
+    names = sorted(bindings)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    body = query.text
+    match = re.search(r"\b(WHERE|ASK)\s*\{", body, re.IGNORECASE)
+    if match is None:
+        raise BuildError(f"query {query.name}: no WHERE {{ or ASK {{ to put its parameters in")
+    return f"{body[:match.end()]}\n  {block}\n{body[match.end():]}"
+
+
 def run_oxigraph(store: ox.Store, query: StoredQuery, bindings: dict) -> Answer:
     result = store.query(bound_text(query, bindings))
     if isinstance(result, ox.QueryBoolean):
@@ -237,7 +254,9 @@ def answer_as_tsv(answer: Answer) -> str:
 SPARQL_JSON = "application/sparql-results+json"
 SPARQL_QUERY = "application/sparql-query"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
-METHODS = ("post", "get")
+# post: the query as the body (application/sparql-query); get: ?query=; form: POST of an HTML
+# form (application/x-www-form-urlencoded), which Virtuoso 7.2 needs (it never answers a post).
+METHODS = ("post", "get", "form")
 
 
 def _json_term(entry: dict) -> str:
@@ -272,27 +291,43 @@ def answer_from_sparql_json(document: dict) -> Answer:
     return Answer("SELECT", columns, rows)
 
 
-def endpoint_request(url: str, text: str, form: str, method: str = "post") -> urllib.request.Request:
-    """The HTTP request of the SPARQL 1.1 Protocol for a query: GET with ?query=, or POST with the
-    query as the body (application/sparql-query)."""
+def endpoint_request(url: str, text: str, form: str, method: str = "post",
+                     default_graphs=()) -> urllib.request.Request:
+    """The HTTP request of the SPARQL 1.1 Protocol for a query, by one of METHODS;
+    `default_graphs` become default-graph-uri parameters (none leaves the endpoint's own default
+    graph)."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise BuildError(f"--endpoint '{url}' is not an http(s) URL of a SPARQL endpoint")
     if method not in METHODS:
         raise BuildError(f"HTTP method '{method}' is not one of {', '.join(METHODS)}")
     accept = SPARQL_JSON if form in ("SELECT", "ASK") else GRAPH_TYPES
+    params = [("default-graph-uri", str(g)) for g in default_graphs]
+    if method == "form":
+        return urllib.request.Request(
+            url, data=urllib.parse.urlencode([("query", text), *params]).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
     if method == "get":
-        sep = "&" if parts.query else "?"
-        return urllib.request.Request(url + sep + urllib.parse.urlencode({"query": text}), headers={"Accept": accept})
+        params.insert(0, ("query", text))
+    if params:
+        url += ("&" if parts.query else "?") + urllib.parse.urlencode(params)
+    if method == "get":
+        return urllib.request.Request(url, headers={"Accept": accept})
     return urllib.request.Request(
         url, data=text.encode("utf-8"), method="POST",
         headers={"Content-Type": f"{SPARQL_QUERY}; charset=utf-8", "Accept": accept},
     )
 
 
-def run_endpoint(url: str, query: StoredQuery, bindings: dict, method: str = "post", timeout: float = 30.0) -> Answer:
-    """Run a stored query, bound as on the embedded store, on a SPARQL 1.1 endpoint over HTTP."""
-    request = endpoint_request(url, bound_text(query, bindings), query.form, method)
+def run_endpoint(url: str, query: StoredQuery, bindings: dict, method: str = "post", timeout: float = 30.0,
+                 default_graphs=(), inline_values: bool = False) -> Answer:
+    """Run a stored query, bound as on the embedded store, on a SPARQL 1.1 endpoint over HTTP.
+
+    `inline_values` binds the parameters inside the query's group (inline_values_text) rather
+    than with the embedded store's trailing VALUES clause."""
+    text = inline_values_text(query, bindings) if inline_values else bound_text(query, bindings)
+    request = endpoint_request(url, text, query.form, method, default_graphs)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked above
             body = response.read()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import signal
 import socket
@@ -28,7 +27,6 @@ import pyoxigraph as ox
 
 from .errors import BuildError
 from .publish import CONTENT_GRAPHS, DESCRIPTION_FILE, DESCRIPTION_GRAPH
-from .queries import Answer, StoredQuery, bound_text
 
 TIMEOUT = 60  # seconds for one HTTP request
 USER_VAR, PASSWORD_VAR = "MIRKG_ENDPOINT_USER", "MIRKG_ENDPOINT_PASSWORD"
@@ -161,62 +159,6 @@ def load(endpoint: str, dist: Path, graph: str | None = None, out=None) -> list[
         done.append(part)
     print(f"loaded {sum(p.triples for p in done)} triples into {len(done)} graph(s) at {endpoint}", file=out)
     return done
-
-
-# ------------------------------------------------------------------------------------------------
-# SPARQL protocol: the stored queries over HTTP
-
-
-ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
-          "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
-
-
-def inline_values_text(query: StoredQuery, bindings: dict) -> str:
-    """The query with its parameters bound by a VALUES block at the start of its outermost group
-    (after the first `WHERE {`, or `ASK {`) instead of a trailing VALUES clause.
-
-    The same solutions by SPARQL's algebra (a join either way); Virtuoso 7 needs it, as it
-    cannot join a trailing VALUES on a variable the SELECT does not project ("No column")."""
-    if not bindings:
-        return query.text
-    names = sorted(bindings)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
-    body = query.text
-    match = re.search(r"\b(WHERE|ASK)\s*\{", body, re.IGNORECASE)
-    if match is None:
-        raise BuildError(f"query {query.name}: no WHERE {{ or ASK {{ to put its parameters in")
-    return f"{body[:match.end()]}\n  {block}\n{body[match.end():]}"
-
-
-def query_endpoint(url: str, query: StoredQuery, bindings: dict, default_graphs=(), opener=None,
-                   inline_values: bool = False) -> Answer:
-    """Run a stored query (parameters bound as on the embedded store) at a SPARQL endpoint.
-
-    `default_graphs` become the protocol's default-graph-uri parameters; none leaves the
-    endpoint's own default graph. `inline_values` binds the parameters inside the query's group
-    (see inline_values_text) rather than with the embedded store's trailing VALUES clause."""
-    form = query.form
-    text = inline_values_text(query, bindings) if inline_values else bound_text(query, bindings)
-    params = [("query", text)] + [("default-graph-uri", str(g)) for g in default_graphs]
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded",
-                                              "Accept": ACCEPT.get(form, ACCEPT["SELECT"])})
-    try:
-        with (opener or urllib.request.build_opener()).open(request, timeout=TIMEOUT) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        raise BuildError(f"query {query.name} at {url}: HTTP {exc.code}: {exc.read(300).decode('utf-8', 'replace')}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise BuildError(f"query {query.name}: {_describe_network_error(url, exc)}") from None
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        triples = sorted(f"{q.subject} {q.predicate} {q.object} ." for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        return Answer(form, triples=triples)
-    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if isinstance(result, ox.QueryBoolean):
-        return Answer("ASK", boolean=bool(result))
-    columns = [v.value for v in result.variables]
-    rows = [tuple("" if sol[c] is None else str(sol[c]) for c in columns) for sol in result]
-    return Answer("SELECT", columns, rows)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from mirkg.pipeline import _expander
 from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
 from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from mirkg.release import sorted_ntriples
-from mirkg.store import oxigraph_binary, query_endpoint, wait_for_http
+from mirkg.queries import run_endpoint
+from mirkg.store import oxigraph_binary, wait_for_http
 from mirkg import paths
 
 QUERIES = load_queries(paths.QUERIES)
@@ -141,7 +142,7 @@ def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigra
     assert sparql_count(f"{oxigraph}/query") == release_size["dataset"] + release_size["description"]
     for name, (query, bindings, expected) in answers.items():
         # The dataset's three graphs as the default graph, as on the embedded store.
-        got = query_endpoint(f"{oxigraph}/query", query, bindings, CONTENT_GRAPHS)
+        got = run_endpoint(f"{oxigraph}/query", query, bindings, default_graphs=CONTENT_GRAPHS)
         assert got.normalised() == expected.normalised(), name
 
 
@@ -245,7 +246,7 @@ def served(built_dist):
 def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answers):
     for name, (query, bindings, expected) in answers.items():
         # No default-graph-uri: `serve` makes the default graph the union of the release's graphs.
-        got = query_endpoint(f"{served}/query", query, bindings)
+        got = run_endpoint(f"{served}/query", query, bindings)
         assert got.normalised() == expected.normalised(), name
 
 
