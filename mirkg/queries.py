@@ -447,7 +447,7 @@ def catalog_turtle(queries: list[StoredQuery], target: str = DEFAULT_TARGET) -> 
         out.append(f"    rdfs:comment {_string(q.question)}@en ;")
         out.append(f"    dcterms:description {_string(_description(q))}@en ;")
         out.append(f"    dcterms:identifier {_string(q.name)} ;")
-        out.append(f"    sh:prefixes ex:prefixes ;")
+        out.append("    sh:prefixes ex:prefixes ;")
         out.append(f"    {text_property} {_long_string(query_body(q))} ;")
         out.append(f"    schema:target <{target}> .")
     return "\n".join(out) + "\n"
