@@ -220,6 +220,8 @@ def main(argv=None) -> int:
                              "stages still run (default 300; 0: no budget, in process)")
     parser.add_argument("--memory-limit", type=float, default=4000.0, help="MB per run, JVM included (default 4000)")
     parser.add_argument("--no-naive", action="store_true", help="run the fast pipeline only")
+    parser.add_argument("--repeat-text", action="store_true",
+                        help="repeat the source text with the copies (the text then grows with the data)")
     parser.add_argument("--reasoner", choices=("summary", "full"), default="summary",
                         help="fast side's OWL step: HermiT on the summary (default) or on the whole graph")
     parser.add_argument("--build", action="store_true", help="also time `python build.py` on the real dataset")
@@ -247,7 +249,7 @@ def main(argv=None) -> int:
             print(f"python build.py on the real dataset: {b.get('median_wall_seconds', b['end'])} s wall "
                   f"(runs: {b.get('wall_seconds')})\n", flush=True)
         for scale in scales:
-            data = make_corpus(paths.DATA, work / f"data-{scale}", scale)
+            data = make_corpus(paths.DATA, work / f"data-{scale}", scale, repeat_text=args.repeat_text)
             fast = combine([run_worker("fast", data, work / f"out-fast-{scale}", args.fast_budget,
                                        args.memory_limit, args.reasoner, args.shacl_budget or None) for _ in range(args.repeat)])
             naive = None

@@ -1,9 +1,15 @@
 """A synthetic corpus: the curated data replicated N times with fresh identifiers.
 
 Copy 1 is the real dataset unchanged (same ids, so the stored queries' example parameters still
-name something). Copy k >= 2 gives every entity and statement the id `<id>_c<k>`, and every
-statement points at the k-th copy of its quote: the source text is the paragraph repeated N
-times, and each statement says which occurrence of its quote it rests on (`occurrence:`).
+name something). Copy k >= 2 gives every entity and statement the id `<id>_c<k>`.
+
+The source text, by default, stays the one paragraph, and every copy quotes it where the real
+statements do: the corpus grows in statements, as it does when curators add them, not in the
+length of one text. (The data model has one source text; a review's text has a bounded length,
+while the statements read from reviews keep coming.) With `repeat_text=True` the text is the
+paragraph repeated N times and copy k quotes the k-th copy (`occurrence:`), so the text grows
+with the data; the constraints that compare each quote with the text then cost the text's
+length per quote, which is quadratic in N (bench/README.md gives the figures).
 The works, numbered references, joint citations and agents are those of the one review and are
 shared by all copies (the text of every copy cites the same [1]-[8]).
 
@@ -50,7 +56,7 @@ def _entity_copy(record: dict, k: int) -> dict:
     return out
 
 
-def _statement_copy(record: dict, k: int, per_copy: int) -> dict:
+def _statement_copy(record: dict, k: int, per_copy: int | None) -> dict:
     out = dict(record)
     out["id"] = copy_id(record["id"], k)
     for key in ("subject", "object", "via"):
@@ -58,13 +64,15 @@ def _statement_copy(record: dict, k: int, per_copy: int) -> dict:
             out[key] = copy_id(record[key], k)
     if record.get("context"):
         out["context"] = {key: copy_id(value, k) for key, value in record["context"].items()}
-    # The j-th occurrence of the quote in copy k is occurrence (k - 1) * per_copy + j of the text.
-    out["occurrence"] = (k - 1) * per_copy + record.get("occurrence", 1)
+    if per_copy is not None:
+        # The j-th occurrence of the quote in copy k is occurrence (k - 1) * per_copy + j of the text.
+        out["occurrence"] = (k - 1) * per_copy + record.get("occurrence", 1)
     return out
 
 
-def make_corpus(source_data: Path, target: Path, scale: int) -> Path:
-    """Write a data/ folder with `scale` copies of the curated statements into `target`."""
+def make_corpus(source_data: Path, target: Path, scale: int, repeat_text: bool = False) -> Path:
+    """Write a data/ folder with `scale` copies of the curated statements into `target` (the
+    source text once, or repeated `scale` times with `repeat_text`)."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     target.mkdir(parents=True, exist_ok=True)
@@ -72,7 +80,7 @@ def make_corpus(source_data: Path, target: Path, scale: int) -> Path:
     shutil.copyfile(source_data / CITATIONS_FILE, target / CITATIONS_FILE)
     paragraph = read_text(source_data / SOURCE_FILE)
     (target / SOURCE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (target / SOURCE_FILE).write_text(SEPARATOR.join([paragraph] * scale), encoding="utf-8")
+    (target / SOURCE_FILE).write_text(SEPARATOR.join([paragraph] * (scale if repeat_text else 1)), encoding="utf-8")
     if scale == 1:  # the real dataset, byte for byte
         shutil.copyfile(source_data / ENTITIES_FILE, target / ENTITIES_FILE)
         shutil.copyfile(source_data / STATEMENTS_FILE, target / STATEMENTS_FILE)
@@ -81,7 +89,8 @@ def make_corpus(source_data: Path, target: Path, scale: int) -> Path:
     entities = _plain(load_yaml(source_data / ENTITIES_FILE)["entities"])
     statements = _plain(load_yaml(source_data / STATEMENTS_FILE)["statements"])
     # How often each quote occurs in one paragraph, counted as the loader counts (overlaps too).
-    per_copy = {r["id"]: _occurrences(paragraph, str(r["quote"]).strip()) for r in statements}
+    per_copy = {r["id"]: _occurrences(paragraph, str(r["quote"]).strip()) if repeat_text else None
+                for r in statements}
     _dump(target / ENTITIES_FILE, "entities", (_entity_copy(r, k) for k in range(1, scale + 1) for r in entities))
     _dump(
         target / STATEMENTS_FILE,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import astuple
 from pathlib import Path
@@ -33,7 +34,7 @@ from mirkg.ontology_checks import load_checks
 from mirkg.pipeline import _expander as _build_expander  # the build's own CURIE expansion
 from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib
 from mirkg.release import sorted_ntriples, sorted_ntriples_of, turtle, write_tree
-from mirkg.validation import format_report, load_shapes, results_of
+from mirkg.validation import format_report, load_shapes, result_order, results_of, shape_shares
 
 STAGES = (
     "load curated input",
@@ -161,21 +162,33 @@ def _native_dataset():
 SHACL_INPUT = "pyshacl-turbo on " + ("an rdflib-turbo native dataset" if _native_dataset() else "N-Triples text")
 
 
-def shacl_fast(ntriples: bytes):
+def shacl_fast(ntriples: bytes, parts: int | None = None):
     """pyshacl-turbo on data + ontology (the shapes see both, as mirkg.validation.run_shacl
-    arranges), with the options run_shacl gives it; the results as run_shacl returns them."""
+    arranges), with the options run_shacl gives it; the results as run_shacl returns them.
+
+    On a native dataset the shapes are validated in `parts` shares side by side (default: one
+    per CPU), each share in its own thread over the same dataset: the engine runs without
+    Python's lock, so two cores halve the wall clock time of the largest stage."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pyshacl_turbo import validate
 
     dataset = _native_dataset()
-    if dataset is not None:
-        data = dataset()
-        data.parse(data=ntriples, format="nt")
-        options = {}
-    else:
-        data, options = ntriples, {"data_graph_format": "nt"}
-    _, report, _ = validate(data, shacl_graph=load_shapes(paths.SHAPES), inference="none", advanced=True,
-                            allow_warnings=True, **options)
-    return results_of(report)
+    shapes = load_shapes(paths.SHAPES)
+    if dataset is None:
+        _, report, _ = validate(ntriples, shacl_graph=shapes, data_graph_format="nt", inference="none",
+                                advanced=True, allow_warnings=True)
+        return results_of(report)
+    data = dataset()
+    data.parse(data=ntriples, format="nt")
+
+    def one(share):
+        return results_of(validate(data, shacl_graph=share, inference="none", advanced=True, allow_warnings=True)[1])
+
+    shares = shape_shares(shapes, parts or os.cpu_count() or 1)
+    with ThreadPoolExecutor(len(shares)) as pool:
+        found = [r for share_results in pool.map(one, shares) for r in share_results]
+    return sorted(set(found), key=result_order)
 
 
 def shacl_with_budget(ntriples: bytes, budget: float | None):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bulk import gc_paused
 from .errors import CurationError
 from .identifiers import Reference, split_curie
 from .ontology import Relation
@@ -529,6 +530,7 @@ def read_statements(
     return statements
 
 
+@gc_paused()
 def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
     reference = Reference(data_dir / REFERENCE_DIR)
     source = SourceText(data_dir / SOURCE_FILE)

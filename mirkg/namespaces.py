@@ -23,3 +23,22 @@ PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+class Terms:
+    """A namespace whose terms are made once: rdflib's Namespace and DefinedNamespace build a
+    new URIRef, checked, on every attribute access, which is most of the cost of emitting
+    a million triples. `Terms(RDF).type == RDF.type`; item access is passed through."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)  # found in the instance's __dict__ from now on
+        return term
+
+    def __getitem__(self, key: str):
+        return self._namespace[key]

@@ -8,13 +8,18 @@ two builds give the same graph.
 
 from __future__ import annotations
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef, namespace
 
+from . import namespaces
+from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
 from .identifiers import ONTOLOGY_PREFIXES
-from .namespaces import ID, MIRKG, OA, PREFIXES, PROV
+from .namespaces import ID, PREFIXES, Terms
 from .ontology import label_of
+
+DCTERMS, RDF, RDFS, SKOS, XSD = (
+    Terms(n) for n in (namespace.DCTERMS, namespace.RDF, namespace.RDFS, namespace.SKOS, namespace.XSD))
+MIRKG, OA, PROV = (Terms(n) for n in (namespaces.MIRKG, namespaces.OA, namespaces.PROV))
 
 KIND_CLASS = {
     "mirna": MIRKG.MatureMiRNA,
@@ -73,8 +78,8 @@ def _en(text: str) -> Literal:
 
 def new_graph() -> Graph:
     graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
     return graph
 
 
@@ -98,6 +103,7 @@ def triples_of(curation: Curation, ontology: Graph) -> list[tuple]:
     return triples
 
 
+@gc_paused()
 def _emit(g, curation: Curation, ontology: Graph) -> None:
     _source(g, curation)
     for entity in curation.entities.values():

@@ -37,6 +37,37 @@ def load_shapes(directory: Path) -> Graph:
 
 ENGINES = ("turbo", "pyshacl")
 
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def shape_shares(shapes: Graph, parts: int) -> list[Graph]:
+    """The shapes graph `parts` times over, each copy keeping the targets of a share of the
+    shapes (and every other triple, so that shapes reached through sh:node, sh:or and the like
+    still work). Validating the shares side by side gives the whole validation's results: each
+    result is reported by the targeted shape it comes from, which is targeted in one share.
+    The shares are balanced by a rough weight (constraints, SPARQL ones counting more)."""
+    targeted = sorted({s for p in _TARGETS for s in shapes.subjects(p, None)}, key=str)
+    if parts <= 1 or len(targeted) < 2:
+        return [shapes]
+
+    def weight(shape) -> int:
+        return 1 + len(set(shapes.objects(shape, SH.property))) + 8 * len(set(shapes.objects(shape, SH.sparql)))
+
+    loads, owner = [0] * parts, {}
+    for shape in sorted(targeted, key=lambda s: (-weight(s), str(s))):
+        lightest = loads.index(min(loads))
+        owner[shape] = lightest
+        loads[lightest] += weight(shape)
+    shares = []
+    for part in range(parts):
+        share = Graph()
+        for triple in shapes:
+            if triple[1] in _TARGETS and owner.get(triple[0], part) != part:
+                continue
+            share.add(triple)
+        shares.append(share)
+    return shares
+
 
 def run_shacl(data: Graph, shapes: Graph, ontology: Graph | None = None, engine: str = "turbo") -> list[Result]:
     """Every validation result, sorted, whatever its severity.
@@ -88,9 +119,12 @@ def results_of(report: Graph) -> list[Result]:
                 shape=str(shape) if isinstance(shape, URIRef) else None,
             )
         )
-    return sorted(
-        set(results), key=lambda r: (r.severity, r.focus, r.path or "", r.component, r.shape or "", r.message)
-    )
+    return sorted(set(results), key=result_order)
+
+
+def result_order(r: Result) -> tuple:
+    # Every field, so that the order is total and the same in every process.
+    return (r.severity, r.focus, r.path or "", r.component, r.shape or "", r.message, r.value or "", r.record or "")
 
 
 _COMPILED_SPARQL: dict[tuple, object] = {}

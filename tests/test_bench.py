@@ -12,7 +12,7 @@ import json
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SH
 
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
@@ -25,7 +25,7 @@ from mirkg.queries import bind, load_queries, run_oxigraph, run_rdflib, store_fr
 from mirkg.reasoning import InconsistentOntology, java_available
 from mirkg.release import sorted_ntriples, sorted_ntriples_of
 from mirkg.triples import triples_of
-from mirkg.validation import load_shapes, run_shacl
+from mirkg.validation import load_shapes, run_shacl, shape_shares
 
 SCALE = 2
 
@@ -43,13 +43,25 @@ def test_corpus_replicates_every_statement_with_fresh_ids(scaled, build):
     ids = [s.id for s in scaled.curation.statements]
     assert ids == real + [f"{i}_c2" for i in real]
     assert len(scaled.curation.entities) == SCALE * len(build.curation.entities)
-    # Copy 2's quotes sit in the second copy of the paragraph, at the same place.
-    shift = len(build.curation.source.text) + 1
+    # The text is the real one, and copy 2 quotes it where copy 1 does.
+    assert scaled.curation.source.text == build.curation.source.text
     for one, two in zip(scaled.curation.statements, scaled.curation.statements[len(real):]):
-        assert (two.span.start, two.span.exact) == (one.span.start + shift, one.span.exact)
+        assert (two.span.start, two.span.end, two.span.exact) == (one.span.start, one.span.end, one.span.exact)
     # Same mix of claim kinds in every copy.
     assert sum(s.hedge is not None for s in scaled.curation.statements) == SCALE * sum(
         s.hedge is not None for s in build.curation.statements)
+
+
+def test_repeated_text_puts_each_copy_on_its_own_paragraph(tmp_path, build):
+    data = make_corpus(paths.DATA, tmp_path / "data", 3, repeat_text=True)
+    repeated = compile_graph(Paths(data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST)).curation
+    paragraph = build.curation.source.text
+    assert repeated.source.text == "\n".join([paragraph] * 3)
+    shift = len(paragraph) + 1
+    n = len(build.curation.statements)
+    for k in (1, 2):
+        for one, other in zip(repeated.statements, repeated.statements[k * n:(k + 1) * n]):
+            assert (other.span.start, other.span.exact) == (one.span.start + k * shift, one.span.exact)
 
 
 def test_fast_triples_and_ntriples_equal_the_builds(scaled):
@@ -67,16 +79,32 @@ def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
     assert len(reference) % SCALE == 0 and reference
 
 
-def test_turbo_finds_the_same_violations_on_broken_data(scaled):
-    # Without this, a fast engine that reports nothing would pass the test above.
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_turbo_finds_the_same_violations_on_broken_data(scaled, parts):
+    # Without this, a fast engine that reports nothing would pass the test above. In 1, 2 or 3
+    # shares of the shapes validated side by side, the results are the same.
     broken = scaled.data + Graph()  # a copy
     claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
     broken.remove((claim, MIRKG.claimSubject, None))
+    # A direct triple with no claim behind it.
+    broken.add((URIRef(str(ID) + "entity/hsa-miR-153-3p_c2"), MIRKG.targets, URIRef(str(ID) + "entity/IL6_c2")))
     shapes = load_shapes(paths.SHAPES)
     reference = run_shacl(broken, shapes, scaled.ontology, engine="pyshacl")
-    fast = shacl_fast(sorted_ntriples(broken) + sorted_ntriples(scaled.ontology))
+    fast = shacl_fast(sorted_ntriples(broken) + sorted_ntriples(scaled.ontology), parts=parts)
     assert [r for r in reference if r.severity == "Violation" and r.focus == str(claim)]
+    assert {r.shape.rsplit("/", 1)[-1] for r in reference if r.severity == "Violation"} >= {"DirectTripleShape"}
     assert fast == reference
+
+
+def test_shape_shares_target_each_shape_once():
+    shapes = load_shapes(paths.SHAPES)
+    shares = shape_shares(shapes, 3)
+    targeted = {s for s, p, _ in shapes if p == SH.targetClass or p == SH.targetSubjectsOf}
+    for shape in targeted:
+        owners = [i for i, share in enumerate(shares)
+                  if any(share.objects(shape, SH.targetClass)) or any(share.objects(shape, SH.targetSubjectsOf))]
+        assert len(owners) == 1, shape
+    assert all(len({s for s, p, _ in share if p == SH.targetClass}) for share in shares)
 
 
 def test_oxigraph_answers_every_stored_query_as_rdflib_does(scaled):
