@@ -33,6 +33,7 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from mirkg.bulk import gc_paused
 from mirkg.namespaces import ID
 
 ROUNDS = 4  # refinement rounds over functional object properties (stops early when stable)
@@ -58,27 +59,32 @@ def _supers(ontology: Graph, p) -> set:
     return set(ontology.transitive_objects(p, RDFS.subPropertyOf))
 
 
+@gc_paused()
 def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     """The summary graph of the instance triples and what it merged."""
     namespace = str(ID)
 
     def individual(term) -> bool:
-        return isinstance(term, URIRef) and term.startswith(namespace)
+        return type(term) is URIRef and term.startswith(namespace)
 
+    # Terms compared by set membership and type checks by `type(x) is`, not `==` and
+    # isinstance: rdflib's __eq__ and namespace look-ups are Python calls, a million times over.
+    rdf_type = {RDF.type}
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
     types: dict = defaultdict(set)
     functional_values: dict = defaultdict(set)
     functional_links: dict = defaultdict(set)
     nodes = set()
-    equality = (OWL.differentFrom, OWL.sameAs)
+    equality = {OWL.differentFrom, OWL.sameAs}
+    all_different = {OWL.AllDifferent}
     for s, p, o in triples:
-        if p in equality or o == OWL.AllDifferent:
+        if p in equality or (type(o) is URIRef and o in all_different):
             raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
         if s not in nodes and individual(s):
             nodes.add(s)
-        if isinstance(o, URIRef) and o not in nodes and individual(o):
+        if type(o) is URIRef and o not in nodes and individual(o):
             nodes.add(o)
-        if p == RDF.type:
+        if p in rdf_type:
             types[s].add(o)
         elif p in functional and isinstance(o, Literal):
             functional_values[s].add((p, o))
@@ -131,12 +137,12 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     for s, p, o in triples:
         count += 1
         s2 = representative.get(s, s)
-        if isinstance(o, Literal):
+        if type(o) is Literal:
             if collapsible(p, o):
                 slot = (s2, p, o.datatype, o.language)
                 kept = kept_literal.get(slot)
-                if kept is None or (o != kept and o.n3() < kept.n3()):
-                    kept_literal[slot] = o  # the smallest value, so that the summary is deterministic
+                if kept is None or o.n3() < kept[0]:
+                    kept_literal[slot] = (o.n3(), o)  # the smallest value: the summary is deterministic
                 continue
             mapped.add((s2, p, o))
         else:
@@ -144,7 +150,7 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     summary = Graph()
     for triple in mapped:
         summary.add(triple)
-    for (s2, p, _, _), o in kept_literal.items():
+    for (s2, p, _, _), (_, o) in kept_literal.items():
         summary.add((s2, p, o))
     stats = {"individuals": len(nodes), "representatives": len(members), "triples": count,
              "summary triples": len(summary)}
