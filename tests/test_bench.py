@@ -2,7 +2,8 @@
 answers of the reference engines, and its one command prints the table.
 
 Scale 2 (two copies of the curated statements) keeps this to seconds while still exercising
-what the copies share (references, agents, the source text) and what they do not (ids, offsets).
+what the copies share (references, agents, the source text and the places they quote) and what
+they do not (ids).
 Timings are measured by `python -m bench`, never asserted here: the machine is shared.
 """
 
