@@ -86,33 +86,32 @@ def documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+def outcome(read, text: str):
+    """("ok", the value's shape) or ("error", None) when the YAML cannot be read (SafeLoader
+    raises a bare ValueError for a value its tag cannot hold, "!!int yes")."""
+    try:
+        return ("ok", shape(read(text)))
+    except (yaml.YAMLError, ValueError):
+        return ("error", None)
+
+
 @needs_libyaml
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_event_reader_builds_what_safeloader_builds_or_steps_aside(text):
     try:
-        expected = ("ok", shape(reference(text)))
-    except (yaml.YAMLError, ValueError):  # SafeLoader raises ValueError for "!!int yes"
-        expected = ("error", None)
-    try:
-        got = ("ok", shape(yamlio._from_events(text)))
+        got = outcome(yamlio._from_events, text)
     except yamlio._NotPlain:
         return  # left to the full loader, which load_yaml then uses (below)
-    except (yaml.YAMLError, ValueError):
-        got = ("error", None)
-    assert got == expected
+    assert got == outcome(reference, text)
 
 
 @needs_libyaml
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
-def test_load_yaml_gives_the_pure_python_readers_records_and_errors(tmp_path_factory, text):
+def test_load_yaml_gives_libyamls_records_and_the_pure_python_readers_errors(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("yaml") / "statements.yaml"
     path.write_text(text, encoding="utf-8")
-    try:
-        expected = ("ok", shape(reference(text)))
-    except (yaml.YAMLError, ValueError):  # SafeLoader raises ValueError for "!!int yes"
-        expected = ("error", None)
     try:
         got = ("ok", shape(yamlio.load_yaml(path)))
     except CurationError as error:
@@ -120,7 +119,7 @@ def test_load_yaml_gives_the_pure_python_readers_records_and_errors(tmp_path_fac
         assert "not valid YAML" in str(error) and str(path) in str(error)
         with pytest.raises((yaml.YAMLError, ValueError)):  # worded by the pure-Python reader
             yaml.load(text, Loader=yamlio._Loader)  # noqa: S506 - a SafeLoader subclass
-    assert got == expected
+    assert got == outcome(reference, text)
 
 
 @needs_libyaml
@@ -129,3 +128,11 @@ def test_yaml_the_event_reader_leaves_to_the_full_loader():
                  "yes: 1\n", "a: =\n"):
         with pytest.raises(yamlio._NotPlain):
             yamlio._from_events(text)
+
+
+def test_a_value_its_tag_cannot_hold_is_a_curation_error_not_a_traceback(tmp_path):
+    path = tmp_path / "entities.yaml"
+    path.write_text("entities:\n  - id: !!int yes\n", encoding="utf-8")
+    with pytest.raises(CurationError, match="cannot be read as its type") as error:
+        yamlio.load_yaml(path)
+    assert str(path) in str(error.value)
