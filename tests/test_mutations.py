@@ -41,6 +41,9 @@ def _apply(data_dir, m) -> None:
         path = data_dir / m[1]
         raw = path.read_bytes()
         at = m[2] % len(raw)
+        if kind == "broken-yaml":
+            while at and 0x80 <= raw[at] <= 0xBF:  # not inside a character: the YAML is what breaks
+                at -= 1
         insert = b"\xff\xc3\x28" if kind == "bad-utf8" else ("\n" + m[3] + "\n").encode()
         mutated = raw[:at] + insert + raw[at:]
         if kind == "broken-yaml":
