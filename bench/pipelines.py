@@ -31,7 +31,7 @@ from mirkg.curation import load_curation
 from mirkg.namespaces import PREFIXES
 from mirkg.ontology import claim_relations, load_ontology
 from mirkg.ontology_checks import load_checks
-from mirkg.pipeline import _expander as _build_expander  # the build's own CURIE expansion
+from mirkg.pipeline import curie_expander
 from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib
 from mirkg.release import sorted_ntriples, sorted_ntriples_of, turtle, write_tree
 from mirkg.validation import format_report, load_shapes, result_order, results_of, shape_shares
@@ -59,10 +59,6 @@ class Clock:
         now = time.perf_counter()
         self.report({"stage": stage, "seconds": round(now - self.last, 4), **extra})
         self.last = time.perf_counter()
-
-
-def _expander(curation):
-    return _build_expander(curation.reference.converter.expand)
 
 
 def digest(value) -> str:
@@ -115,7 +111,7 @@ def run_fast(data_dir: Path, out: Path, report, reasoner: str = "summary", shacl
     clock = Clock(report)
     ontology = load_ontology(paths.ONTOLOGY)
     curation = load_curation(data_dir, claim_relations(ontology))
-    expand = _expander(curation)
+    expand = curie_expander(curation)
     clock.lap("load curated input")
     triples = triples_of(curation, ontology)
     del curation  # what follows needs the triples, not the records
@@ -295,7 +291,7 @@ def run_naive(data_dir: Path, out: Path, report) -> None:
     check_consistency(ontology, data)
     reasoning = "consistent: HermiT on the whole graph"
     clock.lap("OWL consistency", verdict=reasoning)
-    answers, slowest = _run_queries(_expander(curation), lambda q, b: run_rdflib(union, q, b))
+    answers, slowest = _run_queries(curie_expander(curation), lambda q, b: run_rdflib(union, q, b))
     clock.lap("stored queries")
     _release(out, data_nt, onto_nt, turtle(data), results, answers)
     clock.lap("release writing")

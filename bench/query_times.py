@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mirkg import paths  # noqa: E402
-from mirkg.pipeline import Paths, _expander, compile_graph  # noqa: E402
+from mirkg.pipeline import Paths, compile_graph, curie_expander  # noqa: E402
 from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples  # noqa: E402
 from mirkg.release import sorted_ntriples  # noqa: E402
 
@@ -34,7 +34,7 @@ def main() -> int:
     build = compile_graph(Paths(paths.DATA, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
     nt = sorted_ntriples(build.data) + sorted_ntriples(build.ontology)
     store = store_from_ntriples(nt)
-    expand = _expander(build.curation.reference.converter.expand)
+    expand = curie_expander(build.curation)
     print(f"embedded store: {len(store)} triples (instance data + ontology); {args.repeat} timed runs per query")
     print(f"{'query':<42} {'median ms':>10} {'max ms':>8} {'rows':>5}")
     slowest = 0.0

@@ -17,7 +17,7 @@ from . import paths as default
 from .errors import BuildError, CurationError
 from .imports import build_imports
 from .ontology import IMPORTS_FILE
-from .pipeline import Paths, ValidationFailed, _expander, compile_graph, run_build, validate
+from .pipeline import Paths, ValidationFailed, compile_graph, curie_expander, run_build, validate
 from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
 from .release import sorted_ntriples, turtle
 from .validation import ENGINES, format_report
@@ -144,7 +144,7 @@ def _query(paths: Paths, args) -> int:
         if not sep or not name:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
-    bindings = bind(query, values, _expander(build.curation.reference.converter.expand))
+    bindings = bind(query, values, curie_expander(build.curation))
     if args.endpoint:
         from .queries import run_endpoint
 

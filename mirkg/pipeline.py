@@ -103,16 +103,20 @@ def answer_queries(build: Build, paths: Paths) -> tuple[ox.Store, list[StoredQue
     clock = _Clock(build.timings)
     store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
     queries = load_queries(paths.queries)
-    expand = build.curation.reference.converter.expand
+    expand = curie_expander(build.curation)
     for query in queries:
-        bindings = bind(query, query.example, _expander(expand))
+        bindings = bind(query, query.example, expand)
         build.answers[query.name] = run_oxigraph(store, query, bindings)
     clock.lap("stored queries")
     return store, queries
 
 
-def _expander(expand):
+def curie_expander(curation):
+    """The CURIE expansion a stored query's parameters get: the project's own prefixes, then
+    the curation's prefix table; None for an unknown prefix, which the caller reports."""
     from .namespaces import PREFIXES
+
+    expand = curation.reference.converter.expand
 
     def expand_any(curie: str) -> str | None:
         prefix, _, local = curie.partition(":")

@@ -21,7 +21,7 @@ from bench.pipelines import consistency_fast, shacl_fast
 from bench.summary import summarise
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
-from mirkg.pipeline import Paths, _expander, compile_graph
+from mirkg.pipeline import Paths, compile_graph, curie_expander
 from mirkg.queries import bind, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.reasoning import InconsistentOntology, java_available
 from mirkg.release import sorted_ntriples, sorted_ntriples_of
@@ -111,7 +111,7 @@ def test_shape_shares_target_each_shape_once():
 def test_oxigraph_answers_every_stored_query_as_rdflib_does(scaled):
     store = store_from_ntriples(sorted_ntriples(scaled.data) + sorted_ntriples(scaled.ontology))
     union = scaled.data + scaled.ontology
-    expand = _expander(scaled.curation.reference.converter.expand)
+    expand = curie_expander(scaled.curation)
     queries = load_queries(paths.QUERIES)
     assert queries
     for query in queries:

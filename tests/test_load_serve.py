@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, run
-from mirkg.pipeline import _expander
+from mirkg.pipeline import curie_expander
 from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
 from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from mirkg.release import sorted_ntriples
@@ -45,7 +45,7 @@ def embedded_answers(build) -> dict:
     """Every stored query's answer for its example parameters on the embedded store, as the build
     computes them, with the bindings used."""
     store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-    expand = _expander(build.curation.reference.converter.expand)
+    expand = curie_expander(build.curation)
     out = {}
     for q in QUERIES:
         bindings = bind(q, q.example, expand)

@@ -31,7 +31,7 @@ from mirkg.mappings import (
     mapping_graph,
     read_mapping_set,
 )
-from mirkg.pipeline import _expander
+from mirkg.pipeline import curie_expander
 from mirkg.queries import bind, find_query, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.release import sorted_ntriples
 
@@ -282,7 +282,7 @@ QUERIES = load_queries(paths.QUERIES)
 @pytest.fixture(scope="module")
 def engines(build):
     nt = sorted_ntriples(build.data) + sorted_ntriples(build.ontology)
-    expand = _expander(build.curation.reference.converter.expand)
+    expand = curie_expander(build.curation)
     return store_from_ntriples(nt), Graph().parse(data=nt.decode("utf-8"), format="nt"), expand
 
 

@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from mirkg import paths
 from mirkg.errors import BuildError
-from mirkg.pipeline import _expander
+from mirkg.pipeline import curie_expander
 from mirkg.queries import bind, find_query, load_queries, parse_term_text, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.release import sorted_ntriples
 
@@ -24,7 +24,7 @@ QUERIES = load_queries(paths.QUERIES)
 def engines(build):
     nt = sorted_ntriples(build.data) + sorted_ntriples(build.ontology)
     graph = Graph().parse(data=nt.decode("utf-8"), format="nt")
-    expand = _expander(build.curation.reference.converter.expand)
+    expand = curie_expander(build.curation)
     return store_from_ntriples(nt), graph, expand
 
 

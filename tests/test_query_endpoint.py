@@ -23,7 +23,7 @@ import pytest
 
 from mirkg import paths
 from mirkg.errors import BuildError
-from mirkg.pipeline import _expander
+from mirkg.pipeline import curie_expander
 from mirkg.queries import (
     answer_from_sparql_json,
     bind,
@@ -67,7 +67,7 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="module")
 def embedded(build):
     nt = sorted_ntriples(build.data) + sorted_ntriples(build.ontology)
-    return nt, store_from_ntriples(nt), _expander(build.curation.reference.converter.expand)
+    return nt, store_from_ntriples(nt), curie_expander(build.curation)
 
 
 @pytest.fixture(scope="module")

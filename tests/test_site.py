@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from mirkg import paths
-from mirkg.pipeline import _expander
+from mirkg.pipeline import curie_expander
 from mirkg.queries import bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
 from mirkg.release import sorted_ntriples
 
@@ -112,7 +112,7 @@ def query_rows(build) -> list[dict[str, str]]:
     """The stored figure query, run here on the built graph, independently of the page builder."""
     store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
     query = find_query(load_queries(paths.QUERIES), "90")
-    answer = run_oxigraph(store, query, bind(query, {}, _expander(build.curation.reference.converter.expand)))
+    answer = run_oxigraph(store, query, bind(query, {}, curie_expander(build.curation)))
     return [
         {col: (parse_term_text(term).value if term else "") for col, term in zip(answer.columns, row)}
         for row in answer.rows
