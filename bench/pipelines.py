@@ -199,8 +199,8 @@ def shacl_fast(ntriples, parts: int | None = None):
     shapes = load_shapes(paths.SHAPES)
     data = shacl_dataset(ntriples)
     if data is None:
-        _, report, _ = validate(b"".join(_chunks(ntriples)), shacl_graph=shapes, data_graph_format="nt", inference="none",
-                                advanced=True, allow_warnings=True)
+        _, report, _ = validate(b"".join(_chunks(ntriples)), shacl_graph=shapes, data_graph_format="nt",
+                                inference="none", advanced=True, allow_warnings=True)
         return results_of(report)
 
     def one(share):

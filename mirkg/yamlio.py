@@ -72,6 +72,11 @@ _SCALARS = {
 }
 
 
+# What SafeLoader's constructors raise, unmarked, for a value its tag cannot hold ("!!int yes",
+# "0b_"): not a YAMLError, but the YAML is as unreadable.
+_UNREADABLE_VALUE = (ValueError, TypeError, OverflowError)
+
+
 class _NotPlain(Exception):
     """The text uses YAML the event reader leaves to the full loader (anchors, aliases,
     explicit tags, merge keys, a non-text or repeated key, several documents)."""
@@ -170,11 +175,11 @@ def load_yaml(path: Path) -> object:
     if _CSafeLoader is not None:
         try:
             return _from_events(text)
-        except (_NotPlain, yaml.YAMLError, ValueError, TypeError, OverflowError):
+        except (_NotPlain, yaml.YAMLError, *_UNREADABLE_VALUE):
             pass  # the full loaders below decide, and word any error
         try:
             return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        except (yaml.YAMLError, *_UNREADABLE_VALUE):
             pass  # read again below, for the pure-Python reader's wording of the error
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
@@ -187,9 +192,7 @@ def load_yaml(path: Path) -> object:
         ) from None
     except yaml.YAMLError as exc:
         raise CurationError(path, f"not valid YAML: {exc}", "correct the YAML syntax") from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # SafeLoader's constructors raise these, unmarked, for a value its tag cannot hold
-        # ("!!int yes", "0b_").
+    except _UNREADABLE_VALUE as exc:
         raise CurationError(
             path, f"not valid YAML: a value cannot be read as its type ({exc})",
             "quote the value, or correct it or its tag",

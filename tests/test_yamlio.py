@@ -2,9 +2,10 @@
 libyaml builds (values, their types, each record's line), or leaves the text to that loader.
 
 The expected side is PyYAML's SafeLoader on libyaml (mirkg.yamlio._FastLoader, the reader
-before the event path), and its errors are worded by the pure-Python SafeLoader. The texts mix the scalars on which YAML 1.1 resolution is
-easy to get wrong (yes/no/on/off, octal and sexagesimal numbers, dates, nulls, merge keys)
-with quoting, flow style, anchors, tags and repeated keys.
+before the event path), and its errors are worded by the pure-Python SafeLoader. The texts mix
+the scalars on which YAML 1.1 resolution is easy to get wrong (yes/no/on/off, octal and
+sexagesimal numbers, dates, nulls, merge keys) with quoting, flow style, anchors, tags and
+repeated keys.
 """
 
 from __future__ import annotations
