@@ -163,10 +163,15 @@ def bound_text(query: StoredQuery, bindings: dict) -> str:
     """The query with its parameters bound by a trailing VALUES clause."""
     if not bindings:
         return query.text
+    return f"{query.text.rstrip()}\n{_values_block(bindings)}\n"
+
+
+def _values_block(bindings: dict) -> str:
+    """`VALUES (?a ?b) { (<x> "y") }`, the parameters in name order."""
     names = sorted(bindings)
     variables = " ".join(f"?{n}" for n in names)
     terms = " ".join(str(bindings[n]) for n in names)
-    return f"{query.text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+    return f"VALUES ({variables}) {{ ({terms}) }}"
 
 
 def inline_values_text(query: StoredQuery, bindings: dict) -> str:
@@ -177,8 +182,7 @@ def inline_values_text(query: StoredQuery, bindings: dict) -> str:
     cannot join a trailing VALUES on a variable the SELECT does not project ("No column")."""
     if not bindings:
         return query.text
-    names = sorted(bindings)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    block = _values_block(bindings)
     body = query.text
     match = re.search(r"\b(WHERE|ASK)\s*\{", body, re.IGNORECASE)
     if match is None:
