@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dist", type=Path, default=default.DIST, help="release folder (default: dist/)")
     parser.add_argument(
         "--shacl-engine", choices=ENGINES, default="turbo",
-        help="SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference engine)",
+        help="SHACL engine: turbo (pyshacl-turbo, default), pyshacl (the reference engine) or turbo-oxigraph "
+             "(pyshacl-turbo for the core constraints, the SHACL-SPARQL ones once over all focus nodes on "
+             "pyoxigraph: for large data)",
     )
     parser.add_argument(
         "--skip-reasoning", action="store_true",

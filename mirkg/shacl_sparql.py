@@ -1,0 +1,164 @@
+"""SHACL-SPARQL constraints answered once over the whole data, on a pyoxigraph store.
+
+A SHACL engine runs a constraint's SELECT once per focus node, with $this pre-bound (SHACL 1.0
+§5.3.1). Over a large graph that is most of validation's time: every run pays the query's fixed
+cost, and an engine that plans part of the query without the binding scans the data each time.
+Here each constraint is run once: $this becomes a variable joined with the shape's focus nodes
+(the instances of its target classes), and each solution is a result for the focus node it
+binds, built as pySHACL builds it: focus node, ?path, ?value or else the focus node, the
+message with {?var} and {$var} filled in, the shape's severity. The core constraints stay with
+a SHACL engine: `split_shapes` gives the shapes without the SHACL-SPARQL ones.
+
+Running the query once with $this free gives, for each focus node, the solutions of the query
+with $this pre-bound when the body binds $this by a triple pattern in every group that uses it
+(in each UNION branch, and around each EXISTS that mentions it). The project's shapes are
+written so (see "Cost" in shapes/mirkg-shapes.ttl), and tests/test_shapes_fixtures.py checks
+every fixture against pySHACL, result by result. `split_shapes` refuses what it can see would
+be answered otherwise: a constraint on a property shape or a shape other shapes use, targets
+other than classes, pre-bound variables other than $this, a SELECT without $this or with
+?failure, no message, or a shape with a message of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH
+
+_TARGET_PARAMETERS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_THIS = re.compile(r"\$this\b")
+_OTHER_PRE_BOUND = re.compile(r"\$(PATH|currentShape|shapesGraph)\b")
+_VARIABLE_OF_SELECT = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_SELECT_CLAUSE = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?((?:[?$][A-Za-z_][A-Za-z0-9_]*\s+)+)WHERE\s*\{",
+                            re.IGNORECASE)
+
+
+class UnsupportedConstraint(ValueError):
+    """A SHACL-SPARQL constraint this runner cannot answer as pySHACL would."""
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    shape: URIRef
+    target_classes: tuple[str, ...]
+    severity: str
+    messages: tuple[str, ...]
+    query: str  # the SELECT over all focus nodes at once, prefixes included
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
+    """The shapes without their SHACL-SPARQL constraints, for a core engine, and those
+    constraints as queries over the whole data."""
+    constraints = [
+        _constraint(shapes, shape, node)
+        for shape, node in sorted(shapes.subject_objects(SH.sparql), key=lambda so: (str(so[0]), str(so[1])))
+        if not _deactivated(shapes, node) and not _deactivated(shapes, shape)
+    ]
+    core = Graph()
+    for prefix, namespace in shapes.namespaces():
+        core.bind(prefix, namespace, override=True)
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    return core, constraints
+
+
+def _deactivated(shapes: Graph, node) -> bool:
+    flag = shapes.value(node, SH.deactivated)
+    return isinstance(flag, Literal) and flag.value is True
+
+
+def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
+    where = f"SHACL-SPARQL constraint of {shape}"
+    if not isinstance(shape, URIRef) or (shape, RDF.type, SH.PropertyShape) in shapes or shapes.value(shape, SH.path):
+        raise UnsupportedConstraint(
+            f"{where}: not supported on a property shape or a blank node shape; put it on a node shape with an IRI")
+    if any(True for p in _TARGET_PARAMETERS for _ in shapes.objects(shape, p)):
+        raise UnsupportedConstraint(f"{where}: only sh:targetClass targets are supported; target the shape by class")
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        raise UnsupportedConstraint(f"{where}: implicit class targets are not supported")
+    if any(True for _ in shapes.subjects(None, shape)):
+        raise UnsupportedConstraint(f"{where}: the shape is used by another shape, whose conformance depends on it")
+    if any(True for _ in shapes.objects(shape, SH.message)):
+        raise UnsupportedConstraint(f"{where}: the shape has its own sh:message (pySHACL reports both)")
+    selects = list(shapes.objects(node, SH.select))
+    if len(selects) != 1:
+        raise UnsupportedConstraint(f"{where}: needs exactly one sh:select")
+    select = str(selects[0])
+    head = _SELECT_CLAUSE.match(select)
+    if head is None or "failure" in head.group(2):
+        raise UnsupportedConstraint(f"{where}: needs `SELECT $this ?var ... WHERE {{`, without ?failure")
+    if not _THIS.search(head.group(2)):
+        raise UnsupportedConstraint(f"{where}: the SELECT must project $this")
+    if _OTHER_PRE_BOUND.search(select):
+        raise UnsupportedConstraint(f"{where}: only $this is pre-bound here, not $PATH, $currentShape or $shapesGraph")
+    messages = tuple(str(m) for m in shapes.objects(node, SH.message))
+    if not messages:
+        raise UnsupportedConstraint(f"{where}: needs a sh:message (pySHACL's generic one is not reproduced)")
+    severity = shapes.value(shape, SH.severity) or SH.Violation
+    targets = tuple(sorted(str(c) for c in shapes.objects(shape, SH.targetClass)))
+    body = _THIS.sub("?this", select)
+    # Full IRIs: the constraint's own prefixes may bind rdf: and rdfs: too.
+    focus = " UNION ".join(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{c}> }}" for c in targets) or "FILTER (false)"
+    query = (
+        _prefixes(shapes, node)
+        + f"SELECT * WHERE {{\n  {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }}\n  {{ {body} }}\n}}"
+    )
+    return SparqlConstraint(
+        shape=shape,
+        target_classes=targets,
+        severity=str(severity).rsplit("#", 1)[-1],
+        messages=messages,
+        query=query,
+    )
+
+
+def _prefixes(shapes: Graph, node) -> str:
+    lines = []
+    for ontology in shapes.objects(node, SH.prefixes):
+        for declaration in shapes.objects(ontology, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(sorted(set(lines)))
+
+
+def _text(term) -> str:
+    """A term as str() of its rdflib form gives it, which pySHACL writes into messages."""
+    return term.value
+
+
+def run(store: ox.Store, constraints: list[SparqlConstraint]):
+    """The results of the constraints on the store's default graph, as validation.Result."""
+    from .validation import Result, compact_iris, record_of
+
+    results = set()
+    for constraint in constraints:
+        solutions = store.query(constraint.query)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            row = {name: solution[name] for name in names if solution[name] is not None}
+            focus = row.pop("this")
+            path, value = row.pop("path", None), row.pop("value", None)
+            if value is None:
+                value = focus  # a node shape's result has its focus node as value
+            bound = {**row, "this": focus}
+            if path is not None:
+                bound["path"] = path
+            bound["value"] = value
+            for message in constraint.messages:
+                for var, val in bound.items():
+                    message = re.sub("{{[?$]{}}}".format(var), _text(val), message)
+                results.add(Result(
+                    focus=focus.value,
+                    path=path.value if isinstance(path, ox.NamedNode) else None,
+                    component="SPARQLConstraintComponent",
+                    severity=constraint.severity,
+                    message=compact_iris(message),
+                    value=value.value,
+                    record=record_of(URIRef(focus.value)) if isinstance(focus, ox.NamedNode) else None,
+                    shape=str(constraint.shape),
+                ))
+    return results
