@@ -113,6 +113,8 @@ def combine(runs: list[dict]) -> dict:
         values = [r[key] for r in runs if key in r]
         if values:
             best[key] = max(values)
+    if all("core_wall_seconds" in r for r in runs):
+        best["core_wall_seconds"] = round(statistics.median(r["core_wall_seconds"] for r in runs), 3)
     if all("slowest_query_seconds" in r for r in runs):
         best["slowest_query_seconds"] = round(statistics.median(r["slowest_query_seconds"] for r in runs), 4)
     return best
@@ -181,6 +183,13 @@ def table(scale: int, fast: dict, naive: dict | None) -> str:
         lines.append(f"| {stage} | {_cell(fast, stage)} | {_cell(naive, stage)} | {_ratio(f, n, naive, (stage,))} |")
     for label, stages in (("build + validation + queries", CORE_STAGES), ("all stages", STAGES)):
         f, n = _sum(fast, stages), _sum(naive, stages)
+        if stages is CORE_STAGES and "core_wall_seconds" in fast:
+            # The fast side runs SHACL's core beside the store and the queries, so its stage
+            # times overlap: the wall clock from the start to the last answer is what counts
+            # (OWL and the ontology checks included, on both sides).
+            label = "build + validation + queries, wall clock"
+            f = fast["core_wall_seconds"]
+            n = naive.get("core_wall_seconds") if naive and naive["end"] == "ok" else None
         fs = f"{f:.3f}" if f is not None else ("> " + "; ".join(sorted(fast.get("over", {}))) + " budget"
                                                  if fast.get("over") else fast["end"])
         ns = f"{n:.3f}" if n is not None else ("not run" if naive is None else naive["end"])
@@ -204,7 +213,7 @@ def agreement(fast: dict, naive: dict | None) -> str:
     same_results = fast["results_digest"] == naive["results_digest"]
     differ = sorted(q for q in set(fast["answers_digest"]) | set(naive["answers_digest"])
                     if fast["answers_digest"].get(q) != naive["answers_digest"].get(q))
-    return (f"SHACL results {'identical' if same_results else 'DIFFER'} (pyshacl-turbo vs pyshacl); "
+    return (f"SHACL results {'identical' if same_results else 'DIFFER'} (pyshacl-turbo and pyoxigraph vs pyshacl); "
             f"query answers {'identical for all ' + str(len(fast['answers_digest'])) + ' queries' if not differ else 'DIFFER: ' + ', '.join(differ)}"
             " (pyoxigraph vs rdflib)")
 
@@ -216,8 +225,8 @@ def main(argv=None) -> int:
     parser.add_argument("--naive-budget", type=float, default=300.0, help="seconds per naive run (default 300)")
     parser.add_argument("--fast-budget", type=float, default=1800.0, help="seconds per fast run (default 1800)")
     parser.add_argument("--shacl-budget", type=float, default=300.0,
-                        help="seconds for the fast side's SHACL stage, run in a child process; past it the other "
-                             "stages still run (default 300; 0: no budget, in process)")
+                        help="seconds for the fast side's SHACL core constraints, run in a child process; past it "
+                             "the other stages still run (default 300; 0: no budget)")
     parser.add_argument("--memory-limit", type=float, default=4000.0, help="MB per run, JVM included (default 4000)")
     parser.add_argument("--no-naive", action="store_true", help="run the fast pipeline only")
     parser.add_argument("--repeat-text", action="store_true",
