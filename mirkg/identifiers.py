@@ -109,4 +109,13 @@ class Reference:
         return found
 
     def iri(self, curie: str) -> str:
-        return self.converter.expand(curie, strict=True)
+        # Kept per CURIE: the converter rebuilds its whole prefix map at each expansion, and the
+        # same few hundred CURIEs are expanded for every entity and claim that names them.
+        expanded = self._expanded.get(curie)
+        if expanded is None:
+            expanded = self._expanded[curie] = self.converter.expand(curie, strict=True)
+        return expanded
+
+    @cached_property
+    def _expanded(self) -> dict[str, str]:
+        return {}

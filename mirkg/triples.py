@@ -8,6 +8,8 @@ two builds give the same graph.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Graph, Literal, URIRef, namespace
 
 from . import namespaces
@@ -43,6 +45,11 @@ RELATED_PROPERTY = {"precursor": MIRKG.precursorXref, "gene": MIRKG.geneXref, "h
 CONTEXT_PROPERTY = {"cell_type": MIRKG.cellContext, "tissue": MIRKG.tissueContext, "disease": MIRKG.diseaseContext}
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 
+# Literals recur: the same label, quote, offset or flag in every record (and every copy of a
+# record) that has it, and making an rdflib Literal (casting, checking the lexical form) costs
+# far more than finding it again. Bounded, and typed so that True and 1 stay apart.
+_literal = lru_cache(maxsize=1 << 16, typed=True)(Literal)
+
 
 def entity_iri(eid: str) -> URIRef:
     return ID[f"entity/{eid}"]
@@ -73,7 +80,7 @@ def source_iri(source_id: str) -> URIRef:
 
 
 def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
+    return _literal(text, lang="en")
 
 
 def new_graph() -> Graph:
@@ -117,10 +124,10 @@ def _source(g: Graph, c: Curation) -> None:
     info, node = c.source_info, source_iri(c.source_info.id)
     g.add((node, RDF.type, MIRKG.SourceText))
     g.add((node, RDFS.label, _en(f"review paragraph ({info.journal}, {info.year})")))
-    g.add((node, DCTERMS.bibliographicCitation, Literal(f"{info.journal} ({info.year})")))
-    g.add((node, DCTERMS.issued, Literal(info.published_online, datatype=XSD.date)))
-    g.add((node, MIRKG.text, Literal(c.source.text)))
-    g.add((node, MIRKG.sha256, Literal(c.source.sha256)))
+    g.add((node, DCTERMS.bibliographicCitation, _literal(f"{info.journal} ({info.year})")))
+    g.add((node, DCTERMS.issued, _literal(info.published_online, datatype=XSD.date)))
+    g.add((node, MIRKG.text, _literal(c.source.text)))
+    g.add((node, MIRKG.sha256, _literal(c.source.sha256)))
     if info.note:
         g.add((node, MIRKG.curatorNote, _en(info.note)))
 
@@ -128,14 +135,14 @@ def _source(g: Graph, c: Curation) -> None:
 def _entity(g: Graph, c: Curation, e: Entity) -> None:
     node = entity_iri(e.id)
     g.add((node, RDF.type, KIND_CLASS[e.kind]))
-    g.add((node, RDFS.label, Literal(e.name)))
-    g.add((node, SKOS.prefLabel, Literal(e.name)))
-    g.add((node, DCTERMS.identifier, Literal(e.id)))
+    g.add((node, RDFS.label, _literal(e.name)))
+    g.add((node, SKOS.prefLabel, _literal(e.name)))
+    g.add((node, DCTERMS.identifier, _literal(e.id)))
     for label in e.written:
-        g.add((node, MIRKG.labelAsWritten, Literal(label)))
+        g.add((node, MIRKG.labelAsWritten, _literal(label)))
     if e.curie:
         g.add((node, MIRKG.identifierStatus, MIRKG.Resolved))
-        g.add((node, DCTERMS.identifier, Literal(e.curie)))
+        g.add((node, DCTERMS.identifier, _literal(e.curie)))
         if e.curie.split(":", 1)[0] in ONTOLOGY_PREFIXES:
             g.add((node, RDF.type, URIRef(c.reference.iri(e.curie))))
     else:
@@ -157,7 +164,7 @@ def _entity(g: Graph, c: Curation, e: Entity) -> None:
 def _work_ids(c: Curation, g: Graph, node: URIRef, prefix: str, value: str | None) -> None:
     if value:
         curie = f"{prefix}:{value}"
-        g.add((node, DCTERMS.identifier, Literal(curie)))
+        g.add((node, DCTERMS.identifier, _literal(curie)))
         g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
 
 
@@ -165,11 +172,11 @@ def _citations(g: Graph, c: Curation) -> None:
     for w in c.works.values():
         node = work_iri(w.id)
         g.add((node, RDF.type, MIRKG.Work))
-        g.add((node, RDFS.label, Literal(f"{w.authors.split(',')[0].split(' et al')[0]} et al. {w.year}")))
+        g.add((node, RDFS.label, _literal(f"{w.authors.split(',')[0].split(' et al')[0]} et al. {w.year}")))
         g.add((node, DCTERMS.title, _en(w.title)))
-        g.add((node, DCTERMS.creator, Literal(w.authors)))
-        g.add((node, DCTERMS.bibliographicCitation, Literal(w.journal)))
-        g.add((node, DCTERMS.date, Literal(str(w.year), datatype=XSD.gYear)))
+        g.add((node, DCTERMS.creator, _literal(w.authors)))
+        g.add((node, DCTERMS.bibliographicCitation, _literal(w.journal)))
+        g.add((node, DCTERMS.date, _literal(str(w.year), datatype=XSD.gYear)))
         _work_ids(c, g, node, "doi", w.doi)
         _work_ids(c, g, node, "pubmed", w.pmid)
         _work_ids(c, g, node, "pmc", w.pmcid)
@@ -179,9 +186,9 @@ def _citations(g: Graph, c: Curation) -> None:
     for r in c.references.values():
         node = reference_iri(r.number)
         g.add((node, RDF.type, MIRKG.Reference))
-        g.add((node, RDFS.label, Literal(f"reference [{r.number}]")))
-        g.add((node, MIRKG.referenceNumber, Literal(r.number)))
-        g.add((node, MIRKG.citedAs, Literal(f"[{r.number}]")))
+        g.add((node, RDFS.label, _literal(f"reference [{r.number}]")))
+        g.add((node, MIRKG.referenceNumber, _literal(r.number)))
+        g.add((node, MIRKG.citedAs, _literal(f"[{r.number}]")))
         g.add((node, MIRKG.identifierStatus, status[r.status]))
         if r.work:
             g.add((node, MIRKG.resolvesTo, work_iri(r.work)))
@@ -195,8 +202,8 @@ def _citations(g: Graph, c: Curation) -> None:
         works = c.joints[cited_as].works if cited_as in c.joints else []
         node = joint_iri(numbers)
         g.add((node, RDF.type, MIRKG.JointCitation))
-        g.add((node, RDFS.label, Literal(f"joint citation {cited_as}")))
-        g.add((node, MIRKG.citedAs, Literal(cited_as)))
+        g.add((node, RDFS.label, _literal(f"joint citation {cited_as}")))
+        g.add((node, MIRKG.citedAs, _literal(cited_as)))
         for n in numbers:
             g.add((node, MIRKG.hasMember, reference_iri(n)))
         g.add((node, MIRKG.identifierStatus, MIRKG.Resolved if works else MIRKG.Unresolved))
@@ -232,8 +239,8 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     g.add((node, RDF.type, MIRKG.Claim))
     if s.statement_type == "limitation":
         g.add((node, RDF.type, MIRKG.Limitation))
-    g.add((node, RDFS.label, Literal(f"{c.entities[s.subject].name} {predicate_label} {c.entities[s.object].name}")))
-    g.add((node, DCTERMS.identifier, Literal(s.id)))
+    g.add((node, RDFS.label, _literal(f"{c.entities[s.subject].name} {predicate_label} {c.entities[s.object].name}")))
+    g.add((node, DCTERMS.identifier, _literal(s.id)))
     g.add((node, MIRKG.claimSubject, subject))
     g.add((node, MIRKG.claimRelation, s.relation.iri))
     g.add((node, MIRKG.claimObject, obj))
@@ -244,16 +251,16 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     if s.via:
         g.add((node, MIRKG.via, entity_iri(s.via)))
     if s.subject_aspect:
-        g.add((node, MIRKG.subjectAspect, Literal(s.subject_aspect)))
-    g.add((node, MIRKG.isHedged, Literal(hedged)))
+        g.add((node, MIRKG.subjectAspect, _literal(s.subject_aspect)))
+    g.add((node, MIRKG.isHedged, _literal(hedged)))
     if hedged:
-        g.add((node, MIRKG.hedgeCue, Literal(s.hedge)))
+        g.add((node, MIRKG.hedgeCue, _literal(s.hedge)))
     cited = citation_node(s)
     if cited is not None:
         g.add((node, MIRKG.hasCitation, cited))
-        g.add((node, MIRKG.citedAs, Literal(s.citation)))
+        g.add((node, MIRKG.citedAs, _literal(s.citation)))
     else:
-        g.add((node, MIRKG.sourceGivesNoCitation, Literal(True)))
+        g.add((node, MIRKG.sourceGivesNoCitation, _literal(True)))
     g.add((node, PROV.wasAttributedTo, agent_iri(s.attributed_to)))
     g.add((node, PROV.wasDerivedFrom, source_iri(c.source_info.id)))
     if s.note:
@@ -286,11 +293,11 @@ def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
     g.add((span, OA.hasSelector, position))
     g.add((span, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(s.span.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(s.span.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, _literal(s.span.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, _literal(s.span.end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, Literal(s.span.exact)))
-    g.add((quote, OA.prefix, Literal(text[max(0, s.span.start - QUOTE_CONTEXT): s.span.start])))
-    g.add((quote, OA.suffix, Literal(text[s.span.end: s.span.end + QUOTE_CONTEXT])))
+    g.add((quote, OA.exact, _literal(s.span.exact)))
+    g.add((quote, OA.prefix, _literal(text[max(0, s.span.start - QUOTE_CONTEXT): s.span.start])))
+    g.add((quote, OA.suffix, _literal(text[s.span.end: s.span.end + QUOTE_CONTEXT])))
 
 
