@@ -10,22 +10,24 @@ message with {?var} and {$var} filled in, the shape's severity. The core constra
 a SHACL engine: `split_shapes` gives the shapes without the SHACL-SPARQL ones.
 
 Running the query once with $this free gives, for each focus node, the solutions of the query
-with $this pre-bound when the body binds $this by a triple pattern in every group that uses it
-(in each UNION branch, and around each EXISTS that mentions it). The project's shapes are
-written so (see "Cost" in shapes/mirkg-shapes.ttl), and tests/test_shapes_fixtures.py checks
-every fixture against pySHACL, result by result. `split_shapes` refuses what it can see would
-be answered otherwise: a constraint on a property shape or a shape other shapes use, targets
-other than classes, pre-bound variables other than $this, a SELECT without $this or with
-?failure, no message, or a shape with a message of its own.
+with $this pre-bound to it when $this is bound in every solution of the WHERE pattern and bound
+before every FILTER, BIND and OPTIONAL that uses it. `split_shapes` checks that on rdflib's
+algebra of each query, and refuses the rest: such bodies, what SHACL forbids where variables
+are pre-bound (MINUS, VALUES, SERVICE, subqueries) or would differ over all focus nodes at once
+(LIMIT, aggregates), a constraint on a property shape or on a shape other shapes use, targets
+other than classes, pre-bound variables other than $this, ?failure, no message, or a shape with
+a message of its own. tests/test_shapes_fixtures.py checks every fixture against pySHACL,
+result by result.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 _TARGET_PARAMETERS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -98,6 +100,9 @@ def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
     messages = tuple(str(m) for m in shapes.objects(node, SH.message))
     if not messages:
         raise UnsupportedConstraint(f"{where}: needs a sh:message (pySHACL's generic one is not reproduced)")
+    problem = _pre_binding_problem(_prefixes(shapes, node) + select)
+    if problem:
+        raise UnsupportedConstraint(f"{where}: {problem}")
     severity = shapes.value(shape, SH.severity) or SH.Violation
     targets = tuple(sorted(str(c) for c in shapes.objects(shape, SH.targetClass)))
     body = _THIS.sub("?this", select)
@@ -114,6 +119,85 @@ def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
         messages=messages,
         query=query,
     )
+
+
+_THIS_VAR = Variable("this")
+# What SHACL 1.0 §5.3.1.1 forbids where variables are pre-bound, and what would make one run
+# over all focus nodes differ from one run per focus node (a LIMIT over all of them, an
+# aggregate or a subquery over all of them).
+_REFUSED = {
+    "Minus": "MINUS", "values": "VALUES", "ServiceGraphPattern": "SERVICE", "Slice": "LIMIT or OFFSET",
+    "Group": "GROUP BY or an aggregate", "AggregateJoin": "GROUP BY or an aggregate",
+}
+
+
+@lru_cache(maxsize=256)  # parsing takes tens of milliseconds; the tests split the same shapes often
+def _pre_binding_problem(text: str) -> str | None:
+    """Why running the SELECT once with $this free would not give, for each focus node, the
+    solutions of the query with $this pre-bound to it; None when it would. It would when $this
+    is bound in every solution of the WHERE pattern, and bound before every FILTER, BIND and
+    OPTIONAL that uses it: pre-binding then only selects the solutions with that focus node."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        pattern = translateQuery(parseQuery(text)).algebra.p
+    except Exception as error:  # the parser's own errors have no common base class
+        return f"the SELECT does not parse: {error}"
+    problems: list[str] = []
+    # The query's own solution modifiers and projection, down to its WHERE pattern; a
+    # projection further down is a subquery's.
+    own, node = set(), pattern
+    while node.name in ("Project", "Distinct", "Reduced", "OrderBy", "Slice"):
+        own.add(id(node))
+        node = node.p
+
+    def mentions(node) -> bool:
+        if node == _THIS_VAR:
+            return True
+        if isinstance(node, CompValue):
+            return any(mentions(v) for v in node.values())
+        if isinstance(node, (list, tuple, set)):
+            return any(mentions(v) for v in node)
+        return False
+
+    def certain(node) -> set:
+        """The variables bound in every solution of the pattern; problems noted on the way."""
+        name = node.name
+        if name in _REFUSED:
+            problems.append(f"it uses {_REFUSED[name]}")
+            if name in ("values", "ServiceGraphPattern"):
+                return set()
+        if name == "BGP":
+            return {t for triple in node.triples for t in (triple[0], triple[2]) if isinstance(t, Variable)}
+        if name == "Join":
+            return certain(node.p1) | certain(node.p2)
+        if name == "Union":
+            return certain(node.p1) & certain(node.p2)
+        if name in ("LeftJoin", "Minus"):
+            bound = certain(node.p1)
+            certain(node.p2)
+            if _THIS_VAR not in bound and (mentions(node.p2) or mentions(node.get("expr"))):
+                problems.append("$this is used in an OPTIONAL before a pattern binds it")
+            return bound
+        if name in ("Filter", "Extend"):
+            bound = certain(node.p)
+            if _THIS_VAR not in bound and mentions(node.expr):
+                problems.append(f"$this is used in a {'FILTER' if name == 'Filter' else 'BIND'} where no pattern binds it")
+            return bound
+        if name == "Project":
+            if id(node) not in own:
+                problems.append("it has a subquery")
+            return certain(node.p) & set(node.PV)
+        if name in ("Distinct", "Reduced", "OrderBy", "Slice", "Group", "AggregateJoin", "ToMultiSet", "Graph"):
+            return certain(node.p)
+        problems.append(f"it uses {name}, which is not checked here")
+        return set()
+
+    if _THIS_VAR not in certain(pattern):
+        problems.append("$this is not bound in every solution (a UNION branch, or only an OPTIONAL, without it)")
+    return "; ".join(dict.fromkeys(problems)) or None
 
 
 def _prefixes(shapes: Graph, node) -> str:

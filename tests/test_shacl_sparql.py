@@ -116,3 +116,43 @@ def test_forms_not_answered_as_pyshacl_would_are_refused_by_name(reason):
     shapes = Graph().parse(data=PREFIXES + BAD[reason], format="turtle")
     with pytest.raises(UnsupportedConstraint, match=r"http://example.org/S: .*" + re.escape(reason)):
         split_shapes(shapes)
+
+
+# Bodies whose one run with $this free would not give the pre-bound run's solutions per focus
+# node (or that SHACL forbids where variables are pre-bound), with the reason given.
+NOT_PRE_BINDABLE = {
+    "UNION branch": "SELECT $this WHERE { { $this ex:p ?o } UNION { ?x ex:q ?o } }",
+    "in an OPTIONAL before": "SELECT $this WHERE { ?x ex:p ?o OPTIONAL { $this ex:q ?o } }",
+    "in a BIND where": "SELECT $this ?x WHERE { BIND ($this AS ?x) $this ex:p ?o }",
+    "in a FILTER where": "SELECT $this WHERE { ?x ex:p ?o FILTER (?x = $this) }",
+    "MINUS": "SELECT $this WHERE { $this ex:p ?o MINUS { $this ex:q ?o } }",
+    "VALUES": "SELECT $this WHERE { $this ex:p ?o VALUES ?o { 1 } }",
+    "LIMIT": "SELECT $this WHERE { $this ex:p ?o } LIMIT 3",
+    "aggregate": "SELECT $this WHERE { $this ex:p ?o } GROUP BY $this",
+    "subquery": "SELECT $this WHERE { $this ex:p ?o { SELECT $this WHERE { $this ex:q ?z } } }",
+}
+
+
+def _one_constraint(select: str) -> Graph:
+    return Graph().parse(data=PREFIXES + f"""
+        <http://example.org/shapes> sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+        ex:S a sh:NodeShape ; sh:targetClass ex:A ;
+            sh:sparql [ sh:message "m" ; sh:prefixes <http://example.org/shapes> ; sh:select \"\"\"{select}\"\"\" ] .
+        """, format="turtle")
+
+
+@pytest.mark.parametrize("reason", sorted(NOT_PRE_BINDABLE))
+def test_bodies_that_need_pre_binding_are_refused(reason):
+    with pytest.raises(UnsupportedConstraint, match=r"http://example.org/S: .*" + re.escape(reason)):
+        split_shapes(_one_constraint(NOT_PRE_BINDABLE[reason]))
+
+
+def test_a_body_that_binds_this_first_everywhere_is_accepted():
+    select = """SELECT DISTINCT $this ?value WHERE {
+        { $this ex:p ?value } UNION { ?x ex:q $this . $this ex:r ?value }
+        FILTER NOT EXISTS { $this ex:s ?value }
+        OPTIONAL { $this ex:t ?t }
+        BIND (STR($this) AS ?text)
+    } ORDER BY ?value"""
+    (constraint,) = split_shapes(_one_constraint(select))[1]
+    assert str(constraint.shape) == "http://example.org/S"
