@@ -91,6 +91,9 @@ def run_worker(side: str, data: Path, out: Path, budget: float, memory_mb: float
             run["stages"][record["stage"]] = record["seconds"]
             if "verdict" in record:
                 run["reasoning"] = record["verdict"]
+            details = {k: v for k, v in record.items() if k not in ("stage", "seconds", "verdict")}
+            if details:
+                run.setdefault("details", {})[record["stage"]] = details
         else:
             run.update({k: v for k, v in record.items() if k != "done"})
     if ended == "failed":
@@ -270,6 +273,10 @@ def main(argv=None) -> int:
             output["scales"][scale] = {"fast": fast, "naive": naive, "agreement": agreement(fast, naive)}
             print(table(scale, fast, naive))
             print(f"\n{output['scales'][scale]['agreement']}")
+            shacl = fast.get("details", {}).get("SHACL validation", {})
+            if "core" in shacl:
+                print(f"SHACL: {shacl['engine']}: core constraints {shacl['core']:.3f} s, "
+                      f"SHACL-SPARQL constraints {shacl['sparql']:.3f} s")
             if fast.get("reasoning"):
                 print(f"OWL: {fast['reasoning']}")
             if naive is None and not args.no_naive:
