@@ -112,12 +112,17 @@ def triples_of(curation: Curation, ontology: Graph) -> list[tuple]:
 
 @gc_paused()
 def _emit(g, curation: Curation, ontology: Graph) -> None:
-    _source(g, curation)
-    for entity in curation.entities.values():
-        _entity(g, curation, entity)
-    _citations(g, curation)
-    for statement in curation.statements:
-        _claim(g, curation, statement, ontology)
+    try:
+        _source(g, curation)
+        for entity in curation.entities.values():
+            _entity(g, curation, entity)
+        _citations(g, curation)
+        for statement in curation.statements:
+            _claim(g, curation, statement, ontology)
+    finally:
+        # Kept past the build, the cached literals would keep their memory pinned (scattered
+        # over the heap, they stop it from shrinking once the triples are dropped).
+        _literal.cache_clear()
 
 
 def _source(g: Graph, c: Curation) -> None:
