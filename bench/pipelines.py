@@ -120,6 +120,48 @@ def _final(report, results, answers, slowest, triples: int, reasoning: str, core
     })
 
 
+class OwlBeside:
+    """OWL consistency on the summary of the data, as the fast side runs it: the summary made
+    now (it needs the triples), HermiT on it later in a thread (the JVM works while this
+    process goes on), and HermiT on the whole graph, read back from the N-Triples, only when
+    the summary is inconsistent. `seconds`: the summary's time plus HermiT's wall clock."""
+
+    def __init__(self, ontology, triples, data_nt: bytes):
+        from .summary import summarise
+
+        start = time.perf_counter()
+        self.ontology, self.data_nt = ontology, data_nt
+        self.summary, self.stats = summarise(ontology, triples)
+        self.seconds = time.perf_counter() - start
+        self._outcome = None
+
+    def _whole(self):
+        from rdflib import Graph
+
+        return Graph().parse(data=self.data_nt, format="nt")
+
+    def start(self) -> None:
+        import threading
+
+        def run():
+            start = time.perf_counter()
+            try:
+                self._outcome = (consistency_of_summary(self.ontology, self.summary, self.stats, self._whole), None)
+            except Exception as error:  # handed to verdict(), in the main thread
+                self._outcome = (None, error)
+            self.seconds += time.perf_counter() - start
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def verdict(self) -> str:
+        self._thread.join()
+        verdict, error = self._outcome
+        if error is not None:
+            raise error
+        return verdict
+
+
 def run_fast(data_dir: Path, out: Path, report, reasoner: str = "summary", shacl_budget: float | None = None) -> None:
     from mirkg.triples import triples_of
 
@@ -136,32 +178,29 @@ def run_fast(data_dir: Path, out: Path, report, reasoner: str = "summary", shacl
     onto_nt = sorted_ntriples(ontology)
     count = data_nt.count(b"\n")
     clock.lap("serialise (sorted N-Triples)")
-    # OWL before the store is built, so that the triples as Python objects (most of the
-    # memory) are gone by then; the build too starts HermiT before its other checks.
-    reasoning = consistency_fast(ontology, triples, reasoner)
-    clock.lap("OWL consistency", verdict=reasoning)
+    # Two lines of work from here, on two cores, with the triples as Python objects (most of
+    # the memory) dropped first: SHACL's core constraints in a forked child; here, HermiT on
+    # the summary of the data (in its JVM, waited for by a thread), the store, the SHACL-SPARQL
+    # constraints, the checks and the queries. (The child forked with the triples still here
+    # made the process tree 2.7 GB; SHACL run before the store instead of beside it, 83 s
+    # instead of about 62 at scale 1000; measured 2026-11-27.)
+    if reasoner == "summary":
+        owl = OwlBeside(ontology, triples, data_nt)
+    else:  # HermiT on everything needs the triples: before they are dropped
+        reasoning = consistency_fast(ontology, triples, reasoner)
+        clock.lap("OWL consistency", verdict=reasoning)
     del triples
-    # SHACL's core constraints in a forked child, whose memory (the engine's dataset) is gone
-    # when it ends, before the Oxigraph store is built: the two are never in memory together.
-    # The engine already keeps both cores busy (shape_shares): run beside the store and the
-    # queries, it made the whole little faster (71-76 s of wall clock at scale 1000) and the
-    # process tree larger than 2 GB (measured 2026-11-27).
     core, constraints = split_shapes(load_shapes(paths.SHAPES))
-    core_results, _ = in_child(shacl_core, (data_nt, onto_nt), core, budget=shacl_budget)
-    core_lap = clock.lap_seconds()
+    core_done = in_child(shacl_core, (data_nt, onto_nt), core, budget=shacl_budget)
+    if reasoner == "summary":
+        owl.start()  # after the fork: a thread running in a process is not forked with it
+    clock.lap_seconds()  # the summary is OWL's; the fork, nobody's
     store = ox.Store()
     for chunk in (data_nt, onto_nt):
         store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
     clock.lap("load store")
     sparql_results = shacl_sparql_run(store, constraints)
     sparql_seconds = clock.lap_seconds()
-    if core_results is None:
-        results = None
-        clock.record("SHACL validation", core_lap + sparql_seconds, over=shacl_budget)
-    else:
-        results = sorted(set(core_results) | sparql_results, key=result_order)
-        clock.record("SHACL validation", core_lap + sparql_seconds, engine=SHACL_ENGINES,
-                     core=round(core_lap, 4), sparql=round(sparql_seconds, 4))
     failures = {}
     for name, check in load_checks(paths.ONTOLOGY).items():
         if any(True for _ in store.query(check)):
@@ -169,6 +208,18 @@ def run_fast(data_dir: Path, out: Path, report, reasoner: str = "summary", shacl
     clock.lap("ontology checks", failures=sorted(failures))
     answers, slowest = _run_queries(expand, lambda q, b: run_oxigraph(store, q, b))
     clock.lap("stored queries")
+    if reasoner == "summary":
+        reasoning = owl.verdict()  # raises InconsistentOntology as consistency_fast does
+        clock.record("OWL consistency", owl.seconds, verdict=reasoning)
+    core_results, core_seconds = core_done()
+    waited = clock.lap_seconds()
+    if core_results is None:
+        results = None
+        clock.record("SHACL validation", (core_seconds or 0) + sparql_seconds, over=shacl_budget)
+    else:
+        results = sorted(set(core_results) | sparql_results, key=result_order)
+        clock.record("SHACL validation", core_seconds + sparql_seconds, engine=SHACL_ENGINES,
+                     core=round(core_seconds, 4), sparql=round(sparql_seconds, 4), waited=round(waited, 4))
     core_wall = time.perf_counter() - started
     data_ttl = ox.serialize(ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                             prefixes={p: str(ns) for p, ns in PREFIXES.items()})
@@ -208,8 +259,24 @@ def shacl_dataset(ntriples):
         return None
     data = dataset()
     for chunk in _chunks(ntriples):
-        data.parse(data=chunk, format="nt")
+        for piece in _pieces(chunk):
+            data.parse(data=piece, format="nt")
     return data
+
+
+def _pieces(chunk: bytes, size: int = 1 << 25):
+    """N-Triples in pieces of about `size` bytes, cut at line ends, when it has no blank node
+    (whose label is the document's own): the engine reads text, and decoding a piece at a time
+    spares holding all of it decoded at once (a quarter of a gigabyte at scale 1000)."""
+    if len(chunk) <= size or b"_:" in chunk:
+        yield chunk
+        return
+    start = 0
+    while start < len(chunk):
+        end = chunk.find(b"\n", start + size)
+        end = len(chunk) if end < 0 else end + 1
+        yield chunk[start:end]
+        start = end
 
 
 def shacl_core(ntriples, shapes, parts: int | None = None):
@@ -252,16 +319,18 @@ def shacl_fast(ntriples, parts: int | None = None):
 
 
 def in_child(function, *args, budget: float | None = None):
-    """function(*args) in a forked child, stopped after `budget` seconds (None: no limit):
-    (its value, the seconds it took there), or (None, None) past the budget. Forked, the child
-    needs no pickling of its input, and its memory is its own, all freed when it ends. Some
-    engines cost more than linearly on some shapes; the budget lets the other stages be
-    measured at scales where validation cannot finish."""
+    """function(*args) started in a forked child, stopped `budget` seconds after it starts
+    (None: no limit); the returned callable waits for it and gives (its value, the seconds it
+    took there), or (None, None) past the budget. Forked, the child needs no pickling of its
+    input, and its memory is its own, all freed when it ends. Some engines cost more than
+    linearly on some shapes; the budget lets the other stages be measured at scales where
+    validation cannot finish."""
     import multiprocessing
     import pickle
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    deadline = None if budget is None else time.monotonic() + budget
 
     def child() -> None:
         import gc
@@ -276,35 +345,50 @@ def in_child(function, *args, budget: float | None = None):
     process = context.Process(target=child, daemon=True)
     process.start()
     send.close()
-    if receive.poll(budget):
-        value = pickle.loads(receive.recv_bytes())
+
+    def result():
+        if receive.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+            value = pickle.loads(receive.recv_bytes())
+            process.join()
+            return value
+        process.kill()
         process.join()
-        return value
-    process.kill()
-    process.join()
-    return None, None
+        return None, None
+
+    return result
 
 
 def consistency_fast(ontology, triples, reasoner: str = "summary") -> str:
     """HermiT on the summary (sound; see bench/summary.py), on everything when that fails."""
-    from rdflib import Graph
-
-    from mirkg.reasoning import InconsistentOntology, check_consistency
-
     from .summary import summarise
 
+    def whole():
+        from rdflib import Graph
+
+        full = Graph()
+        for t in triples:
+            full.add(t)
+        return full
+
     if reasoner == "summary":
-        summary, stats = summarise(ontology, triples)
+        return consistency_of_summary(ontology, *summarise(ontology, triples), whole)
+    return consistency_of_summary(ontology, None, None, whole)
+
+
+def consistency_of_summary(ontology, summary, stats, whole) -> str:
+    """HermiT on the summary graph when there is one; on `whole()`, the whole graph, when there is
+    none or the summary is inconsistent (maybe spuriously: merging adds facts), which decides:
+    InconsistentOntology, with the culprits, or the verdict."""
+    from mirkg.reasoning import InconsistentOntology, check_consistency
+
+    if summary is not None:
         try:
             check_consistency(ontology, summary)
             return (f"consistent: HermiT on the summary ({stats['representatives']} representatives for "
                     f"{stats['individuals']} individuals, {stats['summary triples']} triples)")
         except InconsistentOntology:
-            pass  # maybe spurious (merging adds facts): the whole graph decides
-    full = Graph()
-    for t in triples:
-        full.add(t)
-    check_consistency(ontology, full)  # raises InconsistentOntology with the culprits
+            pass
+    check_consistency(ontology, whole())  # raises InconsistentOntology with the culprits
     return "consistent: HermiT on the whole graph"
 
 

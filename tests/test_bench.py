@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, SH
 
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
-from bench.pipelines import consistency_fast, shacl_fast
+from bench.pipelines import OwlBeside, consistency_fast, shacl_fast
 from bench.summary import summarise
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
@@ -156,3 +156,17 @@ def test_the_command_prints_the_table_and_writes_json(tmp_path, capsys):
     fast = figures["scales"]["1"]["fast"]
     assert fast["end"] == "ok" and fast["violations"] == 0
     assert set(fast["answers_digest"]) == {q.name for q in load_queries(paths.QUERIES)}
+
+
+@needs_java
+def test_owl_beside_the_other_stages_still_stops_on_an_inconsistency(scaled):
+    # The benchmark's fast side runs HermiT on the summary in a thread, and on the whole graph
+    # read back from the N-Triples when the summary is inconsistent: the verdict is raised, with
+    # the individual named, as consistency_fast raises it.
+    triples = triples_of(scaled.curation, scaled.ontology)
+    entity = URIRef(str(ID) + "entity/TRAF6_c2")
+    triples.append((entity, RDF.type, MIRKG.Disease))
+    owl = OwlBeside(scaled.ontology, triples, sorted_ntriples_of(triples))
+    owl.start()
+    with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
+        owl.verdict()
