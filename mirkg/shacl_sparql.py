@@ -33,7 +33,6 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 _TARGET_PARAMETERS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _THIS = re.compile(r"\$this\b")
 _OTHER_PRE_BOUND = re.compile(r"\$(PATH|currentShape|shapesGraph)\b")
-_VARIABLE_OF_SELECT = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _SELECT_CLAUSE = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?((?:[?$][A-Za-z_][A-Za-z0-9_]*\s+)+)WHERE\s*\{",
                             re.IGNORECASE)
 
@@ -45,7 +44,6 @@ class UnsupportedConstraint(ValueError):
 @dataclass(frozen=True)
 class SparqlConstraint:
     shape: URIRef
-    target_classes: tuple[str, ...]
     severity: str
     messages: tuple[str, ...]
     query: str  # the SELECT over all focus nodes at once, prefixes included
@@ -114,7 +112,6 @@ def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
     )
     return SparqlConstraint(
         shape=shape,
-        target_classes=targets,
         severity=str(severity).rsplit("#", 1)[-1],
         messages=messages,
         query=query,
