@@ -33,7 +33,7 @@ from mirkg.namespaces import PREFIXES
 from mirkg.ontology import claim_relations, load_ontology
 from mirkg.ontology_checks import load_checks
 from mirkg.pipeline import curie_expander
-from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib
+from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.release import sorted_ntriples, sorted_ntriples_of, turtle, write_tree
 from mirkg.shacl_sparql import run as shacl_sparql_run
 from mirkg.shacl_sparql import split_shapes
@@ -195,9 +195,7 @@ def run_fast(data_dir: Path, out: Path, report, reasoner: str = "summary", shacl
     if reasoner == "summary":
         owl.start()  # after the fork: a thread running in a process is not forked with it
     clock.lap_seconds()  # the summary is OWL's; the fork, nobody's
-    store = ox.Store()
-    for chunk in (data_nt, onto_nt):
-        store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+    store = store_from_ntriples(data_nt, onto_nt)
     clock.lap("load store")
     sparql_results = shacl_sparql_run(store, constraints)
     sparql_seconds = clock.lap_seconds()
@@ -311,9 +309,7 @@ def shacl_fast(ntriples, parts: int | None = None):
     focus nodes on a pyoxigraph store of the same N-Triples (mirkg/shacl_sparql.py). The
     results as run_shacl returns them."""
     core, constraints = split_shapes(load_shapes(paths.SHAPES))
-    store = ox.Store()
-    for chunk in _chunks(ntriples):
-        store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+    store = store_from_ntriples(*_chunks(ntriples))
     found = set(shacl_core(ntriples, core, parts)) | shacl_sparql_run(store, constraints)
     return sorted(found, key=result_order)
 

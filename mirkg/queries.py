@@ -237,9 +237,12 @@ def parse_term_text(term: str):
     return triple.object
 
 
-def store_from_ntriples(ntriples: bytes) -> ox.Store:
+def store_from_ntriples(*pieces: bytes) -> ox.Store:
+    """An in-memory store of N-Triples, given whole or in pieces (data, ontology) that are
+    loaded one after the other rather than joined: joining copies them all."""
     store = ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    for piece in pieces:
+        store.bulk_load(piece, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

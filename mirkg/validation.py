@@ -105,15 +105,13 @@ def run_shacl(data: Graph, shapes: Graph, ontology: Graph | None = None, engine:
 
 
 def _run_split(data: Graph, shapes: Graph, ontology: Graph | None) -> list[Result]:
-    import pyoxigraph as ox
-
     from . import shacl_sparql
+    from .queries import store_from_ntriples
 
     core, constraints = shacl_sparql.split_shapes(shapes)
     results = set(run_shacl(data, core, ontology, engine="turbo"))
-    store = ox.Store()
-    for graph in (data, ontology) if ontology is not None else (data,):
-        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    graphs = (data, ontology) if ontology is not None else (data,)
+    store = store_from_ntriples(*(g.serialize(format="nt", encoding="utf-8") for g in graphs))
     results |= shacl_sparql.run(store, constraints)
     return sorted(results, key=result_order)
 
