@@ -220,7 +220,7 @@ def run(store: ox.Store, constraints: list[SparqlConstraint]):
         solutions = store.query(constraint.query)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            row = {name: solution[name] for name in names if solution[name] is not None}
+            row = {name: term for name, term in zip(names, solution) if term is not None}
             focus = row.pop("this")
             path, value = row.pop("path", None), row.pop("value", None)
             if value is None:
