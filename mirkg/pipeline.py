@@ -64,15 +64,21 @@ class _Clock:
         self.last = now
 
 
+def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[MappingSet]]:
+    """The ontology as the build releases it, and its mapping sets. The skos:*Match triples of
+    ontology/mappings/ travel with the ontology, so that a store holding the release's graphs
+    can follow them (stored queries 80 and 81)."""
+    ontology = load_ontology(ontology_dir)
+    mapping_sets = load_mapping_sets(ontology_dir)
+    ontology += direct_mapping_graph(mapping_sets)
+    return ontology, mapping_sets
+
+
 def compile_graph(paths: Paths, timings: dict[str, float] | None = None) -> Build:
     """Curated input -> checked records -> instance triples. Raises CurationError on bad input."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
-    ontology = load_ontology(paths.ontology)
-    # The skos:*Match triples of ontology/mappings/ travel with the ontology, so that a store
-    # holding the release's graphs can follow them (stored queries 80 and 81).
-    mapping_sets = load_mapping_sets(paths.ontology)
-    ontology += direct_mapping_graph(mapping_sets)
+    ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
     relations = claim_relations(ontology)
     clock.lap("load ontology")
     curation = load_curation(paths.data, relations)

@@ -83,16 +83,55 @@ def graph_of_ntriples(data: bytes) -> Graph:
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
-    data = canonical(graph).serialize(format="nt", encoding="utf-8")
-    lines = sorted({ln for ln in data.splitlines() if ln.strip()})  # bytes: see sorted_ntriples_of
-    return b"\n".join(lines) + b"\n"
+    return sorted_ntriples_text(canonical(graph).serialize(format="nt", encoding="utf-8"))
+
+
+def sorted_ntriples_text(data: bytes) -> bytes:
+    """N-Triples text in the release's form: each line once, sorted. The lines are sorted as
+    UTF-8 bytes: the same order as sorting the text (UTF-8 keeps code point order), and much
+    cheaper than sorting and joining text that is not all ASCII."""
+    return _sorted_lines({ln for ln in data.splitlines() if ln.strip()})
+
+
+def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> bytes:
+    """sorted_ntriples_text of a file's N-Triples, read `piece` bytes (to a line's end) at a
+    time, so that the text is never held whole beside its lines."""
+    lines: set = set()
+    with open(path, "rb") as file:
+        while text := file.read(piece):
+            text += file.readline()
+            lines.update(ln for ln in text.splitlines() if ln.strip())
+    return _sorted_lines(lines)
+
+
+def _sorted_lines(lines) -> bytes:
+    with gc_paused():
+        return b"\n".join(sorted(lines)) + b"\n"
 
 
 def sorted_ntriples_of(triples) -> bytes:
     """sorted_ntriples for triples without blank nodes given as a list (triples.triples_of),
-    without building an rdflib graph: the same lines (rdflib's N-Triples writer, term by term),
-    each term written once however often it recurs. Checked equal to sorted_ntriples by the
-    tests (tests/test_bench.py)."""
+    without building an rdflib graph. Checked equal to sorted_ntriples by the tests
+    (tests/test_bench.py)."""
+    lines: set = set()
+    for piece in _line_pieces(triples, len(triples) or 1):
+        lines.update(piece)
+    return _sorted_lines(lines)
+
+
+def ntriples_pieces(triples, piece_triples: int = 1 << 16):
+    """The N-Triples of triples without blank nodes given as a list (triples.triples_of),
+    unsorted, one piece per `piece_triples` triples: a line per triple, in the triples' order
+    (a triple listed twice is written twice). For a reader that can start on the first pieces
+    before the last are written (the benchmark's SHACL process); sorted_ntriples_text of their
+    concatenation is sorted_ntriples_of(triples)."""
+    for lines in _line_pieces(triples, piece_triples):
+        yield b"\n".join(lines) + b"\n"
+
+
+def _line_pieces(triples, piece_triples: int):
+    """The triples' N-Triples lines, a list per `piece_triples` triples: rdflib's N-Triples
+    writer, term by term, each term written once however often it recurs."""
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
     written: dict = {}
@@ -103,11 +142,10 @@ def sorted_ntriples_of(triples) -> bytes:
             text = written[t] = (_quoteLiteral(t) if isinstance(t, Literal) else t.n3()).encode("utf-8")
         return text
 
-    # Lines sorted as UTF-8 bytes: the same order as sorting the text (UTF-8 keeps code point
-    # order), and much cheaper than sorting and joining text that is not all ASCII.
-    with gc_paused():
-        lines = {b"%s %s %s ." % (term(s), term(p), term(o)) for s, p, o in triples}
-        return b"\n".join(sorted(lines)) + b"\n"
+    for start in range(0, len(triples), piece_triples):
+        with gc_paused():
+            lines = [b"%s %s %s ." % (term(s), term(p), term(o)) for s, p, o in triples[start:start + piece_triples]]
+        yield lines
 
 
 def turtle(graph: Graph) -> bytes:

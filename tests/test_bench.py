@@ -10,6 +10,7 @@ Timings are measured by `python -m bench`, never asserted here: the machine is s
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from rdflib import Graph, URIRef
@@ -17,25 +18,44 @@ from rdflib.namespace import RDF, SH
 
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
-from bench.pipelines import OwlBeside, consistency_fast, shacl_fast
+from bench.pipelines import (
+    NTriplesFeed,
+    OwlBeside,
+    consistency_fast,
+    in_child,
+    run_fast,
+    shacl_core,
+    shacl_core_fed,
+    shacl_fast,
+    yaml_beside,
+)
 from bench.summary import summarise
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
 from mirkg.pipeline import Paths, compile_graph, curie_expander
-from mirkg.queries import bind, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
+from mirkg.errors import CurationError
+from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
 from mirkg.reasoning import InconsistentOntology, java_available
-from mirkg.release import sorted_ntriples, sorted_ntriples_of
+from mirkg.release import ntriples_pieces, sorted_ntriples, sorted_ntriples_file, sorted_ntriples_of, sorted_ntriples_text
 from mirkg.triples import triples_of
-from mirkg.validation import load_shapes, run_shacl, shape_shares
+from mirkg.shacl_sparql import split_shapes
+from mirkg.validation import format_report, load_shapes, run_shacl, shape_shares
+from mirkg.yamlio import load_yaml
 
 SCALE = 2
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 
 
 @pytest.fixture(scope="module")
-def scaled(tmp_path_factory):
+def scaled_data(tmp_path_factory):
+    """The curated input at scale 2 (a data/ folder)."""
+    return make_corpus(paths.DATA, tmp_path_factory.mktemp("bench") / "data", SCALE)
+
+
+@pytest.fixture(scope="module")
+def scaled(scaled_data):
     """The corpus at scale 2, compiled by the build's own code (rdflib graph)."""
-    data = make_corpus(paths.DATA, tmp_path_factory.mktemp("bench") / "data", SCALE)
-    return compile_graph(Paths(data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
+    return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
 
 
 def test_corpus_replicates_every_statement_with_fresh_ids(scaled, build):
@@ -70,6 +90,119 @@ def test_fast_triples_and_ntriples_equal_the_builds(scaled):
     assert fast == sorted_ntriples(scaled.data)
 
 
+def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
+    # The pieces the benchmark's SHACL child reads as they are written: a line per triple, in
+    # the triples' order; sorted, they are the release's N-Triples.
+    triples = triples_of(scaled.curation, scaled.ontology)
+    pieces = list(ntriples_pieces(triples, piece_triples=1000))
+    assert len(pieces) == -(-len(triples) // 1000) > 1
+    text = b"".join(pieces)
+    lines = text.splitlines()
+    assert len(lines) == len(triples)
+    assert sorted_ntriples_text(text) == sorted_ntriples_of(triples) == sorted_ntriples(scaled.data)
+    file = tmp_path / "data.nt"
+    file.write_bytes(text)
+    assert sorted_ntriples_file(file, piece=4096) == sorted_ntriples_text(text)
+    for at in (0, 1000, len(triples) - 1):
+        one = Graph()
+        one.add(triples[at])
+        assert lines[at] == sorted_ntriples(one).strip()
+
+
+def _broken(scaled) -> Graph:
+    """The scale-2 data with a claim that lost its subject and a direct triple with no claim
+    behind it: violations of core and of SHACL-SPARQL constraints."""
+    broken = scaled.data + Graph()  # a copy
+    claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
+    broken.remove((claim, MIRKG.claimSubject, None))
+    broken.add((URIRef(str(ID) + "entity/hsa-miR-153-3p_c2"), MIRKG.targets, URIRef(str(ID) + "entity/IL6_c2")))
+    return broken
+
+
+def test_fed_child_validates_as_the_whole_is_validated(scaled):
+    # The benchmark's SHACL child is forked before the data exists and reads it piece by piece
+    # as it is written: its results are those of the core constraints on the whole at once.
+    core, _ = split_shapes(load_shapes(paths.SHAPES))
+    onto_nt = sorted_ntriples(scaled.ontology)
+    triples = list(_broken(scaled))
+    expected = shacl_core(sorted_ntriples_of(triples) + onto_nt, core)
+    assert [r for r in expected if r.severity == "Violation"]
+    with NTriplesFeed() as feed:
+        run = in_child(shacl_core_fed, onto_nt, feed, core)
+        feed.started()
+        pieces = list(ntriples_pieces(triples, piece_triples=500))
+        for piece in pieces:
+            feed.put(piece)
+        feed.close()
+        # The file holds all it handed over, for the store and the release's sort.
+        assert feed.path.read_bytes() == b"".join(pieces)
+        (results, times), seconds = run()
+    assert results == expected
+    assert set(times) == {"idle", "read", "validate"} and times["read"] + times["validate"] <= seconds
+    assert not feed.path.exists()  # removed with the `with` block
+
+
+def _fails(text):
+    raise ValueError(text)
+
+
+def _slow(value, seconds):
+    time.sleep(seconds)
+    return value
+
+
+def test_a_child_that_fails_fails_the_run_with_its_traceback():
+    with pytest.raises(RuntimeError, match="ValueError: no dataset here"):
+        in_child(_fails, "no dataset here")()
+
+
+def test_a_child_past_its_budget_is_stopped_and_the_budget_can_start_late():
+    assert in_child(_slow, "done", 30, budget=0.5)() == (None, None)
+    # Counted from start_budget(), called once the child has its input, the same budget is
+    # enough for a child that started earlier.
+    run = in_child(_slow, "done", 1.5, budget=1.0)
+    time.sleep(1.0)
+    run.start_budget()
+    value, seconds = run()
+    assert value == "done" and seconds >= 1.5
+
+
+def test_yaml_read_beside_gives_the_same_records_and_the_same_errors(scaled_data, tmp_path):
+    statements = scaled_data / "statements.yaml"
+    assert yaml_beside(statements) is load_yaml  # too small to fork for
+    read = yaml_beside(statements, least=0)
+    records = read(statements)
+    assert records == load_yaml(statements)
+    assert [r.line for r in records["statements"]] == [r.line for r in load_yaml(statements)["statements"]]
+    assert read(scaled_data / "citations.yaml") == load_yaml(scaled_data / "citations.yaml")
+    bad = tmp_path / "statements.yaml"
+    bad.write_text("statements:\n  - id: a\n    id: b\n", encoding="utf-8")
+    with pytest.raises(CurationError) as expected:
+        load_yaml(bad)
+    with pytest.raises(CurationError) as beside:
+        yaml_beside(bad, least=0)(bad)
+    assert str(beside.value) == str(expected.value) and "twice" in str(expected.value)
+
+
+@needs_java
+def test_fast_side_end_to_end_gives_the_reference_report_and_answers(scaled, scaled_data, tmp_path):
+    # run_fast as `python -m bench` runs it (child forked first and fed, YAML read beside,
+    # HermiT beside): its release holds pyshacl's report and rdflib's answer to every query.
+    records = []
+    run_fast(scaled_data, tmp_path / "out", records.append)
+    assert records[-1]["done"] and records[-1]["reasoning"].startswith("consistent")
+    reference = run_shacl(scaled.data, load_shapes(paths.SHAPES), scaled.ontology, engine="pyshacl")
+    assert reference  # the warnings of every copy
+    assert (tmp_path / "out" / "validation-report.txt").read_text(encoding="utf-8") == format_report(reference)
+    union = scaled.data + scaled.ontology
+    expand = curie_expander(scaled.curation)
+    for query in load_queries(paths.QUERIES):
+        expected = run_rdflib(union, query, bind(query, query.example, expand))
+        suffix = {"SELECT": "tsv", "ASK": "txt"}.get(expected.form, "nt")
+        written = (tmp_path / "out" / "queries" / f"{query.name}.{suffix}").read_text(encoding="utf-8")
+        assert written == answer_as_tsv(expected), query.name
+
+
 def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
     shapes = load_shapes(paths.SHAPES)
     reference = run_shacl(scaled.data, shapes, scaled.ontology, engine="pyshacl")
@@ -84,11 +217,8 @@ def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
 def test_turbo_finds_the_same_violations_on_broken_data(scaled, parts):
     # Without this, a fast engine that reports nothing would pass the test above. In 1, 2 or 3
     # shares of the shapes validated side by side, the results are the same.
-    broken = scaled.data + Graph()  # a copy
+    broken = _broken(scaled)
     claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
-    broken.remove((claim, MIRKG.claimSubject, None))
-    # A direct triple with no claim behind it.
-    broken.add((URIRef(str(ID) + "entity/hsa-miR-153-3p_c2"), MIRKG.targets, URIRef(str(ID) + "entity/IL6_c2")))
     shapes = load_shapes(paths.SHAPES)
     reference = run_shacl(broken, shapes, scaled.ontology, engine="pyshacl")
     fast = shacl_fast(sorted_ntriples(broken) + sorted_ntriples(scaled.ontology), parts=parts)
@@ -118,8 +248,6 @@ def test_oxigraph_answers_every_stored_query_as_rdflib_does(scaled):
         bindings = bind(query, query.example, expand)
         assert run_oxigraph(store, query, bindings).normalised() == run_rdflib(union, query, bindings).normalised(), query.name
 
-
-needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 
 
 def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
@@ -166,7 +294,10 @@ def test_owl_beside_the_other_stages_still_stops_on_an_inconsistency(scaled):
     triples = triples_of(scaled.curation, scaled.ontology)
     entity = URIRef(str(ID) + "entity/TRAF6_c2")
     triples.append((entity, RDF.type, MIRKG.Disease))
-    owl = OwlBeside(scaled.ontology, triples, sorted_ntriples_of(triples))
+    whole = Graph()
+    for triple in triples:
+        whole.add(triple)
+    owl = OwlBeside(scaled.ontology, triples, lambda: whole)
     owl.start()
     with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
         owl.verdict()
