@@ -1,9 +1,10 @@
 """The two pipelines the benchmark times, stage by stage, on the same curated input.
 
 fast  - what the engines were chosen for: the project's loader (libyaml, indexed quote and
-        sentence look-ups), triples emitted as a plain list and written as sorted N-Triples
-        without an rdflib store, pyoxigraph for the store and every query, pyshacl-turbo for
-        SHACL's core constraints (fed the N-Triples) and pyoxigraph for its SHACL-SPARQL
+        sentence look-ups, the largest file parsed in a forked child), triples emitted as a
+        plain list and written as N-Triples pieces without an rdflib store, pyoxigraph for the
+        store and every query, pyshacl-turbo for SHACL's core constraints (in a child forked
+        first and fed the pieces as they are written) and pyoxigraph for its SHACL-SPARQL
         constraints (each run once over all focus nodes, mirkg/shacl_sparql.py), HermiT on a
         homomorphic summary of the data for OWL consistency (bench/summary.py; it falls back
         to HermiT on everything when the summary is inconsistent), pyoxigraph to write Turtle.
@@ -12,7 +13,8 @@ naive - the obvious way: pure-Python YAML, an rdflib graph, pyshacl with its def
         and the queries, HermiT on the whole graph, rdflib to write Turtle and N-Triples.
 
 Both run the same stored queries (queries/*.rq), shapes (shapes/*.ttl) and ontology checks,
-read at run time. Each stage is reported as soon as it ends, so that a run stopped by its time
+read at run time, on the ontology as the build releases it (with its mapping links), and both
+sort the N-Triples at release writing, where only the release's file needs the order. Each stage is reported as soon as it ends, so that a run stopped by its time
 budget still reports the stages it finished.
 """
 
