@@ -279,6 +279,12 @@ def read_entities(file: Path, source: SourceText, reference: Reference, read_yam
                     f"the written label {label!r} does not occur in the source text",
                     "copy the label exactly as the paragraph writes it",
                 )
+            glued = source.glued_word(label)
+            if glued is not None:
+                raise f.error(
+                    f"the written label {label!r} occurs in the source text only inside longer words, as in {glued!r}",
+                    "write the whole word as the paragraph writes it",
+                )
         name = f.text("name")
         curie = f.text("id_curie", required=False)
         unresolved = f.text("unresolved", required=False)

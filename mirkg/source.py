@@ -46,6 +46,23 @@ class SourceText:
             cache[quote] = starts
         return list(cache[quote])
 
+    def glued_word(self, label: str) -> str | None:
+        """For a label the text holds, None when some occurrence stands on its own (no letter or
+        digit right before or after it); otherwise the longer word of its first occurrence, the
+        label's letters glued to others ("miR-146a" for "miR-146"). Written labels must be
+        whole: a piece of a longer word is not how the text writes the thing."""
+        for start in self.occurrences(label):
+            end = start + len(label)
+            if not _glued(self.text, start - 1) and not _glued(self.text, end):
+                return None
+        start = self.occurrences(label)[0]
+        left, right = start, start + len(label)
+        while _glued(self.text, left - 1):
+            left -= 1
+        while _glued(self.text, right):
+            right += 1
+        return self.text[left:right]
+
     def sentence_at(self, offset: int) -> Span | None:
         """The sentence holding the character at `offset` (bisection over the sentence starts)."""
         starts = self.__dict__.get("_sentence_starts")
@@ -113,6 +130,11 @@ class SourceText:
                 line=line,
             )
         return span
+
+
+def _glued(text: str, at: int) -> bool:
+    """Whether the character at `at` is a letter or a digit (nothing is, outside the text)."""
+    return 0 <= at < len(text) and text[at].isalnum()
 
 
 def _closest_hint(text: str, quote: str) -> str:

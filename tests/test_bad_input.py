@@ -72,6 +72,13 @@ CASES = {
         "written: 6",
         ["TRAF6", "'written' should be a list"],
     ),
+    "written label only inside a longer word": (
+        "entities.yaml",
+        'written: ["miR-146a"]',
+        'written: ["miR-146"]',
+        ["hsa-miR-146a-5p", "'miR-146' occurs in the source text only inside longer words", "'miR-146a'",
+         "write the whole word"],
+    ),
     "unknown field": (
         "statements.yaml",
         "- id: mir146a-targets-traf6\n",
