@@ -323,8 +323,7 @@ def _pieces(chunk: bytes, size: int = 1 << 25):
 def shacl_core(ntriples, shapes, parts: int | None = None):
     """pyshacl-turbo on data + ontology (the shapes see both, as mirkg.validation.run_shacl
     arranges), with the options run_shacl gives it; the results as run_shacl returns them."""
-    data = shacl_dataset(ntriples)
-    return _core_results(b"".join(_chunks(ntriples)) if data is None else data, shapes, parts)
+    return _core_results(_core_input(_chunks(ntriples)), shapes, parts)
 
 
 def shacl_core_fed(onto_nt: bytes, feed: NTriplesFeed, shapes, parts: int | None = None):
@@ -334,13 +333,18 @@ def shacl_core_fed(onto_nt: bytes, feed: NTriplesFeed, shapes, parts: int | None
     from itertools import chain
 
     start = time.perf_counter()
-    data = shacl_dataset(chain((onto_nt,), feed))
-    if data is None:
-        data = b"".join(chain((onto_nt,), feed))
+    data = _core_input(chain((onto_nt,), feed))
     read = time.perf_counter() - start - feed.idle
     start = time.perf_counter()
     results = _core_results(data, shapes, parts)
     return results, {"idle": feed.idle, "read": read, "validate": time.perf_counter() - start}
+
+
+def _core_input(pieces):
+    """What pyshacl-turbo reads the N-Triples pieces from: rdflib-turbo's native dataset, or
+    the text joined when that dataset cannot be used (shacl_dataset then reads no piece)."""
+    data = shacl_dataset(pieces)
+    return b"".join(pieces) if data is None else data
 
 
 def _core_results(data, shapes, parts: int | None):
@@ -383,7 +387,6 @@ class NTriplesFeed:
         self.path = Path(name)
         self._file = os.fdopen(descriptor, "w+b")
         self._receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
-        self._written = 0
         self.idle = 0.0
 
     def __enter__(self) -> NTriplesFeed:
@@ -400,8 +403,7 @@ class NTriplesFeed:
     def put(self, piece: bytes) -> None:
         self._file.write(piece)
         self._file.flush()  # in the file before the child hears of it
-        self._written += len(piece)
-        self._send.send(self._written)
+        self._send.send(self._file.tell())
 
     def close(self) -> None:
         """Ends the feed (the child keeps its own descriptor of the file)."""

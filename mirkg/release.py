@@ -90,7 +90,7 @@ def sorted_ntriples_text(data: bytes) -> bytes:
     """N-Triples text in the release's form: each line once, sorted. The lines are sorted as
     UTF-8 bytes: the same order as sorting the text (UTF-8 keeps code point order), and much
     cheaper than sorting and joining text that is not all ASCII."""
-    return _sorted_lines({ln for ln in data.splitlines() if ln.strip()})
+    return _sorted_lines(set(_lines(data)))
 
 
 def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> bytes:
@@ -100,8 +100,13 @@ def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> bytes:
     with open(path, "rb") as file:
         while text := file.read(piece):
             text += file.readline()
-            lines.update(ln for ln in text.splitlines() if ln.strip())
+            lines.update(_lines(text))
     return _sorted_lines(lines)
+
+
+def _lines(text: bytes):
+    """The N-Triples lines of the text, blank ones left out."""
+    return (ln for ln in text.splitlines() if ln.strip())
 
 
 def _sorted_lines(lines) -> bytes:

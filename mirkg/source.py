@@ -51,12 +51,11 @@ class SourceText:
         digit right before or after it); otherwise the longer word of its first occurrence, the
         label's letters glued to others ("miR-146a" for "miR-146"). Written labels must be
         whole: a piece of a longer word is not how the text writes the thing."""
-        for start in self.occurrences(label):
-            end = start + len(label)
-            if not _glued(self.text, start - 1) and not _glued(self.text, end):
+        starts = self.occurrences(label)
+        for start in starts:
+            if not _glued(self.text, start - 1) and not _glued(self.text, start + len(label)):
                 return None
-        start = self.occurrences(label)[0]
-        left, right = start, start + len(label)
+        left, right = starts[0], starts[0] + len(label)
         while _glued(self.text, left - 1):
             left -= 1
         while _glued(self.text, right):
