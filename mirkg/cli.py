@@ -14,13 +14,16 @@ import sys
 from pathlib import Path
 
 from . import paths as default
+from .curie import readable
 from .errors import BuildError, CurationError
 from .imports import build_imports
 from .ontology import IMPORTS_FILE
-from .pipeline import Paths, ValidationFailed, compile_graph, curie_expander, run_build, validate
+from .pipeline import Paths, ValidationFailed, compile_curation, make_release, query_expander, run_build
 from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
-from .release import sorted_ntriples, turtle
-from .validation import ENGINES, format_report
+from .release import turtle
+from .shacl_report import format_report
+from .triples import triples_of
+from .validation import DEFAULT_ENGINE, ENGINES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,10 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--queries", type=Path, default=default.QUERIES, help=argparse.SUPPRESS)
     parser.add_argument("--dist", type=Path, default=default.DIST, help="release folder (default: dist/)")
     parser.add_argument(
-        "--shacl-engine", choices=ENGINES, default="turbo",
-        help="SHACL engine: turbo (pyshacl-turbo, default), pyshacl (the reference engine) or turbo-oxigraph "
-             "(pyshacl-turbo for the core constraints, the SHACL-SPARQL ones once over all focus nodes on "
-             "pyoxigraph: for large data)",
+        "--shacl-engine", choices=ENGINES, default=DEFAULT_ENGINE,
+        help="SHACL engine: turbo-oxigraph (the default: pyshacl-turbo for the core constraints, the "
+             "SHACL-SPARQL ones once over all focus nodes on the build's store), turbo (pyshacl-turbo for "
+             "all) or pyshacl (the reference engine)",
     )
     parser.add_argument(
         "--skip-reasoning", action="store_true",
@@ -44,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("build", help="the main job (the default): build, validate, query, write dist/")
     sub.add_parser("validate", help="build and validate the graph, print the SHACL report; writes nothing")
     sub.add_parser("imports", help="regenerate ontology/imports/external.ttl from the reference table")
-    q = sub.add_parser("query", help="run a stored query on the built dataset")
+    q = sub.add_parser("query", help="run a stored query on the built dataset (dist/, as the last build wrote it)")
     q.add_argument("name", nargs="?", help="query file name or number (e.g. 01 or 01-mirna-targets); none lists them")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.add_argument("--format", choices=("table", "tsv", "csv", "json"), default="table")
@@ -54,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --endpoint: POST the query as application/sparql-query (default) or GET ?query=")
     q.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="with --endpoint: give up after this many seconds (default 30)")
+    q.add_argument("--limit", type=int, metavar="N", help="at most N rows (SELECT), after --offset")
+    q.add_argument("--offset", type=int, default=0, metavar="M", help="skip the first M rows (SELECT)")
     ld = sub.add_parser("load", help="load dist/ into a SPARQL 1.1 Graph Store Protocol endpoint (replaces its graphs)")
     ld.add_argument("--endpoint", required=True, metavar="URL",
                     help="the Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
@@ -95,38 +100,37 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(paths: Paths, engine: str, reason: bool = True) -> int:
     try:
-        build = run_build(paths, engine, reason)
+        release = run_build(paths, engine, reason)
     except ValidationFailed as failed:
-        sys.stderr.write(format_report(failed.build.results))
+        sys.stderr.write(format_report(failed.results))
         print("The data breaks its shapes; the build stopped and dist/ is unchanged.", file=sys.stderr)
         return 1
-    warnings = sum(r.severity == "Warning" for r in build.results)
-    print(f"mirkg: {len(build.curation.statements)} statements, {len(build.data)} triples, "
+    warnings = sum(r.severity == "Warning" for r in release.results)
+    print(f"mirkg: {len(release.curation.statements)} statements, {release.triple_count} triples, "
           f"0 violations, {warnings} warning(s); release written to {paths.dist}")
-    print(f"OWL reasoning: {build.reasoning}")
-    for stage, seconds in build.timings.items():
-        print(f"  {stage:<32} {seconds * 1000:8.1f} ms")
+    print(f"OWL reasoning: {release.reasoning}")
+    for stage, seconds in release.timings.items():
+        print(f"  {stage:<60} {seconds * 1000:9.1f} ms")
     return 0
 
 
 def _validate(paths: Paths, engine: str) -> int:
-    build = compile_graph(paths)
-    validate(build, paths, engine)
-    sys.stdout.write(format_report(build.results))
-    print(f"validation took {build.timings[f'SHACL validation ({engine})'] * 1000:.0f} ms ({engine})")
-    return 1 if build.violations else 0
+    release = make_release(paths, engine, reason=False, stop_at_validation=True)
+    sys.stdout.write(format_report(list(release.results)))
+    print(f"validation took {release.timings['SHACL validation (waited for)'] * 1000:.0f} ms ({engine})")
+    return 1 if release.violations else 0
 
 
 def _imports(paths: Paths) -> int:
     from rdflib import Graph
 
-    build = compile_graph(paths)
-    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
-    imports = build_imports(build.curation.reference, own, build.data)
-    target = paths.ontology / IMPORTS_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
     from .imports import HEADER
 
+    ontology, _, curation = compile_curation(paths)
+    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
+    imports = build_imports(curation.reference, own, triples_of(curation, ontology))
+    target = paths.ontology / IMPORTS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(HEADER.encode("utf-8") + turtle(imports))
     print(f"wrote {target} ({len(imports)} triples)")
     return 0
@@ -139,23 +143,36 @@ def _query(paths: Paths, args) -> int:
             print(f"{q.name}: {q.question}")
         return 0
     query = find_query(queries, args.name)
-    build = compile_graph(paths)
+    if args.limit is not None and args.limit < 0 or args.offset < 0:
+        raise BuildError("--limit and --offset take a whole number, 0 or more")
     values = {}
     for pair in args.param:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
-    bindings = bind(query, values, curie_expander(build.curation))
+    expand, converter = query_expander(paths.data)
+    bindings = bind(query, values, expand)
     if args.endpoint:
         from .queries import run_endpoint
 
         answer = run_endpoint(args.endpoint, query, bindings, args.http_method, args.timeout)
     else:
-        store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-        answer = run_oxigraph(store, query, bindings)
-    sys.stdout.write(_format(answer, args.format, build.curation.reference.converter))
+        answer = run_oxigraph(_release_store(paths.dist), query, bindings)
+    answer = answer.page(args.offset, args.limit)
+    sys.stdout.write(_format(answer, args.format, converter))
     return 0
+
+
+def _release_store(dist: Path):
+    """The last build's release, as its stored queries read it: instance data and ontology in
+    one default graph."""
+    files = [dist / "mirkg.nt", dist / "ontology.nt"]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise BuildError(f"no built release to query: {', '.join(missing)} missing; run `python build.py` first "
+                         "(or query an endpoint with --endpoint URL)")
+    return store_from_ntriples(*files)
 
 
 def _format(answer, fmt: str, converter) -> str:
@@ -189,14 +206,8 @@ def _format(answer, fmt: str, converter) -> str:
 
 def _readable(term: str, converter) -> str:
     """IRIs as CURIEs, literals as their plain value."""
-    from .namespaces import PREFIXES
-
     if term.startswith("<") and term.endswith(">"):
-        iri = term[1:-1]
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if iri.startswith(ns) and prefix not in ("obo",):
-                return f"{prefix}:{iri[len(ns):]}"
-        return converter.compress(iri) or iri
+        return readable(term[1:-1], converter)
     if term.startswith('"'):
         return parse_term_text(term).value
     return term

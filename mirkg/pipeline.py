@@ -1,32 +1,43 @@
-"""The main job, stage by stage: source -> statements -> triples -> validation -> queries -> release."""
+"""The main job, stage by stage: source -> statements -> triples -> validation -> queries -> release.
+
+One pipeline, at every size, on two cores:
+
+- SHACL's core constraints run in a child forked first, while this process is small; it reads
+  the data's N-Triples as they are written (mirkg/validation.py ShaclRun);
+- here: the curated input is read and checked, the triples emitted once as a plain list and
+  written once as N-Triples; HermiT checks OWL consistency on a homomorphic summary of the data
+  in its JVM (mirkg/summary.py), beside the rest; one Oxigraph store is loaded from the
+  N-Triples and answers the SHACL-SPARQL constraints, the ontology checks and the stored queries;
+- the release is one immutable object (Release) made from those, and every file of dist/ is a
+  function of it (mirkg/publish.py), written into a staging folder that replaces dist/ only when
+  every stage has passed.
+"""
 
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
-import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__
+from .children import NTriplesFeed, stopping
+from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
-from .docs import OntologyDocs
 from .imports import build_imports
-from .kgx import kgx_files
-from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets, mapping_files
-from .ontology_checks import format_failures, load_checks, run_checks
-from .reasoning import check_consistency
+from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
-from .queries import Answer, catalog_turtle, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
-from .release import sha256sums, sorted_ntriples, turtle, write_tree
-from .site import site_files
-from .triples import build_graph
-from .validation import Result, format_report, load_shapes, run_shacl
+from .ontology_checks import format_failures, load_checks, run_checks
+from .publish import write_release
+from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
+from .reasoning import InconsistentOntology, check_consistency
+from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
+from .summary import summarise
+from .triples import triples_of
+from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
 
 
 @dataclass
@@ -36,32 +47,6 @@ class Paths:
     shapes: Path
     queries: Path
     dist: Path
-
-
-@dataclass
-class Build:
-    curation: Curation
-    ontology: Graph
-    data: Graph
-    mapping_sets: list[MappingSet] = field(default_factory=list)
-    results: list[Result] = field(default_factory=list)
-    answers: dict[str, Answer] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    reasoning: str = "not run"
-
-    @property
-    def violations(self) -> list[Result]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-
-class _Clock:
-    def __init__(self, timings: dict[str, float]):
-        self.timings, self.last = timings, time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = round(now - self.last, 4)
-        self.last = now
 
 
 def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[MappingSet]]:
@@ -74,55 +59,26 @@ def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[Mapping
     return ontology, mapping_sets
 
 
-def compile_graph(paths: Paths, timings: dict[str, float] | None = None) -> Build:
-    """Curated input -> checked records -> instance triples. Raises CurationError on bad input."""
-    timings = {} if timings is None else timings
-    clock = _Clock(timings)
-    ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
-    relations = claim_relations(ontology)
-    clock.lap("load ontology")
-    curation = load_curation(paths.data, relations)
-    clock.lap("load curated input")
-    data = build_graph(curation, ontology)
-    clock.lap("emit triples")
-    return Build(curation, ontology, data, mapping_sets=mapping_sets, timings=timings)
-
-
-def check_imports(build: Build, paths: Paths) -> None:
-    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
-    expected = build_imports(build.curation.reference, own, build.data)
-    committed = Graph().parse(paths.ontology / IMPORTS_FILE, format="turtle")
-    if set(expected) != set(committed):
-        raise BuildError(
-            f"{paths.ontology / IMPORTS_FILE} does not declare exactly the external terms in use; "
-            "run `python build.py imports` to regenerate it, then commit it"
-        )
-
-
-def validate(build: Build, paths: Paths, engine: str) -> None:
-    clock = _Clock(build.timings)
-    build.results = run_shacl(build.data, load_shapes(paths.shapes), build.ontology, engine=engine)
-    clock.lap(f"SHACL validation ({engine})")
-
-
-def answer_queries(build: Build, paths: Paths) -> tuple[ox.Store, list[StoredQuery]]:
-    clock = _Clock(build.timings)
-    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-    queries = load_queries(paths.queries)
-    expand = curie_expander(build.curation)
-    for query in queries:
-        bindings = bind(query, query.example, expand)
-        build.answers[query.name] = run_oxigraph(store, query, bindings)
-    clock.lap("stored queries")
-    return store, queries
-
-
-def curie_expander(curation):
+def curie_expander(curation: Curation):
     """The CURIE expansion a stored query's parameters get: the project's own prefixes, then
     the curation's prefix table; None for an unknown prefix, which the caller reports."""
+    return _expander(curation.reference.converter)
+
+
+def query_expander(data_dir: Path):
+    """curie_expander without reading the curation: the reference tables alone (for `query`,
+    which answers from the release); and the converter, to write answers as CURIEs."""
+    from .curation import REFERENCE_DIR
+    from .identifiers import Reference
+
+    converter = Reference(data_dir / REFERENCE_DIR).converter
+    return _expander(converter), converter
+
+
+def _expander(converter):
     from .namespaces import PREFIXES
 
-    expand = curation.reference.converter.expand
+    expand = converter.expand
 
     def expand_any(curie: str) -> str | None:
         prefix, _, local = curie.partition(":")
@@ -136,152 +92,151 @@ def curie_expander(curation):
     return expand_any
 
 
-def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
-    files = {
-        "mirkg.ttl": turtle(build.data),
-        "mirkg.nt": sorted_ntriples(build.data),
-        "ontology.ttl": turtle(build.ontology),
-        "ontology.nt": sorted_ntriples(build.ontology),
-        "validation-report.txt": format_report(build.results).encode("utf-8"),
-    }
-    for query in queries:
-        suffix = {"SELECT": "tsv", "ASK": "txt"}.get(build.answers[query.name].form, "nt")
-        files[f"queries/{query.name}.{suffix}"] = answer_as_tsv(build.answers[query.name]).encode("utf-8")
-    files["queries/catalog.ttl"] = catalog_turtle(queries).encode("utf-8")  # the questions, as data
-    files.update(site_files(build))  # dist/site/: the dataset page, drawn from stored query 90
-    files.update(mapping_files(build.mapping_sets))  # dist/mappings.ttl|.nt, dist/mappings/*.sssom.tsv (issue 9)
-    files.update(kgx_files(build))  # dist/kgx/nodes.tsv, edges.tsv in Biolink terms (issue 9)
-    files["build-report.md"] = build_report(build, queries).encode("utf-8")
-    from .publish import release_artefacts  # the triplestore release: graphs, dumps, VoID/DCAT, nanopubs
-
-    files.update(release_artefacts(build.ontology, build.data, build.curation, files))
-    return files
-
-
-def build_report(build: Build, queries: list[StoredQuery]) -> str:
-    c = build.curation
-    kinds = Counter(e.kind for e in c.entities.values())
-    unresolved = sorted(e.id for e in c.entities.values() if e.curie is None)
-    hedged = [s for s in c.statements if s.hedge]
-    lines = [
-        f"# mirkg build report (version {__version__})",
-        "",
-        f"- source: data/source/review.txt, sha256 {c.source.sha256}",
-        f"- statements: {len(c.statements)} ({len(hedged)} hedged, "
-        f"{sum(s.statement_type == 'limitation' for s in c.statements)} limitations, "
-        f"{sum(s.citation is None for s in c.statements)} without a reference number)",
-        f"- entities: {len(c.entities)} ({len(c.entities) - len(unresolved)} with a confirmed identifier, "
-        f"{len(unresolved)} unresolved)",
-        "- entities by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
-        f"- references: {len(c.references)} ("
-        + ", ".join(f"{s} {n}" for s, n in sorted(Counter(r.status for r in c.references.values()).items())) + ")",
-        f"- triples: {len(build.data)} instance, {len(build.ontology)} ontology (with its import module and mapping links)",
-        "",
-        "## Unresolved entities",
-        "",
-        *(f"- {eid}: {c.entities[eid].unresolved}" for eid in unresolved),
-        "",
-        "## Validation",
-        "",
-        f"{len(build.violations)} violation(s), "
-        f"{sum(r.severity == 'Warning' for r in build.results)} warning(s); details in validation-report.txt.",
-        "",
-        *(f"- {r.severity}: {r.record or r.focus}: {r.message}" for r in build.results),
-        "",
-        "## OWL reasoning",
-        "",
-        build.reasoning,
-        "",
-        "## Stored queries",
-        "",
-        "| query | question | answer |",
-        "|---|---|---|",
-    ]
-    for q in queries:
-        a = build.answers[q.name]
-        size = {"ASK": str(a.boolean).lower(), "SELECT": f"{len(a.rows)} row(s)"}.get(a.form, f"{len(a.triples)} triple(s)")
-        example = " ".join(f"{k}={v}" for k, v in q.example.items())
-        lines.append(f"| {q.name}{' (' + example + ')' if example else ''} | {q.question} | {size} |")
-    lines += ["", "Stage timings vary from run to run, so they are kept out of this file: see timings.json.", ""]
-    return "\n".join(lines)
-
-
 REASONED = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
 SKIPPED = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
 
 
-def check_ontology(build: Build, paths: Paths) -> None:
-    """The ontology quality checks (ontology/checks/*-violation.rq)."""
-    clock = _Clock(build.timings)
-    failures = run_checks(load_checks(paths.ontology), build.ontology, build.data)
-    if failures:
-        raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
-    clock.lap("ontology checks")
+class ValidationFailed(Exception):
+    def __init__(self, results: list):
+        self.results = results
+        super().__init__(f"{sum(r.severity == 'Violation' for r in results)} SHACL violation(s)")
 
 
 class Reasoning:
-    """OWL consistency with HermiT, in a thread: HermiT runs in its own JVM process, so the
-    queries and release files are made meanwhile; result() raises what HermiT found."""
+    """OWL consistency, beside the other stages: the summary of the data made now (it needs the
+    triples), HermiT on it in a thread (its JVM works while this process goes on). When HermiT
+    finds the summary inconsistent (merging individuals can add clashes the data does not have),
+    HermiT on the whole data decides, and names the individuals at fault; the whole data is read
+    back from the N-Triples only then."""
 
-    def __init__(self, build: Build):
-        self.build, self.started = build, time.perf_counter()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermit")
-        self.future = self.pool.submit(check_consistency, build.ontology, build.data)
+    def __init__(self, ontology: Graph, triples, whole_data):
+        self.ontology, self._whole = ontology, whole_data
+        self.started = time.perf_counter()
+        self.summary, self.stats = summarise(ontology, triples)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermit")
+        self._future = None
 
-    def result(self) -> None:
+    def start(self) -> None:
+        self._future = self._pool.submit(self._run)
+
+    def _run(self) -> str:
         try:
-            self.future.result()
+            check_consistency(self.ontology, self.summary)
+            return (f"the summary: {self.stats['representatives']} representatives for "
+                    f"{self.stats['individuals']} individuals")
+        except InconsistentOntology:
+            check_consistency(self.ontology, self._whole())  # raises with the individuals at fault
+            return "the whole data (its summary was inconsistent)"
+
+    def result(self) -> tuple[str, float]:
+        """(what HermiT ran on, the seconds from the summary's start to the verdict)."""
+        try:
+            on = self._future.result()
         finally:
-            self.pool.shutdown()
-        self.build.timings["OWL reasoning (HermiT, alongside the stages after it)"] = round(
-            time.perf_counter() - self.started, 4)
+            self._pool.shutdown()
+        return on, time.perf_counter() - self.started
 
     def cancel(self) -> None:
-        """Stop waiting for HermiT (the build has failed elsewhere)."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_build(paths: Paths, engine: str = "turbo", reason: bool = True) -> Build:
+def check_imports(curation: Curation, triples, paths: Paths) -> None:
+    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
+    expected = build_imports(curation.reference, own, triples)
+    committed = Graph().parse(paths.ontology / IMPORTS_FILE, format="turtle")
+    if set(expected) != set(committed):
+        raise BuildError(
+            f"{paths.ontology / IMPORTS_FILE} does not declare exactly the external terms in use; "
+            "run `python build.py imports` to regenerate it, then commit it"
+        )
+
+
+def compile_curation(paths: Paths) -> tuple[Graph, list[MappingSet], Curation]:
+    """The ontology (with its mapping links), its mapping sets, and the checked curated input.
+    Raises CurationError on bad input."""
+    ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
+    curation = load_curation(paths.data, claim_relations(ontology))
+    return ontology, mapping_sets, curation
+
+
+def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
+                 shacl_budget: float | None = None, stop_at_validation: bool = False) -> Release:
+    """Every stage up to the release object; nothing is written. Raises ValidationFailed when the
+    data breaks its shapes, BuildError (CurationError, InconsistentOntology) on anything else.
+    With stop_at_validation, the release object carries the SHACL results and no query answer
+    (the `validate` command), and a violation does not raise."""
+    timings: dict[str, float] = {}
+    clock = Clock(timings)
+    ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
+    ontology_nt = sorted_ntriples(ontology)
+    shapes = load_shapes(paths.shapes)
+    clock.lap("load ontology and shapes")
+    with stopping(), NTriplesFeed() as feed:
+        shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
+        reasoning = None
+        try:
+            feed.started()
+            curation = load_curation(paths.data, claim_relations(ontology))
+            clock.lap("load curated input")
+            triples = triples_of(curation, ontology)
+            clock.lap("emit triples")
+            check_imports(curation, triples, paths)
+            clock.lap("import module check")
+            for piece in ntriples_pieces(triples):
+                feed.put(piece)
+            feed.close()
+            shacl.data_written()
+            clock.lap("write N-Triples (SHACL's child reads them as they come)")
+            if reason and not stop_at_validation:
+                reasoning = Reasoning(ontology, triples, lambda: Graph().parse(source=str(feed.path), format="nt"))
+                clock.lap("summary of the data for HermiT")
+            del triples  # most of this process's memory; the N-Triples file has them all
+            if reasoning is not None:
+                reasoning.start()
+            # SHACL's child reads the same N-Triples with a strict parser, and the build fails if
+            # it cannot: the store's own checks would only repeat its.
+            store = store_from_ntriples(feed.path, ontology_nt, checked=False)
+            clock.lap("load store")
+            results = shacl.finish(store)
+            clock.lap("SHACL validation (waited for)")
+            for stage, seconds in shacl.times.items():
+                clock.record(f"  {stage}", seconds)
+            if results is None:
+                raise BuildError(f"SHACL validation did not finish in its budget of {shacl_budget} s")
+            if stop_at_validation:
+                return Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
+                               MappingProxyType({}), tuple(results), "not run", timings)
+            if any(r.severity == "Violation" for r in results):
+                raise ValidationFailed(results)
+            failures = run_checks(load_checks(paths.ontology), store)
+            if failures:
+                raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
+            clock.lap("ontology checks")
+            queries = tuple(load_queries(paths.queries))
+            expand = curie_expander(curation)
+            answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
+            clock.lap("stored queries")
+            verdict = SKIPPED
+            if reasoning is not None:
+                on, seconds = reasoning.result()
+                clock.record(f"OWL reasoning (HermiT on {on}, beside the stages above)", seconds)
+                verdict = REASONED
+            data_nt = sorted_ntriples_file(feed.path)
+            clock.lap("sort the N-Triples")
+        except BaseException:
+            shacl.stop()
+            if reasoning is not None:
+                reasoning.cancel()
+            raise
+    return Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
+                   MappingProxyType(answers), tuple(results), verdict, timings)
+
+
+def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
+              shacl_budget: float | None = None) -> Release:
     """The whole job. Writes dist/ only when every stage has passed."""
     started = time.perf_counter()
-    build = compile_graph(paths)
-    clock = _Clock(build.timings)
-    check_imports(build, paths)
-    clock.lap("import module check")
-    validate(build, paths, engine)
-    if build.violations:
-        raise ValidationFailed(build)
-    check_ontology(build, paths)
-    # Three slow stages side by side on two cores: pyLODE in a child process, HermiT in its JVM,
-    # and the queries and release files here. The report states what the build checks; a
-    # failure of either stops the build before anything is written.
-    docs = OntologyDocs(build.ontology)
-    reasoning = Reasoning(build) if reason else None
-    build.reasoning = REASONED if reason else SKIPPED
-    try:
-        _, queries = answer_queries(build, paths)
-        clock = _Clock(build.timings)
-        files = release_files(build, queries)
-        clock.lap("release files")
-        if reasoning is not None:
-            reasoning.result()
-    except BaseException:
-        docs.cancel()
-        if reasoning is not None:
-            reasoning.cancel()
-        raise
-    clock = _Clock(build.timings)
-    files["docs/index.html"] = docs.result()
-    clock.lap("ontology documentation (pyLODE, waited for)")
-    files["SHA256SUMS"] = sha256sums(files)  # after every release file, before timings.json (which varies)
-    # Timings differ from run to run; they live in their own file, outside the byte-identical set.
-    build.timings["total before writing"] = round(time.perf_counter() - started, 4)
-    files["timings.json"] = (json.dumps(build.timings, indent=2) + "\n").encode("utf-8")
-    write_tree(paths.dist, files)
-    return build
-
-
-class ValidationFailed(Exception):
-    def __init__(self, build: Build):
-        super().__init__(f"{len(build.violations)} SHACL violation(s)")
-        self.build = build
+    with stopping():
+        release = make_release(paths, engine, reason, shacl_budget)
+        write_release(release, paths.dist, started)
+    return release

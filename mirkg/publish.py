@@ -21,19 +21,22 @@ builds give the same bytes.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from . import __version__
+from . import __version__, iris
+from .clock import Clock
 from .curation import Curation
 from .errors import BuildError
 from .namespaces import ID, MIRKG, PREFIXES, PROV
-from .release import canonical, deterministic_gzip, graph_of_ntriples, sorted_ntriples
-from .triples import claim_iri, source_iri
+from .release import Release, StagedTree, canonical, deterministic_gzip, graph_of_ntriples, sorted_ntriples, turtle
+from .shacl_report import format_report
 
 GRAPH = Namespace("https://w3id.org/mirkg/graph/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
@@ -104,23 +107,24 @@ CONTEXT_FILE = "context.jsonld"
 DESCRIPTION_FILE = "void.ttl"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Split:
-    """The dataset as named graphs: graph IRI -> sorted canonical N-Triples."""
+    """The dataset as named graphs: graph IRI -> its sorted N-Triples lines (bytes, no newline)."""
 
-    graphs: dict[URIRef, bytes]
+    graphs: dict[URIRef, list[bytes]]
 
-    def lines(self, graph: URIRef) -> list[str]:
-        return self.graphs[graph].decode("utf-8").splitlines()
+    def whole(self) -> list[bytes]:
+        """The union of the graphs, sorted (a triple in two graphs appears once)."""
+        return sorted(set().union(*self.graphs.values()))
 
-    def whole(self) -> bytes:
-        """The union of the graphs as sorted N-Triples (a triple in two graphs appears once)."""
-        lines = sorted({ln for g in CONTENT_GRAPHS for ln in self.lines(g)})
-        return ("\n".join(lines) + "\n").encode("utf-8")
+    def nquads(self):
+        """The N-Quads lines of every graph, sorted, each with its newline."""
+        return sorted(b"%s <%s> .\n" % (ln[:-1].rstrip(), str(g).encode()) for g in CONTENT_GRAPHS
+                      for ln in self.graphs[g])
 
-    def nquads(self) -> bytes:
-        lines = sorted(f"{ln[:-1].rstrip()} <{g}> ." for g in CONTENT_GRAPHS for ln in self.lines(g))
-        return ("\n".join(lines) + "\n").encode("utf-8")
+
+def text_of(lines: list[bytes]) -> bytes:
+    return b"".join(ln + b"\n" for ln in lines)
 
 
 def release_date() -> str:
@@ -144,32 +148,35 @@ def download_url(name: str) -> URIRef:
 # Named graphs
 
 
-def graph_of(subject) -> URIRef:
+def graph_of(subject: str) -> URIRef:
     """The named graph an instance triple belongs to, decided by its subject."""
-    iri = str(subject)
-    if not iri.startswith(str(ID)):
-        raise BuildError(f"instance triple about {iri}, outside {ID}: publish.graph_of does not know its graph")
-    kind, *rest = iri[len(str(ID)):].split("/")
-    if kind == "entity" or (kind == "claim" and len(rest) == 1):
+    parsed = iris.parse(subject)
+    if parsed is None:
+        raise BuildError(f"instance triple about {subject}, outside {ID}: publish.graph_of does not know its graph")
+    if parsed.kind == "entity" or (parsed.kind == "claim" and not parsed.part):
         return DATA_GRAPH
-    if kind in ("claim", "reference", "citation", "work", "agent", "source"):
+    if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source"):
         return PROVENANCE_GRAPH
-    raise BuildError(f"instance node {iri} is of an unknown kind '{kind}'; publish.graph_of must place it")
+    raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; publish.graph_of must place it")
 
 
-def split_graphs(ontology: Graph, data: Graph) -> Split:
-    parts = {DATA_GRAPH: Graph(), PROVENANCE_GRAPH: Graph()}
-    for triple in data:
-        parts[graph_of(triple[0])].add(triple)
-    return Split({
-        ONTOLOGY_GRAPH: sorted_ntriples(ontology),
-        DATA_GRAPH: sorted_ntriples(parts[DATA_GRAPH]),
-        PROVENANCE_GRAPH: sorted_ntriples(parts[PROVENANCE_GRAPH]),
-    })
+def split_graphs(ontology_nt: bytes, data_nt: bytes) -> Split:
+    """The release's sorted N-Triples, split by subject into the data and provenance graphs;
+    the ontology in its own. Instance subjects are IRIs (never blank nodes), so a line's subject
+    is the IRI it starts with."""
+    parts: dict[URIRef, list[bytes]] = {DATA_GRAPH: [], PROVENANCE_GRAPH: []}
+    graph_of_subject: dict[bytes, URIRef] = {}
+    for line in data_nt.splitlines():
+        subject = line[1:line.index(b">")]
+        graph = graph_of_subject.get(subject)
+        if graph is None:
+            graph = graph_of_subject[subject] = graph_of(subject.decode("utf-8"))
+        parts[graph].append(line)
+    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts})
 
 
-def _triples(ntriples: bytes) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+def _parsed(ntriples: bytes):
+    return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _serialize(items, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
@@ -191,18 +198,22 @@ def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     return out.serialize(format="turtle", encoding="utf-8")
 
 
-def trig_of(graphs: dict[URIRef, bytes], prefixes: dict[str, str]) -> bytes:
-    """TriG of named graphs (graph IRI -> N-Triples), in graph IRI order: each graph's body is
-    rdflib's Turtle (blank nodes canonical), so the bytes do not change between runs."""
-    head = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(prefixes.items()))
-    blocks = []
-    for name in sorted(graphs):
-        body = turtle_of(graphs[name], prefixes).decode("utf-8")
-        lines = [ln for ln in body.splitlines() if not ln.startswith("@prefix ")]
-        # Not re-indented: a line may continue a multi-line literal, whose value must not change.
-        text = "\n".join(lines).strip("\n")
-        blocks.append(f"<{name}> {{\n{text}\n}}\n")
-    return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+    """Turtle written by Oxigraph, a line at a time in the given (sorted) order: linear in the
+    data, where rdflib's Turtle writer took most of a large build. Blank nodes keep the labels
+    of the N-Triples (canonical for the ontology's), so the bytes do not change between runs."""
+    return ox.serialize(_parsed(text_of(lines)), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def trig_of(split: Split, prefixes: dict[str, str]) -> bytes:
+    """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph)."""
+    def quads():
+        for name in sorted(split.graphs):
+            graph = ox.NamedNode(str(name))
+            for t in _parsed(text_of(split.graphs[name])):
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+    return ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -214,29 +225,12 @@ def jsonld_context() -> dict:
     return {"@context": {prefix: ns for prefix, ns in sorted(PREFIXES.items())}}
 
 
-def _sort_json(value):
-    """Arrays of property values are unordered in JSON-LD: sort them (never an @list's items)."""
-    if isinstance(value, dict):
-        return {k: (_sort_list(v) if k != "@list" and isinstance(v, list) else _sort_json(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_sort_json(v) for v in value]
-    return value
-
-
-def _sort_list(items: list) -> list:
-    return sorted((_sort_json(v) for v in items), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-
-
-def jsonld(whole_nt: bytes) -> bytes:
-    """The whole dataset as compacted JSON-LD whose @context is the published context file."""
-    graph = canonical(graph_of_ntriples(whole_nt))
-    context = jsonld_context()["@context"]
-    doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    if isinstance(doc, list) or "@graph" not in doc:  # one node: rdflib writes it without @graph
-        nodes = doc if isinstance(doc, list) else [{k: v for k, v in doc.items() if k != "@context"}]
-        doc = {"@graph": nodes}
-    out = {"@context": CONTEXT_FILE, "@graph": _sort_list(doc["@graph"])}
-    return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def jsonld(whole: list[bytes]) -> bytes:
+    """The whole dataset as JSON-LD, node objects in expanded form (written by Oxigraph, node by
+    node, in subject order), in a document whose @context is the published context file, so
+    that a JSON-LD processor compacts it with the project's prefixes on request."""
+    nodes = ox.serialize(_parsed(text_of(whole)), format=ox.RdfFormat.JSON_LD)
+    return b'{"@context": "%s",\n"@graph": %s}\n' % (CONTEXT_FILE.encode(), nodes.strip())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -263,42 +257,43 @@ def _local(iri: str) -> str:
     raise BuildError(f"no prefix for {iri} in the dataset description's prefix table")
 
 
-def statistics(split: Split, curation: Curation) -> dict:
-    """The counts the description gives, computed from the dataset itself."""
-    whole = _triples(split.whole())
-    classes: dict[str, set] = defaultdict(set)
-    properties = Counter()
-    subjects, objects = set(), set()
-    for t in whole:
-        properties[t.predicate.value] += 1
-        subjects.add(t.subject)
-        objects.add(t.object)
-        if t.predicate.value == str(RDF.type) and isinstance(t.object, ox.NamedNode):
-            classes[t.object.value].add(t.subject)
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))[0].value)
+
+
+def statistics(split: Split, store: ox.Store, curation: Curation) -> dict:
+    """The counts the description gives, computed from the dataset itself: the release's store
+    holds the whole dataset (ontology and instance data) in its default graph."""
+    classes = {row[0].value: int(row[1].value) for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    properties = {row[0].value: int(row[1].value) for row in store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
     externals = _external_datasets(curation)
     links: Counter = Counter()
-    for t in whole:
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(str(MIRKG)) \
-                and isinstance(t.object, ox.NamedNode):
-            prefix = _external_prefix(t.object.value, externals)
-            if prefix is not None:
-                links[(prefix, t.predicate.value)] += 1
-    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(str(ID))}
+    # Links from the dataset's own IRIs (ontology terms and instance nodes) to external IRIs,
+    # counted per predicate and object by the store.
+    for row in store.query(f"SELECT ?p ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) "
+                           f"&& STRSTARTS(STR(?s), \"{MIRKG}\") && !STRSTARTS(STR(?o), \"{MIRKG}\")) }} "
+                           "GROUP BY ?p ?o"):
+        prefix = _external_prefix(row[1].value, externals)
+        if prefix is not None:
+            links[(prefix, row[0].value)] += int(row[2].value)
     return {
-        "triples": len(whole),
-        "graphs": {g: len(split.lines(g)) for g in CONTENT_GRAPHS},
-        "classes": {c: len(s) for c, s in sorted(classes.items())},
+        "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        "graphs": {g: len(split.graphs[g]) for g in CONTENT_GRAPHS},
+        "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
-        "distinct_subjects": len(subjects),
-        "distinct_objects": len(objects),
-        "entities": len(entities),
+        "distinct_subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        "distinct_objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
+                                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{ID}\")) }}"),
         "links": dict(sorted(links.items())),
         "externals": externals,
         "claims": len(curation.statements),
     }
 
 
-def description(stats: dict, curation: Curation, files: dict[str, bytes]) -> Graph:
+def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph:
     g = Graph()
     for prefix, ns in DESCRIPTION_PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
@@ -329,7 +324,7 @@ def description(stats: dict, curation: Curation, files: dict[str, bytes]) -> Gra
     g.add((version, DCTERMS.license, LICENSE))
     g.add((version, DCTERMS.creator, Literal(CREATOR)))
     g.add((version, DCTERMS.language, URIRef("http://lexvo.org/id/iso639-3/eng")))
-    g.add((version, DCTERMS.source, URIRef(source_iri(curation.source_info.id))))
+    g.add((version, DCTERMS.source, iris.source_iri(curation.source_info.id)))
     g.add((version, DCTERMS.conformsTo, URIRef("https://w3id.org/mirkg/ontology")))
     g.add((version, VOID.vocabulary, URIRef(str(MIRKG))))
     g.add((version, VOID.uriSpace, Literal(str(ID))))
@@ -339,7 +334,7 @@ def description(stats: dict, curation: Curation, files: dict[str, bytes]) -> Gra
     g.add((version, VOID.distinctObjects, Literal(stats["distinct_objects"], datatype=XSD.integer)))
     g.add((version, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
     g.add((version, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
-    g.add((version, VOID.exampleResource, claim_iri(curation.statements[0].id)))
+    g.add((version, VOID.exampleResource, iris.claim_iri(curation.statements[0].id)))
 
     # Named graphs: each a subset with its own count.
     names = {ONTOLOGY_GRAPH: "the ontology and its import module",
@@ -390,7 +385,7 @@ def description(stats: dict, curation: Curation, files: dict[str, bytes]) -> Gra
         g.add((node, DCTERMS.format, URIRef(f"http://www.iana.org/assignments/media-types/{media}")))
         g.add((node, DCAT.mediaType, URIRef(f"http://www.iana.org/assignments/media-types/{media}")))
         g.add((node, DCAT.downloadURL, url))
-        g.add((node, DCAT.byteSize, Literal(len(files[name]), datatype=XSD.nonNegativeInteger)))
+        g.add((node, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
         g.add((node, DCTERMS.license, LICENSE))
         g.add((node, DCTERMS.issued, issued))
         if name.endswith(".gz"):
@@ -411,8 +406,15 @@ def _local_or_external(iri: str, externals: dict[str, str]) -> str:
 # Nanopublications
 
 
-def nanopub_iri(sid: str) -> URIRef:
-    return ID[f"np/{sid}"]
+_ENTITY = str(iris.entity_iri("")).encode()
+_OX = {name: ox.NamedNode(str(term)) for name, term in {
+    "type": RDF.type, "Nanopublication": NP.Nanopublication, "hasAssertion": NP.hasAssertion,
+    "hasProvenance": NP.hasProvenance, "hasPublicationInfo": NP.hasPublicationInfo,
+    "wasDerivedFrom": PROV.wasDerivedFrom, "wasAttributedTo": PROV.wasAttributedTo,
+    "created": DCTERMS.created, "license": DCTERMS.license, "creator": DCTERMS.creator,
+    "isPartOf": DCTERMS.isPartOf, "label": RDFS.label, "claimSubject": MIRKG.claimSubject,
+    "claimObject": MIRKG.claimObject, "hasTextSpan": MIRKG.hasTextSpan}.items()}
+_PROVENANCE_PREDICATES = {ox.NamedNode(str(p)) for p in CLAIM_PROVENANCE_PREDICATES}
 
 
 def nanopublications(split: Split, curation: Curation) -> bytes:
@@ -422,74 +424,177 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
     the claim has one). Provenance: where it comes from (the claim's span, selectors, evidence,
     citation and attribution; the assertion graph derived from the span and attributed to the
     agent the text names). Pubinfo: licence, creator, creation date, the dataset version.
-    """
-    data = graph_of_ntriples(split.graphs[DATA_GRAPH])
-    provenance = graph_of_ntriples(split.graphs[PROVENANCE_GRAPH])
-    created = Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime)
-    quads: list[tuple] = []
+
+    Made in one pass over the release's lines: a claim's own node and the nodes minted under it
+    (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
+    of_claim: dict[str, list[bytes]] = defaultdict(list)
+    between: dict[tuple[str, str], list[ox.Triple]] = defaultdict(list)
+    entity_links = []
+    for graph in (DATA_GRAPH, PROVENANCE_GRAPH):
+        for line in split.graphs[graph]:
+            parsed = iris.parse(line[1:line.index(b">")].decode("utf-8"))
+            if parsed.kind == "claim":
+                of_claim[parsed.record].append(line)
+            elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
+                entity_links.append(line)
+    for t in _parsed(text_of(entity_links)):
+        if isinstance(t.object, ox.NamedNode):
+            between[(t.subject.value, t.object.value)].append(t)
+    # In rdflib's canonical lexical form, as the nanopublications have always carried it.
+    created = ox.Literal(str(Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime)),
+                         datatype=ox.NamedNode(str(XSD.dateTime)))
+    licence, creator = ox.NamedNode(str(LICENSE)), ox.Literal(CREATOR)
+    version = ox.NamedNode(str(version_iri()))
+    quads: set[ox.Quad] = set()
     for s in curation.statements:
-        claim = claim_iri(s.id)
-        np = nanopub_iri(s.id)
-        head, assertion, prov, pubinfo = (URIRef(f"{np}#{part}") for part in ("Head", "assertion", "provenance", "pubinfo"))
-        quads += [(np, RDF.type, NP.Nanopublication, head), (np, NP.hasAssertion, assertion, head),
-                  (np, NP.hasProvenance, prov, head), (np, NP.hasPublicationInfo, pubinfo, head)]
-        for p, o in data.predicate_objects(claim):
-            quads.append((claim, p, o, prov if p in CLAIM_PROVENANCE_PREDICATES else assertion))
+        claim = ox.NamedNode(str(iris.claim_iri(s.id)))
+        np = ox.NamedNode(str(iris.nanopub_iri(s.id)))
+        head, assertion, prov, pubinfo = (ox.NamedNode(f"{np.value}#{part}")
+                                          for part in ("Head", "assertion", "provenance", "pubinfo"))
+        quads.update((ox.Quad(np, _OX["type"], _OX["Nanopublication"], head),
+                      ox.Quad(np, _OX["hasAssertion"], assertion, head),
+                      ox.Quad(np, _OX["hasProvenance"], prov, head),
+                      ox.Quad(np, _OX["hasPublicationInfo"], pubinfo, head)))
+        values = {}
+        for t in _parsed(text_of(of_claim[s.id])):
+            if t.subject == claim:
+                values.setdefault(t.predicate, t.object)
+                graph = prov if t.predicate in _PROVENANCE_PREDICATES else assertion
+            else:  # its evidence, span and selectors
+                graph = prov
+            quads.add(ox.Quad(t.subject, t.predicate, t.object, graph))
         if not s.hedge and s.statement_type == "finding":
-            subject, obj = data.value(claim, MIRKG.claimSubject), data.value(claim, MIRKG.claimObject)
-            for p in data.predicates(subject, obj):
-                quads.append((subject, p, obj, assertion))
-        span = data.value(claim, MIRKG.hasTextSpan)
-        agent = data.value(claim, PROV.wasAttributedTo)
-        quads += [(assertion, PROV.wasDerivedFrom, span, prov), (assertion, PROV.wasAttributedTo, agent, prov)]
-        support = [span, *provenance.objects(span, URIRef("http://www.w3.org/ns/oa#hasSelector")),
-                   data.value(claim, MIRKG.hasEvidence)]
-        for node in support:
-            for p, o in provenance.predicate_objects(node):
-                quads.append((node, p, o, prov))
-        quads += [
-            (np, DCTERMS.created, created, pubinfo),
-            (np, DCTERMS.license, LICENSE, pubinfo),
-            (np, DCTERMS.creator, Literal(CREATOR), pubinfo),
-            (np, DCTERMS.isPartOf, version_iri(), pubinfo),
-            (np, RDFS.label, Literal(f"nanopublication of claim {s.id}"), pubinfo),
-        ]
-    # Written by Oxigraph (150 small graphs: rdflib's Turtle writer took a second), sorted by
-    # graph, then subject, predicate, object, so that the bytes do not change between runs. No
-    # blank nodes here. Oxigraph writes a prefixed name even when its local part needs escapes
-    # (mirkg:id\/np\/x\#Head), so the project's own namespaces, which prefix those IRIs, stay whole.
-    nquads = "\n".join(sorted({f"{a.n3()} {b.n3()} {c.n3()} {d.n3()} ." for a, b, c, d in quads})) + "\n"
-    parsed = sorted(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS),
-                    key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+            pair = (values[_OX["claimSubject"]].value, values[_OX["claimObject"]].value)
+            quads.update(ox.Quad(t.subject, t.predicate, t.object, assertion) for t in between[pair])
+        quads.update((
+            ox.Quad(assertion, _OX["wasDerivedFrom"], values[_OX["hasTextSpan"]], prov),
+            ox.Quad(assertion, _OX["wasAttributedTo"], values[_OX["wasAttributedTo"]], prov),
+            ox.Quad(np, _OX["created"], created, pubinfo),
+            ox.Quad(np, _OX["license"], licence, pubinfo),
+            ox.Quad(np, _OX["creator"], creator, pubinfo),
+            ox.Quad(np, _OX["isPartOf"], version, pubinfo),
+            ox.Quad(np, _OX["label"], ox.Literal(f"nanopublication of claim {s.id}"), pubinfo),
+        ))
+    # Written by Oxigraph, sorted by graph, then subject, predicate, object, so that the bytes do
+    # not change between runs. No blank nodes here. Oxigraph writes a prefixed name even when its
+    # local part needs escapes (mirkg:id\/np\/x\#Head), so the project's own namespaces, which
+    # prefix those IRIs, stay whole.
+    ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return _serialize(parsed, ox.RdfFormat.TRIG, prefixes)
+    return _serialize(ordered, ox.RdfFormat.TRIG, prefixes)
 
 
 # ------------------------------------------------------------------------------------------------
 # All the files
 
 
-def release_artefacts(ontology: Graph, data: Graph, curation: Curation, existing: dict[str, bytes]) -> dict[str, bytes]:
-    """The triplestore release: dumps, context, nanopublications, description."""
-    split = split_graphs(ontology, data)
-    whole = split.whole()
-    nquads = split.nquads()
-    files = {
-        "mirkg.nq": nquads,
-        "mirkg.trig": trig_of(split.graphs, {**PREFIXES, "mirkgraph": str(GRAPH)}),
-        "mirkg-all.nt": whole,
-        "mirkg-all.nt.gz": deterministic_gzip(whole),
-        "mirkg-all.ttl": turtle_of(whole, PREFIXES),
-        "mirkg-all.jsonld": jsonld(whole),
-        CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        "ontology.owl": _serialize(_triples(split.graphs[ONTOLOGY_GRAPH]), ox.RdfFormat.RDF_XML, PREFIXES),
-        "nanopubs.trig": nanopublications(split, curation),
-    }
-    described = {**existing, **files}
-    missing = [name for name in DUMPS if name not in described]
-    if missing:
-        raise BuildError(f"the description lists files the release does not have: {', '.join(missing)}")
-    stats = statistics(split, curation)
-    void = description(stats, curation, described)
-    files[DESCRIPTION_FILE] = turtle_of(sorted_ntriples(void), DESCRIPTION_PREFIXES)
-    return files
+def write_release(release: Release, dist: Path, started: float) -> None:
+    """dist/, every file made from the release object, written into a staging folder that
+    replaces dist/ in one step when all are written. Each file's time goes into timings.json."""
+    from .docs import OntologyDocs
+    from .kgx import kgx_files
+    from .mappings import mapping_files
+    from .queries import answer_as_tsv, catalog_turtle
+    from .site import site_files
+
+    clock = Clock(release.timings)
+    docs = OntologyDocs(release.ontology)  # pyLODE, in a child process, while the rest is written
+    try:
+        with StagedTree(dist) as tree:
+            def put(files: dict[str, bytes], stage: str) -> None:
+                for name, content in files.items():
+                    tree.write(name, content)
+                clock.lap(f"release: {stage}")
+
+            put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+            put({"mirkg.ttl": ox.serialize(_parsed(release.data_nt), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
+                 "ontology.ttl": turtle(release.ontology)}, "Turtle")
+            put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
+            answers = {}
+            for query in release.queries:
+                answer = release.answers[query.name]
+                suffix = {"SELECT": "tsv", "ASK": "txt"}.get(answer.form, "nt")
+                answers[f"queries/{query.name}.{suffix}"] = answer_as_tsv(answer).encode("utf-8")
+            answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
+            put(answers, "stored queries' answers and catalogue")
+            put(site_files(release), "dataset page")
+            put(mapping_files(list(release.mapping_sets)), "mappings")
+            put(kgx_files(release), "KGX")
+            put({"build-report.md": build_report(release).encode("utf-8")}, "build report")
+            split = split_graphs(release.ontology_nt, release.data_nt)
+            put({"mirkg.nq": split.nquads()}, "N-Quads")
+            put({"mirkg.trig": trig_of(split, {**PREFIXES, "mirkgraph": str(GRAPH)})}, "TriG")
+            whole = split.whole()
+            whole_text = text_of(whole)
+            put({"mirkg-all.nt": whole_text, "mirkg-all.nt.gz": deterministic_gzip(whole_text)},
+                "whole N-Triples, gzip")
+            del whole_text
+            put({"mirkg-all.ttl": turtle_of_lines(whole, PREFIXES)}, "whole Turtle")
+            put({"mirkg-all.jsonld": jsonld(whole),
+                 CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
+                "JSON-LD")
+            del whole
+            put({"ontology.owl": _serialize(_parsed(release.ontology_nt), ox.RdfFormat.RDF_XML, PREFIXES)}, "RDF/XML")
+            put({"nanopubs.trig": nanopublications(split, release.curation)}, "nanopublications")
+            missing = [name for name in DUMPS if name not in tree.sizes]
+            if missing:
+                raise BuildError(f"the description lists files the release does not have: {', '.join(missing)}")
+            stats = statistics(split, release.store, release.curation)
+            void = description(stats, release.curation, tree.sizes)
+            put({DESCRIPTION_FILE: turtle_of(sorted_ntriples(void), DESCRIPTION_PREFIXES)}, "VoID description")
+            put({"docs/index.html": docs.result()}, "ontology documentation (pyLODE, waited for)")
+            tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
+            release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
+            tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))
+            tree.commit()
+    finally:
+        docs.cancel()
+
+
+def build_report(release: Release) -> str:
+    c = release.curation
+    kinds = Counter(e.kind for e in c.entities.values())
+    unresolved = sorted(e.id for e in c.entities.values() if e.curie is None)
+    hedged = [s for s in c.statements if s.hedge]
+    lines = [
+        f"# mirkg build report (version {__version__})",
+        "",
+        f"- source: data/source/review.txt, sha256 {c.source.sha256}",
+        f"- statements: {len(c.statements)} ({len(hedged)} hedged, "
+        f"{sum(s.statement_type == 'limitation' for s in c.statements)} limitations, "
+        f"{sum(s.citation is None for s in c.statements)} without a reference number)",
+        f"- entities: {len(c.entities)} ({len(c.entities) - len(unresolved)} with a confirmed identifier, "
+        f"{len(unresolved)} unresolved)",
+        "- entities by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
+        f"- references: {len(c.references)} ("
+        + ", ".join(f"{s} {n}" for s, n in sorted(Counter(r.status for r in c.references.values()).items())) + ")",
+        f"- triples: {release.triple_count} instance, {release.ontology_triple_count} ontology "
+        "(with its import module and mapping links)",
+        "",
+        "## Unresolved entities",
+        "",
+        *(f"- {eid}: {c.entities[eid].unresolved}" for eid in unresolved),
+        "",
+        "## Validation",
+        "",
+        f"{len(release.violations)} violation(s), "
+        f"{sum(r.severity == 'Warning' for r in release.results)} warning(s); details in validation-report.txt.",
+        "",
+        *(f"- {r.severity}: {r.record or r.focus}: {r.message}" for r in release.results),
+        "",
+        "## OWL reasoning",
+        "",
+        release.reasoning,
+        "",
+        "## Stored queries",
+        "",
+        "| query | question | answer |",
+        "|---|---|---|",
+    ]
+    for q in release.queries:
+        a = release.answers[q.name]
+        size = {"ASK": str(a.boolean).lower(), "SELECT": f"{len(a.rows)} row(s)"}.get(a.form, f"{len(a.triples)} triple(s)")
+        example = " ".join(f"{k}={v}" for k, v in q.example.items())
+        lines.append(f"| {q.name}{' (' + example + ')' if example else ''} | {q.question} | {size} |")
+    lines += ["", "Stage timings vary from run to run, so they are kept out of this file: see timings.json.", ""]
+    return "\n".join(lines)

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib import Literal as RLiteral
-from rdflib import URIRef
 
 from .errors import BuildError
 
@@ -153,6 +152,15 @@ class Answer:
     def normalised(self):
         """What two engines must agree on: sorted rows, the boolean, or the sorted triples."""
         return (self.form, self.columns, sorted(self.rows), self.boolean, sorted(self.triples))
+
+    def page(self, offset: int = 0, limit: int | None = None) -> Answer:
+        """Rows (or triples) offset..offset+limit of the answer in its sorted order, the order the
+        release's answer files list them in: a page of a large answer, for a person."""
+        if offset == 0 and limit is None:
+            return self
+        end = None if limit is None else offset + limit
+        return Answer(self.form, self.columns, sorted(self.rows)[offset:end], self.boolean,
+                      sorted(self.triples)[offset:end])
 
 
 def _ox_term(term) -> str:

@@ -1,4 +1,5 @@
-"""Writing dist/: every file is prepared in memory, then the folder is replaced in one step.
+"""The release: the one object every file of dist/ is made from, its sorted N-Triples, and the
+staged folder that replaces dist/ in one step.
 
 A failed build leaves the previous dist/ exactly as it was: the new tree is written beside it and
 swapped in by renames only when complete.
@@ -12,12 +13,64 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from .bulk import gc_paused
+
+if TYPE_CHECKING:  # types only: the modules that make a release's parts use this module's writers
+    from .curation import Curation
+    from .mappings import MappingSet
+    from .queries import Answer, StoredQuery
+    from .shacl_report import Result
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything dist/ is made from, made once. The exporters (mirkg/publish.py, site.py,
+    kgx.py, the report) are functions of it.
+
+    data_nt and ontology_nt are the release's sorted N-Triples; `store` holds both, in its
+    default graph, and answered the SHACL-SPARQL constraints, the ontology checks and the stored
+    queries."""
+
+    curation: Curation
+    ontology: Graph
+    ontology_nt: bytes
+    data_nt: bytes
+    store: ox.Store
+    mapping_sets: tuple[MappingSet, ...]
+    queries: tuple[StoredQuery, ...]
+    answers: Mapping[str, Answer]
+    results: tuple[Result, ...]
+    reasoning: str
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @cached_property
+    def triple_count(self) -> int:
+        return self.data_nt.count(b"\n")
+
+    @cached_property
+    def ontology_triple_count(self) -> int:
+        return self.ontology_nt.count(b"\n")
+
+    @cached_property
+    def claim_labels(self) -> dict[str, str]:
+        """Each claim's rdfs:label, by claim IRI, as the data writes it."""
+        rows = self.store.query("SELECT ?c ?l WHERE { ?c a <https://w3id.org/mirkg/Claim> ; "
+                                "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+        return {row[0].value: row[1].value for row in rows}
 
 
 def canonical(graph: Graph) -> Graph:
@@ -114,22 +167,12 @@ def _sorted_lines(lines) -> bytes:
         return b"\n".join(sorted(lines)) + b"\n"
 
 
-def sorted_ntriples_of(triples) -> bytes:
-    """sorted_ntriples for triples without blank nodes given as a list (triples.triples_of),
-    without building an rdflib graph. Checked equal to sorted_ntriples by the tests
-    (tests/test_bench.py)."""
-    lines: set = set()
-    for piece in _line_pieces(triples, len(triples) or 1):
-        lines.update(piece)
-    return _sorted_lines(lines)
-
-
 def ntriples_pieces(triples, piece_triples: int = 1 << 16):
     """The N-Triples of triples without blank nodes given as a list (triples.triples_of),
     unsorted, one piece per `piece_triples` triples: a line per triple, in the triples' order
     (a triple listed twice is written twice). For a reader that can start on the first pieces
-    before the last are written (the benchmark's SHACL process); sorted_ntriples_text of their
-    concatenation is sorted_ntriples_of(triples)."""
+    before the last are written (the build's SHACL child); sorted_ntriples_text of their
+    concatenation is sorted_ntriples of the same triples in a graph."""
     for lines in _line_pieces(triples, piece_triples):
         yield b"\n".join(lines) + b"\n"
 
@@ -165,34 +208,68 @@ def deterministic_gzip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def sha256sums(files: dict[str, bytes]) -> bytes:
-    """`sha256sum`'s format ("<hex>  <path>"), one line per file, sorted by path; verifiable
-    with `sha256sum -c SHA256SUMS` from inside the release folder."""
-    lines = [f"{hashlib.sha256(content).hexdigest()}  {rel}\n" for rel, content in sorted(files.items())]
-    return "".join(lines).encode("utf-8")
+def sha256_line(digest: str, rel: str) -> str:
+    """`sha256sum`'s format, verifiable with `sha256sum -c SHA256SUMS` inside the release folder."""
+    return f"{digest}  {rel}\n"
+
+
+class StagedTree:
+    """A folder written file by file beside `target`, which replaces `target` in one step
+    (`commit`) only when complete: a failed or stopped build leaves the previous folder exactly
+    as it was, and removes what it had staged. Each file's SHA-256 and size are kept as it is
+    written, so that nothing need be held in memory or read back to list them."""
+
+    def __init__(self, target: Path):
+        self.target = target.resolve()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+        self.digests: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> StagedTree:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if self.staging.exists():  # not committed
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def write(self, rel: str, content) -> None:
+        """The file `rel` (a path relative to the folder): bytes, or an iterable of bytes."""
+        if rel in self.digests:
+            raise ValueError(f"{rel} is written twice")
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with open(path, "wb") as out:
+            for chunk in ((content,) if isinstance(content, bytes) else content):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        self.digests[rel], self.sizes[rel] = digest.hexdigest(), size
+
+    def sums(self) -> bytes:
+        """SHA256SUMS of every file written so far, sorted by path."""
+        return "".join(sha256_line(d, rel) for rel, d in sorted(self.digests.items())).encode("utf-8")
+
+    def commit(self) -> None:
+        holder = None
+        try:
+            if self.target.exists():
+                holder = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+                os.rename(self.target, holder / self.target.name)
+            os.rename(self.staging, self.target)
+        except BaseException:
+            if holder is not None and not self.target.exists():
+                os.rename(holder / self.target.name, self.target)
+            raise
+        finally:
+            if holder is not None:
+                shutil.rmtree(holder, ignore_errors=True)
 
 
 def write_tree(target: Path, files: dict[str, bytes]) -> None:
     """Replace `target` by a folder holding exactly `files` (relative path -> bytes)."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    holder = None
-    try:
+    with StagedTree(target) as tree:
         for rel, content in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        if target.exists():
-            holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.rename(target, holder / target.name)
-        os.rename(staging, target)
-    except BaseException:
-        if holder is not None and not target.exists():
-            os.rename(holder / target.name, target)
-        shutil.rmtree(staging, ignore_errors=True)
-        if holder is not None:
-            shutil.rmtree(holder, ignore_errors=True)
-        raise
-    if holder is not None:
-        shutil.rmtree(holder, ignore_errors=True)
+            tree.write(rel, content)
+        tree.commit()

@@ -30,6 +30,10 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from .curie import compact_iris
+from .iris import record_of
+from .shacl_report import Result
+
 _TARGET_PARAMETERS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _THIS = re.compile(r"\$this\b")
 _OTHER_PRE_BOUND = re.compile(r"\$(PATH|currentShape|shapesGraph)\b")
@@ -213,8 +217,6 @@ def _text(term) -> str:
 
 def run(store: ox.Store, constraints: list[SparqlConstraint]):
     """The results of the constraints on the store's default graph, as validation.Result."""
-    from .validation import Result, compact_iris, record_of
-
     results = set()
     for constraint in constraints:
         solutions = store.query(constraint.query)

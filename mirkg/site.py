@@ -21,20 +21,17 @@ from grandalf.graphs import Edge as _GEdge
 from grandalf.graphs import Graph as _GGraph
 from grandalf.graphs import Vertex as _GVertex
 from grandalf.layouts import SugiyamaLayout
-from rdflib import Literal
-from rdflib.namespace import RDFS
 
 from .errors import BuildError
-from .namespaces import ID, MIRKG
+from .iris import claim_iri, local_id
+from .namespaces import MIRKG
 from .ontology import label_of
 from .queries import Answer, parse_term_text
-from .triples import KIND_CLASS, claim_iri
+from .triples import KIND_CLASS
 
 FIGURE_QUERY = "90-network-figure-edges"
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 DOCS_LINK = "../docs/index.html"
-ENTITY_PREFIX = str(ID) + "entity/"
-CLAIM_PREFIX = str(ID) + "claim/"
 
 # Edge styles, by what the claim says the miRNA does (see edge_style).
 EDGE_STYLES = {
@@ -132,15 +129,15 @@ def figure_edges(answer: Answer) -> tuple[dict[str, str], list[FigureEdge]]:
     nodes: dict[str, str] = {}
     grouped: dict[tuple, list[str]] = {}
     for row in answer.rows:
-        source = _value(row[col["mirna"]]).removeprefix(ENTITY_PREFIX)
-        target = _value(row[col["target"]]).removeprefix(ENTITY_PREFIX)
+        source = local_id(_value(row[col["mirna"]]), "entity")
+        target = local_id(_value(row[col["target"]]), "entity")
         nodes[source] = _value(row[col["mirnaLabel"]])
         nodes[target] = _value(row[col["targetLabel"]])
         direction = _value(row[col["direction"]])
         direction = {str(MIRKG.Increase): "increase", str(MIRKG.Decrease): "decrease"}.get(direction, "")
         hedged = _value(row[col["hedged"]]) == "true"
         key = (source, _value(row[col["relationName"]]), direction, hedged, target)
-        grouped.setdefault(key, []).append(_value(row[col["claim"]]).removeprefix(CLAIM_PREFIX))
+        grouped.setdefault(key, []).append(local_id(_value(row[col["claim"]]), "claim"))
     edges = [
         FigureEdge(source=s, target=t, relation=r, direction=d, hedged=hd, claims=tuple(sorted(claims)))
         for (s, r, d, hd, t), claims in sorted(grouped.items())
@@ -438,9 +435,8 @@ def _entity_link(c, eid: str) -> str:
     return f'<a href="#entity-{h(eid)}">{h(c.entities[eid].name)}</a>'
 
 
-def claim_label(build, sid: str) -> str:
-    value = build.data.value(claim_iri(sid), RDFS.label)
-    return str(value) if isinstance(value, Literal) else sid
+def claim_label(release, sid: str) -> str:
+    return release.claim_labels.get(str(claim_iri(sid)), sid)
 
 
 def _work_links(c, wid: str) -> str:

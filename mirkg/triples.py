@@ -16,7 +16,18 @@ from . import namespaces
 from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
 from .identifiers import ONTOLOGY_PREFIXES
-from .namespaces import ID, PREFIXES, Terms
+from .iris import (
+    agent_iri,
+    claim_iri,
+    entity_iri,
+    evidence_iri,
+    joint_iri,
+    reference_iri,
+    source_iri,
+    span_iri,
+    work_iri,
+)
+from .namespaces import PREFIXES, Terms
 from .ontology import label_of
 
 DCTERMS, RDF, RDFS, SKOS, XSD = (
@@ -51,34 +62,6 @@ QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 _literal = lru_cache(maxsize=1 << 16, typed=True)(Literal)
 
 
-def entity_iri(eid: str) -> URIRef:
-    return ID[f"entity/{eid}"]
-
-
-def claim_iri(sid: str) -> URIRef:
-    return ID[f"claim/{sid}"]
-
-
-def reference_iri(number: int) -> URIRef:
-    return ID[f"reference/{number}"]
-
-
-def joint_iri(numbers: list[int]) -> URIRef:
-    return ID["citation/" + "-".join(str(n) for n in numbers)]
-
-
-def work_iri(wid: str) -> URIRef:
-    return ID[f"work/{wid}"]
-
-
-def agent_iri(aid: str) -> URIRef:
-    return ID[f"agent/{aid}"]
-
-
-def source_iri(source_id: str) -> URIRef:
-    return ID[f"source/{source_id}"]
-
-
 def _en(text: str) -> Literal:
     return _literal(text, lang="en")
 
@@ -103,8 +86,9 @@ class _Triples(list):
 
 
 def triples_of(curation: Curation, ontology: Graph) -> list[tuple]:
-    """The triples of build_graph as a plain list, without an rdflib store: for code that hands
-    them on to another store (pyoxigraph) and need not pay rdflib's indexing per triple."""
+    """The instance triples as a plain list (a triple may repeat), as the build emits them: it
+    writes them as N-Triples for its store and SHACL, and need not pay rdflib's indexing per
+    triple. build_graph gives the same triples in an rdflib graph."""
     triples = _Triples()
     _emit(triples, curation, ontology)
     return triples
@@ -271,7 +255,7 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     if s.note:
         g.add((node, MIRKG.curatorNote, _en(s.note)))
 
-    evidence = ID[f"claim/{s.id}/evidence"]
+    evidence = evidence_iri(s.id)
     g.add((node, MIRKG.hasEvidence, evidence))
     g.add((evidence, RDF.type, MIRKG.Evidence))
     if s.evidence == "uncited":
@@ -288,8 +272,8 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
 
 
 def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
-    span, text = ID[f"claim/{s.id}/span"], c.source.text
-    position, quote = ID[f"claim/{s.id}/span/position"], ID[f"claim/{s.id}/span/quote"]
+    span, text = span_iri(s.id), c.source.text
+    position, quote = span_iri(s.id, "position"), span_iri(s.id, "quote")
     source = source_iri(c.source_info.id)
     g.add((claim, MIRKG.hasTextSpan, span))
     g.add((span, RDF.type, MIRKG.TextSpan))

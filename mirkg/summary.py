@@ -33,8 +33,8 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from mirkg.bulk import gc_paused
-from mirkg.namespaces import ID
+from .bulk import gc_paused
+from .namespaces import ID
 
 ROUNDS = 4  # refinement rounds over functional object properties (stops early when stable)
 

@@ -1,0 +1,195 @@
+"""Work in forked child processes, and the guarantee that none outlives the build.
+
+The build runs SHACL's core constraints in a child forked while the process is still small, and
+hands it the data's N-Triples as they are written (NTriplesFeed). A forked child needs no
+pickling of its input, and its memory is all freed when it ends.
+
+Every child started here is a daemon of this process; `stop_children` ends them, and the JVM
+that HermiT runs in, when the build is stopped (SIGTERM, SIGINT) or fails: see `stopping`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import tempfile
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+_FORK = multiprocessing.get_context("fork")
+
+
+def in_child(function, *args, budget: float | None = None) -> ChildRun:
+    """function(*args) started in a forked child; see ChildRun for its result and its budget
+    (None: no limit)."""
+    receive, send = _FORK.Pipe(duplex=False)
+
+    def child() -> None:
+        import gc
+
+        # A collection would write to every object the parent left here, copying the pages
+        # this child shares with it.
+        gc.disable()
+        # The parent's handlers would run its clean-up here too (removing its temporary files).
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        start = time.perf_counter()
+        try:
+            outcome = (function(*args), time.perf_counter() - start, None)
+        except BaseException:  # the parent raises it: a failed validation must fail the build
+            outcome = (None, None, traceback.format_exc())
+        send.send_bytes(pickle.dumps(outcome))
+
+    process = _FORK.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    return ChildRun(process, receive, budget)
+
+
+class ChildRun:
+    """A function running in a forked child (in_child). Calling it waits for the child and gives
+    (the function's value, the seconds it took there), or (None, None) when the child passed
+    its budget and was stopped; it raises RuntimeError, with the child's traceback, when the
+    function raised or the child died. The budget counts from the fork, or from
+    start_budget() when called (for a child that first waits for its input)."""
+
+    def __init__(self, process, receive, budget: float | None):
+        self._process, self._receive, self._budget = process, receive, budget
+        self._deadline = None if budget is None else time.monotonic() + budget
+
+    def start_budget(self) -> None:
+        if self._budget is not None:
+            self._deadline = time.monotonic() + self._budget
+
+    def __call__(self):
+        timeout = None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+        if not self._receive.poll(timeout):
+            self.stop()
+            return None, None
+        try:
+            value, seconds, failure = pickle.loads(self._receive.recv_bytes())
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"the child process ended without an answer (exit code {self._process.exitcode})") from None
+        self._process.join()
+        if failure is not None:
+            raise RuntimeError(f"the child process failed:\n{failure}")
+        return value, seconds
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+class NTriplesFeed:
+    """N-Triples handed by this process to a child it forks, piece by piece, as they are
+    written. The pieces go to a temporary file, which the child reads back by offset; only their
+    ends go through a pipe. Neither side waits for the other: pieces the child has not got to
+    yet wait in the file, not in this process's memory. Once closed, the file (`path`) holds
+    them all for this process's other readers, until the `with` block ends.
+
+    Made before the fork. In the parent: started() once forked, put() each piece, close().
+    In the child: iterate over it for the pieces; `idle` is the time it waited for them."""
+
+    def __init__(self):
+        descriptor, name = tempfile.mkstemp(prefix="mirkg-data-", suffix=".nt")
+        self.path = Path(name)
+        self._file = os.fdopen(descriptor, "w+b")
+        self._receive, self._send = _FORK.Pipe(duplex=False)
+        self.idle = 0.0
+
+    def __enter__(self) -> NTriplesFeed:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._send.close()  # if the build failed before close(): the child hears the feed end
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+    def started(self) -> None:
+        self._receive.close()
+
+    def put(self, piece: bytes) -> None:
+        self._file.write(piece)
+        self._file.flush()  # in the file before the child hears of it
+        self._send.send(self._file.tell())
+
+    def close(self) -> None:
+        """Ends the feed (the child keeps its own descriptor of the file)."""
+        self._send.send(None)
+        self._send.close()
+        self._file.close()
+
+    def __iter__(self):
+        self._send.close()  # so that the parent's end, once gone, reads as the end of the feed
+        fd, start = self._file.fileno(), 0
+        while True:
+            waiting = time.perf_counter()
+            end = self._receive.recv()
+            self.idle += time.perf_counter() - waiting
+            if end is None:
+                return
+            parts = []
+            while start < end:
+                part = os.pread(fd, end - start, start)
+                if not part:
+                    raise EOFError(f"the feed's file ends at byte {start}, before {end}")
+                parts.append(part)
+                start += len(part)
+            yield b"".join(parts)
+
+
+def child_pids(pid: int | None = None) -> list[int]:
+    """The direct children of a process (this one by default), from /proc."""
+    pid = os.getpid() if pid is None else pid
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(c) for c in children.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def stop_children() -> None:
+    """Kill every child of this process: the forked SHACL and YAML children, HermiT's JVM (which
+    owlready2 starts and waits for in a thread that a signal cannot interrupt)."""
+    for pid in child_pids():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+class Stopped(BaseException):
+    """The build was asked to stop (SIGTERM, SIGINT). A BaseException, so that no `except
+    Exception` on the way out swallows it."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextmanager
+def stopping():
+    """Within it, SIGTERM and SIGINT raise Stopped in the main thread, so that every `finally`
+    on the way out runs (temporary files removed, the staging folder of dist/ removed); on the
+    way out of a failure or a stop, every child process is killed."""
+    def stop(signum, _frame):
+        raise Stopped(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except BaseException:
+        stop_children()
+        raise
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
