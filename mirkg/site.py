@@ -145,6 +145,34 @@ def figure_edges(answer: Answer) -> tuple[dict[str, str], list[FigureEdge]]:
     return dict(sorted(nodes.items())), edges
 
 
+# The figure's size is bounded: a layered layout of thousands of nodes is neither readable nor
+# cheap (grandalf's cost grows faster than the graph). Past this many edges the figure shows the
+# miRNAs with the most claims, whole, and says so; stored query 90 lists every edge.
+FIGURE_MAX_EDGES = 40
+
+
+def top_edges(nodes: dict[str, str], edges: list[FigureEdge], limit: int = FIGURE_MAX_EDGES):
+    """The figure's share of the network: the edges of the miRNAs with the most claims (ties by
+    id), each miRNA with all its edges, as many miRNAs as fit in `limit` edges (at least one);
+    (nodes, edges, miRNAs shown, miRNAs in all)."""
+    by_mirna: dict[str, list[FigureEdge]] = {}
+    for edge in edges:
+        by_mirna.setdefault(edge.source, []).append(edge)
+    if len(edges) <= limit:
+        return nodes, edges, len(by_mirna), len(by_mirna)
+    ranked = sorted(by_mirna, key=lambda m: (-sum(len(e.claims) for e in by_mirna[m]), m))
+    kept: list[FigureEdge] = []
+    shown = 0
+    for mirna in ranked:
+        if kept and len(kept) + len(by_mirna[mirna]) > limit:
+            break
+        kept += by_mirna[mirna]
+        shown += 1
+    kept.sort(key=lambda e: e.key)
+    used = {e.source for e in kept} | {e.target for e in kept}
+    return {n: label for n, label in nodes.items() if n in used}, kept, shown, len(by_mirna)
+
+
 def edge_style(edge: FigureEdge) -> str:
     if edge.relation in ("targets", "represses_expression_of"):
         return "represses"
@@ -269,6 +297,8 @@ class Figure:
     nodes: dict[str, str]
     edges: list[FigureEdge]
     svg: str  # the <svg> element
+    note: str = ""  # what the figure leaves out, when the network is too large to draw whole
+    network_edges: int = 0  # edges in the whole network, drawn or not
 
 
 def _node_group(kind: str) -> str:
@@ -282,7 +312,10 @@ def _bezier(p0, p1, p2, p3, t):
 
 def network_svg(build, answer: Answer) -> Figure:
     c = build.curation
-    nodes, edges = figure_edges(answer)
+    all_nodes, all_edges = figure_edges(answer)
+    nodes, edges, shown, mirnas = top_edges(all_nodes, all_edges)
+    note = (f"The network has {mirnas} miRNAs: the figure shows the {shown} with the most claims, with all "
+            f"their edges; queries/90-network-figure-edges.rq lists every edge." if shown < mirnas else "")
     boxes = layout(nodes, edges)
     relations = c.relations
 
@@ -313,7 +346,7 @@ def network_svg(build, answer: Answer) -> Figure:
     add(
         '<desc id="network-desc">Drawn from the answer of the stored query queries/90-network-figure-edges.rq: '
         "one edge per miRNA, relation, direction, hedge and object, with the claims behind it. "
-        "Layered layout by grandalf (Sugiyama).</desc>"
+        f"Layered layout by grandalf (Sugiyama).{' ' + h(note) if note else ''}</desc>"
     )
     add(_read_asset("network.svg.css", wrap_tag="style"))
     add("<defs>")
@@ -415,7 +448,7 @@ def network_svg(build, answer: Answer) -> Figure:
         add("</text></a></g>")
     add("</g>")
     add("</svg>")
-    return Figure(nodes, edges, "\n".join(out))
+    return Figure(nodes, edges, "\n".join(out), note, len(all_edges))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -618,6 +651,7 @@ def entity_index(build) -> str:
 
 
 def page(build, figure: Figure) -> str:
+    figure_note = f'\n<p class="figure-note">{h(figure.note)}</p>' if figure.note else ""
     c = build.curation
     info = c.source_info
     hedged = sum(s.hedge is not None for s in c.statements)
@@ -638,7 +672,7 @@ mesenchymal stem cells (MSCs) in systemic lupus erythematosus (SLE), as a knowle
 anchored to the exact words of the source, with its citation, who the text attributes it to, and whether
 the text hedges it.</p>
 <p class="counts">{len(c.statements)} claims ({hedged} hedged) &middot; {spans} quoted spans &middot;
-{len(c.entities)} entities &middot; {len(figure.edges)} edges in the network</p>
+{len(c.entities)} entities &middot; {figure.network_edges} edges in the network</p>
 <nav><a href="#network">Network</a> <a href="#source">Source paragraph</a> <a href="#claims">Claims</a>
 <a href="#entities">Entities</a> <a href="{DOCS_LINK}">Ontology documentation</a>
 <a href="#downloads">Downloads</a></nav>
@@ -649,7 +683,7 @@ the text hedges it.</p>
 <p>Each miRNA (left) and what the paragraph says it does to a gene, a process, a cell population or the
 disease (right). Click a node for its identifiers, an edge for its claim; hover for details.
 The figure is drawn from the stored query <code>queries/90-network-figure-edges.rq</code>
-(also as <a href="network.svg">network.svg</a>).</p>
+(also as <a href="network.svg">network.svg</a>).</p>{figure_note}
 <figure class="figure">
 {figure.svg}
 </figure>

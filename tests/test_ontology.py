@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from conftest import ROOT
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
-from mirkg.ontology_checks import load_checks, run_checks
+from mirkg.ontology_checks import load_checks, run_checks, store_of
 from mirkg.reasoning import InconsistentOntology, check_consistency, java_available
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/mirkg/ontology")
@@ -62,7 +62,7 @@ def test_alignment_to_standard_ontologies(build):
 
 @pytest.mark.parametrize("check", sorted(CHECKS))
 def test_violation_query_passes_on_the_shipped_ontology(build, check):
-    assert run_checks({check: CHECKS[check]}, build.ontology, build.data) == {}
+    assert run_checks({check: CHECKS[check]}, store_of(build.ontology, build.data)) == {}
 
 
 # check -> the term the fixture breaks the rule with (written from the fixture's intent)
@@ -84,7 +84,7 @@ def test_every_check_has_a_breaking_fixture():
 @pytest.mark.parametrize("check", sorted(EXPECTED_FAILURE))
 def test_violation_query_catches_its_fixture(build, check):
     fixture = Graph().parse(FIXTURES / f"{check}.ttl", format="turtle")
-    failures = run_checks(CHECKS, build.ontology, build.data, fixture)
+    failures = run_checks(CHECKS, store_of(build.ontology, build.data, fixture))
     assert set(failures) == {check}, failures  # it fires, and no other check does
     terms = {row[0] for row in failures[check]}
     assert EXPECTED_FAILURE[check] in terms

@@ -20,7 +20,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from mirkg import paths
 from mirkg.namespaces import MIRKG as MIRKG_NS
 from mirkg.ontology import load_ontology
-from mirkg.validation import ENGINES, load_shapes, path_text, run_shacl
+from mirkg.shacl_report import path_text
+from mirkg.validation import ENGINES, load_shapes, run_shacl
 
 HERE = Path(__file__).parent / "shapes"
 FIXTURES = sorted((HERE / "fixtures").glob("*.trig"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from mirkg.validation import Result, compact_iris, curie, format_report, record_of
+from mirkg.curie import compact_iris, curie
+from mirkg.iris import record_of
+from mirkg.shacl_report import Result, format_report
 
 ID = "https://w3id.org/mirkg/id/"
 
