@@ -22,6 +22,7 @@ from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets, mappi
 from .ontology_checks import format_failures, load_checks, run_checks
 from .reasoning import check_consistency
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
+from .owl_release import owl_release_files
 from .queries import Answer, catalog_turtle, StoredQuery, answer_as_tsv, bind, load_queries, run_oxigraph, store_from_ntriples
 from .release import sha256sums, sorted_ntriples, turtle, write_tree
 from .site import site_files
@@ -140,7 +141,6 @@ def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
     files = {
         "mirkg.ttl": turtle(build.data),
         "mirkg.nt": sorted_ntriples(build.data),
-        "ontology.ttl": turtle(build.ontology),
         "ontology.nt": sorted_ntriples(build.ontology),
         "validation-report.txt": format_report(build.results).encode("utf-8"),
     }
@@ -152,6 +152,7 @@ def release_files(build: Build, queries: list[StoredQuery]) -> dict[str, bytes]:
     files.update(mapping_files(build.mapping_sets))  # dist/mappings.ttl|.nt, dist/mappings/*.sssom.tsv (issue 9)
     files.update(kgx_files(build))  # dist/kgx/nodes.tsv, edges.tsv in Biolink terms (issue 9)
     files["build-report.md"] = build_report(build, queries).encode("utf-8")
+    files.update(owl_release_files(build.ontology, classify=build.reasoning == REASONED))  # ontology.owl|.ttl, mirkg-base.owl, mirkg-full.owl (issue 18)
     from .publish import release_artefacts  # the triplestore release: graphs, dumps, VoID/DCAT, nanopubs
 
     files.update(release_artefacts(build.ontology, build.data, build.curation, files))

@@ -93,9 +93,11 @@ DUMPS = {
     "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
     "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
     "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
-    "ontology.ttl": ("text/turtle", "the ontology with its import module, Turtle"),
+    "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),
     "ontology.nt": ("application/n-triples", "the ontology with its import module, N-Triples, sorted"),
-    "ontology.owl": ("application/rdf+xml", "the ontology with its import module, RDF/XML for OWL tools"),
+    "ontology.owl": ("application/rdf+xml", "the ontology with its import module merged in (no owl:imports left), RDF/XML for OWL tools"),
+    "mirkg-base.owl": ("application/rdf+xml", "the ontology's own axioms only, external terms declared: the module to import, RDF/XML"),
+    "mirkg-full.owl": ("application/rdf+xml", "the ontology with its import module merged in and the classification HermiT infers asserted, RDF/XML"),
     "nanopubs.trig": ("application/trig", "every claim as an unsigned nanopublication (head, assertion, provenance, pubinfo), TriG"),
 }
 # The files that hold the whole dataset (void:dataDump).
@@ -482,7 +484,6 @@ def release_artefacts(ontology: Graph, data: Graph, curation: Curation, existing
         "mirkg-all.ttl": turtle_of(whole, PREFIXES),
         "mirkg-all.jsonld": jsonld(whole),
         CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        "ontology.owl": _serialize(_triples(split.graphs[ONTOLOGY_GRAPH]), ox.RdfFormat.RDF_XML, PREFIXES),
         "nanopubs.trig": nanopublications(split, curation),
     }
     described = {**existing, **files}
