@@ -45,12 +45,13 @@ DECLARATION_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.An
                      OWL.NamedIndividual, RDFS.Datatype)
 HEADER_PREDICATES = (OWL.versionIRI, OWL.versionInfo, DCTERMS.license, DCTERMS.title, DCTERMS.description)
 
-# file -> (version IRI below the ontology's, title suffix, what the description adds)
+# file -> (version IRI below the ontology's, title suffix, what the description adds). The
+# RDF/XML and Turtle copies are one ontology in two syntaxes: the same triples, header included.
+MERGED = ("This file: the ontology with its import module merged in (nothing to fetch) and the mappings' "
+          "skos:*Match links.")
 ARTEFACTS = {
-    "ontology.owl": ("", "", "This file: the ontology with its import module merged in (nothing to fetch) and "
-                             "the mappings' skos:*Match links, RDF/XML."),
-    "ontology.ttl": ("", "", "This file: the ontology with its import module merged in (nothing to fetch) and "
-                             "the mappings' skos:*Match links, Turtle."),
+    "ontology.owl": ("", "", MERGED),
+    "ontology.ttl": ("", "", MERGED),
     "mirkg-base.owl": ("mirkg-base.owl", " (base)",
                        "This file: the project's own axioms only; external terms are declared, not axiomatised. "
                        "Import it into another ontology."),
