@@ -53,11 +53,11 @@ ARTEFACTS = {
     "ontology.owl": ("", "", MERGED),
     "ontology.ttl": ("", "", MERGED),
     "mirkg-base.owl": ("mirkg-base.owl", " (base)",
-                       "This file: the project's own axioms only; external terms are declared, not axiomatised. "
-                       "Import it into another ontology."),
+                       ("This file: the project's own axioms only; external terms are declared, not axiomatised. "
+                        "Import it into another ontology.")),
     "mirkg-full.owl": ("mirkg-full.owl", " (full)",
-                       "This file: the ontology with its import module merged in and its classification "
-                       "asserted: every named superclass HermiT entails is written out."),
+                       ("This file: the ontology with its import module merged in and its classification "
+                        "asserted: every named superclass HermiT entails is written out.")),
 }
 NOT_CLASSIFIED = ("Built with --skip-reasoning: HermiT did not run, so the classification is NOT written "
                   "out; only the asserted superclasses are here.")
