@@ -212,12 +212,36 @@ def test_full_classification_is_the_closed_hierarchy(artefacts, sources):
 
 def test_without_reasoning_the_full_file_says_it_is_not_classified():
     from mirkg.owl_release import owl_release_files
-    from mirkg.pipeline import load_ontology_with_mappings
 
-    ontology, _ = load_ontology_with_mappings(paths.ONTOLOGY)
-    full = Graph().parse(data=owl_release_files(ontology, classify=False)["mirkg-full.owl"], format="xml")
+    full = Graph().parse(data=owl_release_files(_shipped_ontology(), classify=False)["mirkg-full.owl"], format="xml")
     assert (MIRKG.MatureMiRNA, RDFS.subClassOf, OBO.SO_0000276) not in full
     assert "NOT written out" in str(full.value(ONTOLOGY, DCTERMS.description))
+
+
+def _shipped_ontology() -> Graph:
+    from mirkg.pipeline import load_ontology_with_mappings
+
+    return load_ontology_with_mappings(paths.ONTOLOGY)[0]
+
+
+def test_an_import_the_release_cannot_merge_stops_the_build():
+    from mirkg.errors import BuildError
+    from mirkg.owl_release import owl_release_files
+
+    ontology = _shipped_ontology()
+    ontology.add((ONTOLOGY, OWL.imports, URIRef("http://example.org/elsewhere")))
+    with pytest.raises(BuildError, match="http://example.org/elsewhere"):
+        owl_release_files(ontology, classify=False)
+
+
+def test_a_header_behind_the_release_version_stops_the_build():
+    from mirkg.errors import BuildError
+    from mirkg.owl_release import owl_release_files
+
+    ontology = _shipped_ontology()
+    ontology.set((ONTOLOGY, OWL.versionInfo, Literal("0.0.9")))
+    with pytest.raises(BuildError, match="versionInfo 0.0.9"):
+        owl_release_files(ontology, classify=False)
 
 
 def test_the_catalog_maps_every_import_of_the_source_to_a_local_module(sources):
