@@ -31,9 +31,10 @@ from .imports import build_imports
 from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
+from .owl_release import owl_release_files
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from .reasoning import InconsistentOntology, check_consistency
+from .reasoning import REASONED, SKIPPED, InconsistentOntology, check_consistency
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
@@ -92,8 +93,6 @@ def _expander(converter):
     return expand_any
 
 
-REASONED = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
-SKIPPED = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
 
 
 class ValidationFailed(Exception):
@@ -171,9 +170,13 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
     ontology_nt = sorted_ntriples(ontology)
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
-    with stopping(), NTriplesFeed() as feed:
+    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(1, thread_name_prefix="owl-artefacts") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
+        # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in its
+        # JVM) in a thread beside everything else.
+        owl_started = time.perf_counter()
+        owl_files = None if stop_at_validation else pool.submit(owl_release_files, ontology, classify=reason)
         try:
             feed.started()
             curation = load_curation(paths.data, claim_relations(ontology))
@@ -205,7 +208,7 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
                 raise BuildError(f"SHACL validation did not finish in its budget of {shacl_budget} s")
             if stop_at_validation:
                 return Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
-                               MappingProxyType({}), tuple(results), "not run", timings)
+                               MappingProxyType({}), tuple(results), "not run", MappingProxyType({}), timings)
             if any(r.severity == "Violation" for r in results):
                 raise ValidationFailed(results)
             failures = run_checks(load_checks(paths.ontology), store)
@@ -221,15 +224,20 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
                 on, seconds = reasoning.result()
                 clock.record(f"OWL reasoning (HermiT on {on}, beside the stages above)", seconds)
                 verdict = REASONED
+            owl = MappingProxyType(owl_files.result())
+            clock.record("OWL artefacts (HermiT's classification; beside the stages above)",
+                         time.perf_counter() - owl_started)
             data_nt = sorted_ntriples_file(feed.path)
             clock.lap("sort the N-Triples")
         except BaseException:
+            if owl_files is not None:
+                owl_files.cancel()
             shacl.stop()
             if reasoning is not None:
                 reasoning.cancel()
             raise
     return Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
-                   MappingProxyType(answers), tuple(results), verdict, timings)
+                   MappingProxyType(answers), tuple(results), verdict, owl, timings)
 
 
 def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,

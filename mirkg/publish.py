@@ -35,7 +35,15 @@ from .clock import Clock
 from .curation import Curation
 from .errors import BuildError
 from .namespaces import ID, MIRKG, PREFIXES, PROV
-from .release import Release, StagedTree, canonical, deterministic_gzip, graph_of_ntriples, sorted_ntriples, turtle
+from .release import (
+    LICENSE,
+    Release,
+    StagedTree,
+    canonical,
+    deterministic_gzip,
+    graph_of_ntriples,
+    sorted_ntriples,
+)
 from .shacl_report import format_report
 
 GRAPH = Namespace("https://w3id.org/mirkg/graph/")
@@ -51,7 +59,6 @@ CONTENT_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, PROVENANCE_GRAPH)
 RELEASE_DATES = {"0.1.0": "2026-11-26"}
 
 DATASET = URIRef("https://w3id.org/mirkg/dataset")  # HCLS summary level (all versions)
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 CREATOR = "the mirkg contributors"
 TITLE = "mirkg: microRNAs, mesenchymal stem cells and systemic lupus erythematosus"
 DESCRIPTION = (
@@ -96,9 +103,11 @@ DUMPS = {
     "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
     "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
     "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
-    "ontology.ttl": ("text/turtle", "the ontology with its import module, Turtle"),
+    "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),
     "ontology.nt": ("application/n-triples", "the ontology with its import module, N-Triples, sorted"),
-    "ontology.owl": ("application/rdf+xml", "the ontology with its import module, RDF/XML for OWL tools"),
+    "ontology.owl": ("application/rdf+xml", "the ontology with its import module merged in (no owl:imports left), RDF/XML for OWL tools"),
+    "mirkg-base.owl": ("application/rdf+xml", "the ontology's own axioms only, external terms declared: the module to import, RDF/XML"),
+    "mirkg-full.owl": ("application/rdf+xml", "the ontology with its import module merged in and the classification HermiT infers asserted, RDF/XML"),
     "nanopubs.trig": ("application/trig", "every claim as an unsigned nanopublication (head, assertion, provenance, pubinfo), TriG"),
 }
 # The files that hold the whole dataset (void:dataDump).
@@ -507,8 +516,8 @@ def write_release(release: Release, dist: Path, started: float) -> None:
                 clock.lap(f"release: {stage}")
 
             put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
-            put({"mirkg.ttl": ox.serialize(_parsed(release.data_nt), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
-                 "ontology.ttl": turtle(release.ontology)}, "Turtle")
+            put({"mirkg.ttl": ox.serialize(_parsed(release.data_nt), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)},
+                "Turtle")
             put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
             answers = {}
             for query in release.queries:
@@ -534,7 +543,7 @@ def write_release(release: Release, dist: Path, started: float) -> None:
                  CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
                 "JSON-LD")
             del whole
-            put({"ontology.owl": _serialize(_parsed(release.ontology_nt), ox.RdfFormat.RDF_XML, PREFIXES)}, "RDF/XML")
+            put(dict(release.owl_files), "OWL artefacts")
             put({"nanopubs.trig": nanopublications(split, release.curation)}, "nanopublications")
             missing = [name for name in DUMPS if name not in tree.sizes]
             if missing:

@@ -28,6 +28,10 @@ JAVA_HINT = (
 )
 
 
+REASONED = "HermiT (owlready2) finds the ontology, its import module and the data consistent"
+SKIPPED = "skipped (--skip-reasoning): the OWL consistency of ontology and data was NOT checked"
+
+
 class InconsistentOntology(BuildError):
     """The ontology and the data together have no model."""
 

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # types only: the modules that make a release's parts use thi
     from .shacl_report import Result
 
 
+# The data's and the ontology's licence, in every release file that states one.
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
 @dataclass(frozen=True)
 class Release:
     """Everything dist/ is made from, made once. The exporters (mirkg/publish.py, site.py,
@@ -51,6 +55,7 @@ class Release:
     answers: Mapping[str, Answer]
     results: tuple[Result, ...]
     reasoning: str
+    owl_files: Mapping[str, bytes]  # the ontology's OWL artefacts (mirkg/owl_release.py)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property

@@ -69,7 +69,10 @@ def test_named_graph_dumps_hold_three_graphs(built_dist, whole, name):
 
 
 def test_ontology_rdfxml_parses_back(built_dist):
-    expected = _count_lines(built_dist / "ontology.nt")
+    # The OWL tools' copies (issue 18) drop the import module's owl:imports and header, which the
+    # triplestore's ontology graph (ontology.nt) keeps: the Turtle copy is the one to compare with.
+    expected = len(Graph().parse(built_dist / "ontology.ttl", format="turtle"))
+    assert expected > 800
     assert len(Graph().parse(built_dist / "ontology.owl", format="xml")) == expected
     assert len(list(ox.parse(path=built_dist / "ontology.owl", format=ox.RdfFormat.RDF_XML))) == expected
 
