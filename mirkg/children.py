@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 import tempfile
 import time
@@ -157,10 +158,15 @@ def child_pids(pid: int | None = None) -> list[int]:
     return found
 
 
+_before_build: set[int] = set()
+
+
 def stop_children() -> None:
-    """Kill every child of this process: the forked SHACL and YAML children, HermiT's JVM (which
-    owlready2 starts and waits for in a thread that a signal cannot interrupt)."""
-    for pid in child_pids():
+    """Kill every child this process started since the build began (a process that runs builds
+    in turn, such as the test runner, keeps the servers it started before): the forked SHACL
+    child, HermiT's JVMs (which owlready2 starts and waits for in threads that a signal cannot
+    interrupt)."""
+    for pid in set(child_pids()) - _before_build:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -176,20 +182,47 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+_scopes = 0
+
+
 @contextmanager
 def stopping():
-    """Within it, SIGTERM and SIGINT raise Stopped in the main thread, so that every `finally`
-    on the way out runs (temporary files removed, the staging folder of dist/ removed); on the
-    way out of a failure or a stop, every child process is killed."""
+    """The scope of a build. Within it:
+
+    - SIGTERM and SIGINT raise Stopped in the main thread, so that every `finally` on the way out
+      runs;
+    - every temporary file of the build, its own and those of the libraries it calls (owlready2
+      leaves its reasoner input behind when HermiT's JVM is killed), goes into one private folder,
+      removed on the way out whatever happened;
+    - on the way out of a failure or a stop, every child process is killed.
+
+    Nested scopes are one scope (the outermost one sets it up and removes it)."""
+    global _scopes
+
     def stop(signum, _frame):
         raise Stopped(signum)
 
+    if _scopes:
+        _scopes += 1
+        try:
+            yield
+        finally:
+            _scopes -= 1
+        return
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    _before_build.clear()
+    _before_build.update(child_pids())
+    folder = tempfile.mkdtemp(prefix="mirkg-build-")
+    previous_tempdir, tempfile.tempdir = tempfile.tempdir, folder
+    _scopes = 1
     try:
         yield
     except BaseException:
         stop_children()
         raise
     finally:
+        _scopes = 0
+        tempfile.tempdir = previous_tempdir
+        shutil.rmtree(folder, ignore_errors=True)
         for s, handler in previous.items():
             signal.signal(s, handler)

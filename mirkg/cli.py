@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import paths as default
+from .children import Stopped
 from .curie import readable
 from .errors import BuildError, CurationError
 from .imports import build_imports
@@ -96,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Stopped as stopped:
+        print(f"mirkg: {stopped}; dist/ is unchanged and nothing is left running.", file=sys.stderr)
+        return 128 + stopped.signum
 
 
 def _build(paths: Paths, engine: str, reason: bool = True) -> int:

@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from rdflib import Graph
 
-from .children import NTriplesFeed, stopping
+from .children import NTriplesFeed, stop_children, stopping
 from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
@@ -232,6 +232,7 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
         except BaseException:
             if owl_files is not None:
                 owl_files.cancel()
+            stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now
             shacl.stop()
             if reasoning is not None:
                 reasoning.cancel()

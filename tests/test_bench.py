@@ -1,46 +1,30 @@
-"""The benchmark (bench/): its synthetic corpus is valid data, its fast engines give exactly the
-answers of the reference engines, and its one command prints the table.
+"""The benchmark (bench/): its synthetic corpus is valid data, its one command prints the table
+for `python build.py` (the product) beside the naive side, and it stops cleanly: SIGTERM, SIGINT
+or a run past its budget leave no process behind and no scratch folder.
 
-Scale 2 (two copies of the curated statements) keeps this to seconds while still exercising
-what the copies share (references, agents, the source text and the places they quote) and what
-they do not (ids).
 Timings are measured by `python -m bench`, never asserted here: the machine is shared.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
 
+from bench.__main__ import agreement
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
-from bench.pipelines import (
-    NTriplesFeed,
-    OwlBeside,
-    consistency_fast,
-    in_child,
-    run_fast,
-    shacl_core,
-    shacl_core_fed,
-    shacl_fast,
-    yaml_beside,
-)
-from bench.summary import summarise
+from conftest import compile_graph
 from mirkg import paths
-from mirkg.namespaces import ID, MIRKG
-from mirkg.pipeline import Paths, compile_graph, curie_expander
-from mirkg.errors import CurationError
-from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph, run_rdflib, store_from_ntriples
-from mirkg.reasoning import InconsistentOntology, java_available
-from mirkg.release import ntriples_pieces, sorted_ntriples, sorted_ntriples_file, sorted_ntriples_of, sorted_ntriples_text
-from mirkg.triples import triples_of
-from mirkg.shacl_sparql import split_shapes
-from mirkg.validation import format_report, load_shapes, run_shacl, shape_shares
-from mirkg.yamlio import load_yaml
+from mirkg.pipeline import Paths
+from mirkg.queries import load_queries
+from mirkg.reasoning import java_available
 
 SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
@@ -85,219 +69,90 @@ def test_repeated_text_puts_each_copy_on_its_own_paragraph(tmp_path, build):
             assert (other.span.start, other.span.exact) == (one.span.start + k * shift, one.span.exact)
 
 
-def test_fast_triples_and_ntriples_equal_the_builds(scaled):
-    fast = sorted_ntriples_of(triples_of(scaled.curation, scaled.ontology))
-    assert fast == sorted_ntriples(scaled.data)
-
-
-def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
-    # The pieces the benchmark's SHACL child reads as they are written: a line per triple, in
-    # the triples' order; sorted, they are the release's N-Triples.
-    triples = triples_of(scaled.curation, scaled.ontology)
-    pieces = list(ntriples_pieces(triples, piece_triples=1000))
-    assert len(pieces) == -(-len(triples) // 1000) > 1
-    text = b"".join(pieces)
-    lines = text.splitlines()
-    assert len(lines) == len(triples)
-    assert sorted_ntriples_text(text) == sorted_ntriples_of(triples) == sorted_ntriples(scaled.data)
-    file = tmp_path / "data.nt"
-    file.write_bytes(text)
-    assert sorted_ntriples_file(file, piece=4096) == sorted_ntriples_text(text)
-    for at in (0, 1000, len(triples) - 1):
-        one = Graph()
-        one.add(triples[at])
-        assert lines[at] == sorted_ntriples(one).strip()
-
-
-def _broken(scaled) -> Graph:
-    """The scale-2 data with a claim that lost its subject and a direct triple with no claim
-    behind it: violations of core and of SHACL-SPARQL constraints."""
-    broken = scaled.data + Graph()  # a copy
-    claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
-    broken.remove((claim, MIRKG.claimSubject, None))
-    broken.add((URIRef(str(ID) + "entity/hsa-miR-153-3p_c2"), MIRKG.targets, URIRef(str(ID) + "entity/IL6_c2")))
-    return broken
-
-
-def test_fed_child_validates_as_the_whole_is_validated(scaled):
-    # The benchmark's SHACL child is forked before the data exists and reads it piece by piece
-    # as it is written: its results are those of the core constraints on the whole at once.
-    core, _ = split_shapes(load_shapes(paths.SHAPES))
-    onto_nt = sorted_ntriples(scaled.ontology)
-    triples = list(_broken(scaled))
-    expected = shacl_core(sorted_ntriples_of(triples) + onto_nt, core)
-    assert [r for r in expected if r.severity == "Violation"]
-    with NTriplesFeed() as feed:
-        run = in_child(shacl_core_fed, onto_nt, feed, core)
-        feed.started()
-        pieces = list(ntriples_pieces(triples, piece_triples=500))
-        for piece in pieces:
-            feed.put(piece)
-        feed.close()
-        # The file holds all it handed over, for the store and the release's sort.
-        assert feed.path.read_bytes() == b"".join(pieces)
-        (results, times), seconds = run()
-    assert results == expected
-    assert set(times) == {"idle", "read", "validate"} and times["read"] + times["validate"] <= seconds
-    assert not feed.path.exists()  # removed with the `with` block
-
-
-def _fails(text):
-    raise ValueError(text)
-
-
-def _slow(value, seconds):
-    time.sleep(seconds)
-    return value
-
-
-def test_a_child_that_fails_fails_the_run_with_its_traceback():
-    with pytest.raises(RuntimeError, match="ValueError: no dataset here"):
-        in_child(_fails, "no dataset here")()
-
-
-def test_a_child_past_its_budget_is_stopped_and_the_budget_can_start_late():
-    assert in_child(_slow, "done", 30, budget=0.5)() == (None, None)
-    # Counted from start_budget(), called once the child has its input, the same budget is
-    # enough for a child that started earlier.
-    run = in_child(_slow, "done", 1.5, budget=1.0)
-    time.sleep(1.0)
-    run.start_budget()
-    value, seconds = run()
-    assert value == "done" and seconds >= 1.5
-
-
-def test_yaml_read_beside_gives_the_same_records_and_the_same_errors(scaled_data, tmp_path):
-    statements = scaled_data / "statements.yaml"
-    assert yaml_beside(statements) is load_yaml  # too small to fork for
-    read = yaml_beside(statements, least=0)
-    records = read(statements)
-    assert records == load_yaml(statements)
-    assert [r.line for r in records["statements"]] == [r.line for r in load_yaml(statements)["statements"]]
-    assert read(scaled_data / "citations.yaml") == load_yaml(scaled_data / "citations.yaml")
-    bad = tmp_path / "statements.yaml"
-    bad.write_text("statements:\n  - id: a\n    id: b\n", encoding="utf-8")
-    with pytest.raises(CurationError) as expected:
-        load_yaml(bad)
-    with pytest.raises(CurationError) as beside:
-        yaml_beside(bad, least=0)(bad)
-    assert str(beside.value) == str(expected.value) and "twice" in str(expected.value)
-
-
 @needs_java
-def test_fast_side_end_to_end_gives_the_reference_report_and_answers(scaled, scaled_data, tmp_path):
-    # run_fast as `python -m bench` runs it (child forked first and fed, YAML read beside,
-    # HermiT beside): its release holds pyshacl's report and rdflib's answer to every query.
-    records = []
-    run_fast(scaled_data, tmp_path / "out", records.append)
-    assert records[-1]["done"] and records[-1]["reasoning"].startswith("consistent")
-    reference = run_shacl(scaled.data, load_shapes(paths.SHAPES), scaled.ontology, engine="pyshacl")
-    assert reference  # the warnings of every copy
-    assert (tmp_path / "out" / "validation-report.txt").read_text(encoding="utf-8") == format_report(reference)
-    union = scaled.data + scaled.ontology
-    expand = curie_expander(scaled.curation)
-    for query in load_queries(paths.QUERIES):
-        expected = run_rdflib(union, query, bind(query, query.example, expand))
-        suffix = {"SELECT": "tsv", "ASK": "txt"}.get(expected.form, "nt")
-        written = (tmp_path / "out" / "queries" / f"{query.name}.{suffix}").read_text(encoding="utf-8")
-        assert written == answer_as_tsv(expected), query.name
-
-
-def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
-    shapes = load_shapes(paths.SHAPES)
-    reference = run_shacl(scaled.data, shapes, scaled.ontology, engine="pyshacl")
-    fast = shacl_fast(sorted_ntriples(scaled.data) + sorted_ntriples(scaled.ontology))
-    assert fast == reference  # result by result: focus, path, component, severity, message, value
-    # The corpus is valid: no violation, and each copy has the warnings of the real data.
-    assert not [r for r in reference if r.severity == "Violation"]
-    assert len(reference) % SCALE == 0 and reference
-
-
-@pytest.mark.parametrize("parts", [1, 2, 3])
-def test_turbo_finds_the_same_violations_on_broken_data(scaled, parts):
-    # Without this, a fast engine that reports nothing would pass the test above. In 1, 2 or 3
-    # shares of the shapes validated side by side, the results are the same.
-    broken = _broken(scaled)
-    claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
-    shapes = load_shapes(paths.SHAPES)
-    reference = run_shacl(broken, shapes, scaled.ontology, engine="pyshacl")
-    fast = shacl_fast(sorted_ntriples(broken) + sorted_ntriples(scaled.ontology), parts=parts)
-    assert [r for r in reference if r.severity == "Violation" and r.focus == str(claim)]
-    assert {r.shape.rsplit("/", 1)[-1] for r in reference if r.severity == "Violation"} >= {"DirectTripleShape"}
-    assert fast == reference
-
-
-def test_shape_shares_target_each_shape_once():
-    shapes = load_shapes(paths.SHAPES)
-    shares = shape_shares(shapes, 3)
-    targeted = {s for s, p, _ in shapes if p == SH.targetClass or p == SH.targetSubjectsOf}
-    for shape in targeted:
-        owners = [i for i, share in enumerate(shares)
-                  if any(share.objects(shape, SH.targetClass)) or any(share.objects(shape, SH.targetSubjectsOf))]
-        assert len(owners) == 1, shape
-    assert all(len({s for s, p, _ in share if p == SH.targetClass}) for share in shares)
-
-
-def test_oxigraph_answers_every_stored_query_as_rdflib_does(scaled):
-    store = store_from_ntriples(sorted_ntriples(scaled.data) + sorted_ntriples(scaled.ontology))
-    union = scaled.data + scaled.ontology
-    expand = curie_expander(scaled.curation)
-    queries = load_queries(paths.QUERIES)
-    assert queries
-    for query in queries:
-        bindings = bind(query, query.example, expand)
-        assert run_oxigraph(store, query, bindings).normalised() == run_rdflib(union, query, bindings).normalised(), query.name
-
-
-
-def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
-    one = summarise(build.ontology, triples_of(build.curation, build.ontology))[1]
-    two = summarise(scaled.ontology, triples_of(scaled.curation, scaled.ontology))[1]
-    assert two["individuals"] > 1.8 * one["individuals"]
-    assert two["representatives"] == one["representatives"]
-
-
-@needs_java
-def test_summary_reasoning_agrees_with_hermit_on_everything(scaled):
-    triples = triples_of(scaled.curation, scaled.ontology)
-    assert consistency_fast(scaled.ontology, triples, "summary").startswith("consistent: HermiT on the summary")
-
-
-@needs_java
-def test_summary_reasoning_still_finds_an_inconsistency(scaled):
-    # An entity of copy 2 typed into two disjoint classes: the summary (or the fallback on the
-    # whole graph) must say inconsistent, naming the individual, as HermiT on everything does.
-    triples = triples_of(scaled.curation, scaled.ontology)
-    entity = URIRef(str(ID) + "entity/TRAF6_c2")
-    triples.append((entity, RDF.type, MIRKG.Disease))
-    with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
-        consistency_fast(scaled.ontology, triples, "summary")
-
-
-@needs_java
-def test_the_command_prints_the_table_and_writes_json(tmp_path, capsys):
+def test_the_command_prints_the_table_of_the_product_and_writes_json(tmp_path, capsys):
     out = tmp_path / "results.json"
-    assert bench_main(["--scale", "1", "--no-naive", "--reasoner", "summary", "--json", str(out)]) == 0
+    assert bench_main(["--scale", "1", "--no-naive", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "| SHACL validation |" in printed and "| stored queries |" in printed
+    assert "| wall clock (s) |" in printed and "| peak memory, process tree (MB) |" in printed
+    # The stage table is the product's own, from the run's dist/timings.json.
+    assert "| stored queries |" in printed and "| release: N-Quads |" in printed
     figures = json.loads(out.read_text())
-    fast = figures["scales"]["1"]["fast"]
-    assert fast["end"] == "ok" and fast["violations"] == 0
-    assert set(fast["answers_digest"]) == {q.name for q in load_queries(paths.QUERIES)}
+    build = figures["scales"]["1"]["build"]
+    assert build["end"] == "ok" and build["wall_seconds"] > 0 and build["peak_mb"] > 0
+    assert set(build["answers"]) == {q.name for q in load_queries(paths.QUERIES)}
+    assert isinstance(build["query_01_seconds"], float)
 
 
-@needs_java
-def test_owl_beside_the_other_stages_still_stops_on_an_inconsistency(scaled):
-    # The benchmark's fast side runs HermiT on the summary in a thread, and on the whole graph
-    # read back from the N-Triples when the summary is inconsistent: the verdict is raised, with
-    # the individual named, as consistency_fast raises it.
-    triples = triples_of(scaled.curation, scaled.ontology)
-    entity = URIRef(str(ID) + "entity/TRAF6_c2")
-    triples.append((entity, RDF.type, MIRKG.Disease))
-    whole = Graph()
-    for triple in triples:
-        whole.add(triple)
-    owl = OwlBeside(scaled.ontology, triples, lambda: whole)
-    owl.start()
-    with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
-        owl.verdict()
+def test_agreement_names_the_queries_whose_answers_differ():
+    product = {"end": "ok", "validation_report": "a", "answers": {"01": "x", "02": "y"}}
+    same = {"end": "ok", "validation_report": "a", "answers": {"01": "x", "02": "y"}}
+    other = {"end": "ok", "validation_report": "b", "answers": {"01": "x", "02": "z"}}
+    assert "identical for all 2 queries" in agreement(product, same) and "DIFFER" not in agreement(product, same)
+    assert agreement(product, other) == ("SHACL reports DIFFER (build vs pyshacl); stored query answers DIFFER: "
+                                         "02 (build vs rdflib)")
+
+
+def _ours(marker: str) -> list[str]:
+    """The processes (pid and command) whose environment carries this marker: everything the
+    benchmark started inherits it, whatever session it runs in."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":  # a zombie has ended; its parent has not collected it yet
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    found.append(f"{entry.name}: {command}")
+        except OSError:
+            continue
+    return found
+
+
+def _start_bench(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    process = subprocess.Popen([sys.executable, "-m", "bench", "--json", str(tmp_path / "r.json"), *args],
+                               cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return process, marker
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_benchmark_and_every_process_it_started(tmp_path, signum):
+    process, marker = _start_bench(tmp_path, "--scale", "1")
+    try:
+        # Wait until the build runs (python build.py, in a session of its own) beside the bench.
+        assert _wait_for(lambda: any("build.py" in p for p in _ours(marker)), 60), _ours(marker)
+        process.send_signal(signum)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, process.stderr.read().decode()
+    # Killed processes vanish once their parent (init, for the orphaned session) collects them.
+    assert _wait_for(lambda: not _ours(marker), 10), _ours(marker)
+    assert list((tmp_path / "tmp").iterdir()) == []  # the corpus, the runs' dist/ and temporary files
+
+
+def test_a_run_past_its_budget_is_stopped_with_everything_it_started(tmp_path):
+    process, marker = _start_bench(tmp_path, "--scale", "1", "--no-naive", "--budget", "1.5")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err.decode()  # the build did not finish: the run failed
+    assert "> budget" in out.decode()
+    assert _wait_for(lambda: not _ours(marker), 10), _ours(marker)
+    assert list((tmp_path / "tmp").iterdir()) == []
+    figures = json.loads((tmp_path / "r.json").read_text())
+    assert figures["scales"]["1"]["build"]["end"] == "> budget"

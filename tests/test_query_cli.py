@@ -1,5 +1,6 @@
-"""`python build.py query`: listing, formats, readable tables, and refusing bad parameters with a
-clear message (exit 2)."""
+"""`python build.py query`: listing, formats, readable tables, pages of a large answer, answers
+from the release in dist/ (not from a new build), and refusing bad parameters with a clear
+message (exit 2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ import json
 import pytest
 
 from conftest import run
+from mirkg import paths
+
+
+@pytest.fixture(autouse=True)
+def _release(built_dist, monkeypatch):
+    """`query` reads the release in dist/: the one the tests built."""
+    monkeypatch.setattr(paths, "DIST", built_dist)
 
 
 def test_listing_shows_every_question(capsys):
@@ -69,3 +77,42 @@ def test_bad_requests_are_refused_clearly(capsys, args, message):
     code, out, err = run(args, capsys)
     assert code == 2 and out == ""
     assert message in err
+
+
+def test_answers_come_from_the_release_not_from_a_new_build(tmp_path, built_dist, capsys):
+    # A release whose data/ has since been broken still answers: query reads dist/, as built.
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    (data / "statements.yaml").write_text("statements: [this is not a statement]\n", encoding="utf-8")
+    code, out, _ = run(["--data", str(data), "query", "01", "--param", "gene=mirkgid:entity/TRAF6"], capsys)
+    assert code == 0 and "hsa-miR-146a-5p" in out
+
+
+def test_without_a_release_the_query_says_to_build_first(tmp_path, capsys):
+    code, _, err = run(["--dist", str(tmp_path / "nothing"), "query", "01"], capsys)
+    assert code == 2
+    assert "no built release to query" in err and "python build.py" in err
+
+
+def test_pages_of_an_answer_cover_it_in_order(capsys):
+    # Query 14 lists every claim with its quote: paged, the pages are the whole answer's rows in
+    # the order of the release's answer file.
+    code, whole, _ = run(["query", "14", "--format", "tsv"], capsys)
+    rows = whole.splitlines()[1:]
+    assert code == 0 and len(rows) > 10
+    pages = []
+    for offset in range(0, len(rows), 7):
+        code, out, _ = run(["query", "14", "--format", "tsv", "--limit", "7", "--offset", str(offset)], capsys)
+        assert code == 0 and out.splitlines()[0] == whole.splitlines()[0]
+        pages += out.splitlines()[1:]
+    assert pages == rows
+    code, out, _ = run(["query", "14", "--limit", "3"], capsys)
+    assert out.rstrip().endswith("(3 row(s))")
+
+
+@pytest.mark.parametrize("args", [["--limit", "-1"], ["--offset", "-2"]])
+def test_a_negative_page_is_refused(args, capsys):
+    code, _, err = run(["query", "14", *args], capsys)
+    assert code == 2 and "--limit and --offset" in err

@@ -6,7 +6,10 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from conftest import ROOT, run, tree_digest
 
@@ -79,3 +82,71 @@ def test_ntriples_read_back_keep_blank_node_labels_and_every_term(built_dist):
     assert sorted_ntriples(kept) == text  # same lines: literals, languages and datatypes intact
     sample = b'_:b1 <http://x/p> "a"@en .\n_:b1 <http://x/q> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
     assert {str(s) for s, _, _ in graph_of_ntriples(sample)} == {"b1"}
+
+
+# Files of the release that changed since the build became one pipeline (issue 15), and why.
+# Every other file of tests/release_before/SHA256SUMS is byte-identical.
+CHANGED_SINCE_ONE_PIPELINE = {
+    # Written by Oxigraph, in time linear in the data, instead of rdflib's Turtle writer (which
+    # took most of a large build's time): another layout of the same graph.
+    "mirkg.ttl": ("mirkg.nt", "turtle"),
+    "mirkg-all.ttl": ("mirkg-all.nt", "turtle"),
+    "mirkg.trig": ("mirkg.nq", "trig"),
+    # Oxigraph's JSON-LD (node objects in expanded form, under the published context) instead of
+    # rdflib's compaction of the whole graph.
+    "mirkg-all.jsonld": ("mirkg-all.nt", "json-ld"),
+}
+# Issue 18: the ontology's OWL artefacts are self-contained (the import module merged, the
+# owl:imports that pointed nowhere removed, a versioned header); two new artefacts.
+OWL_ARTEFACTS = {"ontology.ttl", "ontology.owl"}
+NEW_FILES = {"mirkg-base.owl", "mirkg-full.owl"}
+
+
+def _sums(text: str) -> dict[str, str]:
+    return {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in text.splitlines()}
+
+
+def test_the_release_is_the_previous_builds_but_for_the_changes_listed(built_dist):
+    before = _sums((Path(__file__).parent / "release_before" / "SHA256SUMS").read_text(encoding="utf-8"))
+    now = _sums((built_dist / "SHA256SUMS").read_text(encoding="utf-8"))
+    assert set(now) - set(before) == NEW_FILES
+    assert set(before) - set(now) == set()
+    changed = {name for name in before if before[name] != now[name]}
+    assert changed == set(CHANGED_SINCE_ONE_PIPELINE) | OWL_ARTEFACTS | {"void.ttl"}
+    # The unchanged N-Triples and N-Quads stand for the old files' graphs: each changed file
+    # holds exactly the same graph (or named graphs).
+    for name, (same_as, fmt) in CHANGED_SINCE_ONE_PIPELINE.items():
+        if fmt == "trig":
+            from rdflib import Dataset
+
+            ours, theirs = Dataset(), Dataset()
+            ours.parse(built_dist / name, format="trig")
+            theirs.parse(built_dist / same_as, format="nquads")
+            graphs = [{str(g.identifier): g for g in d.graphs() if len(g)} for d in (ours, theirs)]
+            assert set(graphs[0]) == set(graphs[1]) and len(graphs[0]) == 3, name
+            assert all(isomorphic(graphs[0][g], graphs[1][g]) for g in graphs[0]), name
+        else:
+            ours = Graph().parse(built_dist / name, format=fmt)
+            theirs = Graph().parse(built_dist / same_as, format="nt")
+            assert isomorphic(ours, theirs), name
+
+
+def test_the_description_changed_only_in_what_describes_the_changed_files(built_dist):
+    from rdflib.namespace import DCAT, DCTERMS
+
+    before = Graph().parse(Path(__file__).parent / "release_before" / "void.ttl", format="turtle")
+    now = Graph().parse(built_dist / "void.ttl", format="turtle")
+    changed_files = set(CHANGED_SINCE_ONE_PIPELINE) | OWL_ARTEFACTS | NEW_FILES
+
+    def about_a_changed_file(triple) -> bool:
+        subject, predicate, _ = triple
+        node = str(subject)
+        name = node.rsplit("/distribution/", 1)[-1] if "/distribution/" in node else None
+        if name in NEW_FILES:
+            return True
+        if name in changed_files and predicate in (DCAT.byteSize, DCTERMS.description):
+            return True
+        return predicate == DCAT.distribution and str(triple[2]).rsplit("/", 1)[-1] in NEW_FILES
+
+    assert {t for t in set(before) ^ set(now) if not about_a_changed_file(t)} == set()
+    assert any(about_a_changed_file(t) for t in set(before) - set(now))  # the old byte sizes went

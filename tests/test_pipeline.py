@@ -1,0 +1,250 @@
+"""The one pipeline behind `python build.py`, at more than one size: its N-Triples, its SHACL
+child fed as they are written, its OWL check on a summary, and a build that ends cleanly when it
+is stopped. Scale 2 (two copies of the curated statements, bench/corpus.py) keeps this to seconds
+while exercising what the copies share and what they do not."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from bench.corpus import make_corpus
+from conftest import compile_graph, tree_digest
+from mirkg import paths
+from mirkg.children import NTriplesFeed, in_child
+from mirkg.namespaces import ID, MIRKG
+from mirkg.pipeline import Paths, Reasoning, curie_expander, run_build
+from mirkg.queries import answer_as_tsv, bind, load_queries, run_rdflib
+from mirkg.reasoning import InconsistentOntology, check_consistency, java_available
+from mirkg.release import ntriples_pieces, sorted_ntriples, sorted_ntriples_file, sorted_ntriples_text
+from mirkg.shacl_report import format_report
+from mirkg.shacl_sparql import split_shapes
+from mirkg.summary import summarise
+from mirkg.triples import triples_of
+from mirkg.validation import ShaclRun, _core_results, _engine_input, load_shapes, run_shacl, shape_shares
+
+SCALE = 2
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
+
+
+@pytest.fixture(scope="module")
+def scaled_data(tmp_path_factory):
+    return make_corpus(paths.DATA, tmp_path_factory.mktemp("scaled") / "data", SCALE)
+
+
+@pytest.fixture(scope="module")
+def scaled(scaled_data):
+    return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
+
+
+def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
+    # What the build writes for its store and its SHACL child: a line per triple, in the
+    # triples' order; sorted, they are what rdflib writes for the same triples in a graph.
+    triples = triples_of(scaled.curation, scaled.ontology)
+    pieces = list(ntriples_pieces(triples, piece_triples=1000))
+    assert len(pieces) == -(-len(triples) // 1000) > 1
+    text = b"".join(pieces)
+    lines = text.splitlines()
+    assert len(lines) == len(triples)
+    assert sorted_ntriples_text(text) == sorted_ntriples(scaled.data)
+    file = tmp_path / "data.nt"
+    file.write_bytes(text)
+    assert sorted_ntriples_file(file, piece=4096) == sorted_ntriples_text(text)
+    for at in (0, 1000, len(triples) - 1):
+        one = Graph()
+        one.add(triples[at])
+        assert lines[at] == sorted_ntriples(one).strip()
+
+
+def _broken(scaled) -> Graph:
+    """The scale-2 data with a claim that lost its subject and a direct triple with no claim
+    behind it: violations of core and of SHACL-SPARQL constraints."""
+    broken = scaled.data + Graph()  # a copy
+    claim = URIRef(str(ID) + "claim/mir663-targets-tgfb1_c2")
+    broken.remove((claim, MIRKG.claimSubject, None))
+    broken.add((URIRef(str(ID) + "entity/hsa-miR-153-3p_c2"), MIRKG.targets, URIRef(str(ID) + "entity/IL6_c2")))
+    return broken
+
+
+def test_the_fed_child_and_the_store_find_what_the_reference_engine_finds(scaled):
+    # The build's SHACL: the core constraints in a child forked before the data exists, reading
+    # it piece by piece as it is written; the SHACL-SPARQL ones on the store. Together, on data
+    # broken both ways, exactly pyshacl's results.
+    from mirkg.queries import store_from_ntriples
+
+    shapes = load_shapes(paths.SHAPES)
+    broken = _broken(scaled)
+    reference = run_shacl(broken, shapes, scaled.ontology, engine="pyshacl")
+    assert {r.shape.rsplit("/", 1)[-1] for r in reference if r.severity == "Violation"} >= {"DirectTripleShape"}
+    assert any(r.component == "MinCountConstraintComponent" for r in reference if r.severity == "Violation")
+    ontology_nt = sorted_ntriples(scaled.ontology)
+    pieces = list(ntriples_pieces(list(broken), piece_triples=500))
+    with NTriplesFeed() as feed:
+        run = ShaclRun(shapes, "turbo-oxigraph", ontology_nt, feed)
+        feed.started()
+        for piece in pieces:
+            feed.put(piece)
+        feed.close()
+        run.data_written()
+        assert feed.path.read_bytes() == b"".join(pieces)  # the store and the sort read it too
+        results = run.finish(store_from_ntriples(feed.path, ontology_nt))
+    assert results == reference
+    assert not feed.path.exists()  # removed with the `with` block
+
+
+@pytest.mark.parametrize("engine", ["turbo-oxigraph", "turbo"])
+def test_each_engine_gives_exactly_the_reference_results_at_scale(scaled, engine):
+    shapes = load_shapes(paths.SHAPES)
+    reference = run_shacl(scaled.data, shapes, scaled.ontology, engine="pyshacl")
+    # The corpus is valid: no violation, and each copy has the warnings of the real data.
+    assert not [r for r in reference if r.severity == "Violation"]
+    assert len(reference) % SCALE == 0 and reference
+    assert run_shacl(scaled.data, shapes, scaled.ontology, engine=engine) == reference
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_shares_of_the_shapes_side_by_side_find_the_same_results(scaled, parts):
+    core, _ = split_shapes(load_shapes(paths.SHAPES))
+    text = sorted_ntriples(_broken(scaled)) + sorted_ntriples(scaled.ontology)
+    whole = _core_results("turbo", text, core)
+    assert [r for r in whole if r.severity == "Violation"]
+    data = _engine_input("turbo", iter([text]))
+    assert _core_results("turbo", data, core, parts=parts) == whole
+
+
+def test_shape_shares_target_each_shape_once():
+    shapes = load_shapes(paths.SHAPES)
+    shares = shape_shares(shapes, 3)
+    targeted = {s for s, p, _ in shapes if p == SH.targetClass or p == SH.targetSubjectsOf}
+    for shape in targeted:
+        owners = [i for i, share in enumerate(shares)
+                  if any(share.objects(shape, SH.targetClass)) or any(share.objects(shape, SH.targetSubjectsOf))]
+        assert len(owners) == 1, shape
+    assert all(len({s for s, p, _ in share if p == SH.targetClass}) for share in shares)
+
+
+def _fails(text):
+    raise ValueError(text)
+
+
+def _slow(value, seconds):
+    time.sleep(seconds)
+    return value
+
+
+def test_a_child_that_fails_fails_the_build_with_its_traceback():
+    with pytest.raises(RuntimeError, match="ValueError: no dataset here"):
+        in_child(_fails, "no dataset here")()
+
+
+def test_a_child_past_its_budget_is_stopped_and_the_budget_can_start_late():
+    assert in_child(_slow, "done", 30, budget=0.5)() == (None, None)
+    # Counted from start_budget(), called once the child has its input, the same budget is
+    # enough for a child that started earlier.
+    run = in_child(_slow, "done", 1.5, budget=1.0)
+    time.sleep(1.0)
+    run.start_budget()
+    value, seconds = run()
+    assert value == "done" and seconds >= 1.5
+
+
+def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
+    one = summarise(build.ontology, triples_of(build.curation, build.ontology))[1]
+    two = summarise(scaled.ontology, triples_of(scaled.curation, scaled.ontology))[1]
+    assert two["individuals"] > 1.8 * one["individuals"]
+    assert two["representatives"] == one["representatives"]
+
+
+@needs_java
+def test_hermit_on_the_summary_agrees_with_hermit_on_everything(scaled):
+    summary, _ = summarise(scaled.ontology, triples_of(scaled.curation, scaled.ontology))
+    check_consistency(scaled.ontology, summary)  # raises if not
+    check_consistency(scaled.ontology, scaled.data)
+
+
+@needs_java
+def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled):
+    # An entity of copy 2 typed into two disjoint classes: the summary (or the whole data, read
+    # when the summary is inconsistent) is found inconsistent, with the individual named.
+    triples = triples_of(scaled.curation, scaled.ontology)
+    entity = URIRef(str(ID) + "entity/TRAF6_c2")
+    triples.append((entity, RDF.type, MIRKG.Disease))
+    whole = Graph()
+    for triple in triples:
+        whole.add(triple)
+    reasoning = Reasoning(scaled.ontology, triples, lambda: whole)
+    reasoning.start()
+    with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
+        reasoning.result()
+
+
+@needs_java
+def test_the_build_at_scale_gives_the_reference_report_and_answers(scaled, scaled_data, tmp_path):
+    # The release of `python build.py` on the scale-2 corpus holds pyshacl's report and rdflib's
+    # answer to every stored query.
+    dist = tmp_path / "dist"
+    release = run_build(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, dist))
+    assert release.triple_count == len(scaled.data)
+    reference = run_shacl(scaled.data, load_shapes(paths.SHAPES), scaled.ontology, engine="pyshacl")
+    assert (dist / "validation-report.txt").read_text(encoding="utf-8") == format_report(reference)
+    union = scaled.data + scaled.ontology
+    expand = curie_expander(scaled.curation)
+    for query in load_queries(paths.QUERIES):
+        expected = run_rdflib(union, query, bind(query, query.example, expand))
+        suffix = {"SELECT": "tsv", "ASK": "txt"}.get(expected.form, "nt")
+        written = (dist / "queries" / f"{query.name}.{suffix}").read_text(encoding="utf-8")
+        assert written == answer_as_tsv(expected), query.name
+
+
+def _with_env(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes() and \
+                        (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, scaled_data, signum):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
+    before = tree_digest(dist)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    process = subprocess.Popen([sys.executable, "build.py", "--data", str(scaled_data), "--dist", str(dist)],
+                               cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        # Stopped while it has children: the SHACL child and HermiT's JVMs.
+        deadline = time.monotonic() + 60
+        while len(_with_env(marker)) < 3 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert process.poll() is None, "the build ended before it could be stopped"
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0, err.decode()
+    deadline = time.monotonic() + 10
+    while _with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _with_env(marker) == []
+    assert list(scratch.iterdir()) == []
+    assert tree_digest(dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "tmp"]  # no staging folder left
