@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,10 +134,6 @@ class Split:
                       for ln in self.graphs[g])
 
 
-def text_of(lines: list[bytes]) -> bytes:
-    return b"".join(ln + b"\n" for ln in lines)
-
-
 def release_date() -> str:
     if __version__ not in RELEASE_DATES:
         raise BuildError(
@@ -188,6 +186,24 @@ def _parsed(ntriples: bytes):
     return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
 
 
+def _line_chunks(lines: list[bytes], size: int = 1 << 16):
+    """The lines as N-Triples text, a chunk per `size` lines (never all of it at once)."""
+    for start in range(0, len(lines), size):
+        yield b"".join(ln + b"\n" for ln in lines[start:start + size])
+
+
+def _parsed_lines(lines: list[bytes]):
+    """The triples of N-Triples lines, parsed a chunk at a time. A blank node's label is the
+    chunk's own to the parser, but keeps its text: the same label is the same node throughout."""
+    for chunk in _line_chunks(lines):
+        yield from _parsed(chunk)
+
+
+def _gzip_file(lines: list[bytes], path: Path) -> None:
+    with open(path, "wb") as out:
+        deterministic_gzip(_line_chunks(lines), out)
+
+
 def _serialize(items, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
     return ox.serialize(items, format=fmt, prefixes=prefixes)
 
@@ -207,22 +223,22 @@ def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     return out.serialize(format="turtle", encoding="utf-8")
 
 
-def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str]) -> bytes:
+def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str], out: Path) -> None:
     """Turtle written by Oxigraph, a line at a time in the given (sorted) order: linear in the
     data, where rdflib's Turtle writer took most of a large build. Blank nodes keep the labels
     of the N-Triples (canonical for the ontology's), so the bytes do not change between runs."""
-    return ox.serialize(_parsed(text_of(lines)), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(_parsed_lines(lines), out, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def trig_of(split: Split, prefixes: dict[str, str]) -> bytes:
+def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
     """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph)."""
     def quads():
         for name in sorted(split.graphs):
             graph = ox.NamedNode(str(name))
-            for t in _parsed(text_of(split.graphs[name])):
+            for t in _parsed_lines(split.graphs[name]):
                 yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
-    return ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize(quads(), out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -234,12 +250,14 @@ def jsonld_context() -> dict:
     return {"@context": {prefix: ns for prefix, ns in sorted(PREFIXES.items())}}
 
 
-def jsonld(whole: list[bytes]) -> bytes:
+def jsonld(whole: list[bytes], out: Path) -> None:
     """The whole dataset as JSON-LD, node objects in expanded form (written by Oxigraph, node by
     node, in subject order), in a document whose @context is the published context file, so
     that a JSON-LD processor compacts it with the project's prefixes on request."""
-    nodes = ox.serialize(_parsed(text_of(whole)), format=ox.RdfFormat.JSON_LD)
-    return b'{"@context": "%s",\n"@graph": %s}\n' % (CONTEXT_FILE.encode(), nodes.strip())
+    with open(out, "wb") as file:
+        file.write(b'{"@context": "%s",\n"@graph": ' % CONTEXT_FILE.encode())
+        ox.serialize(_parsed_lines(whole), file, format=ox.RdfFormat.JSON_LD)
+        file.write(b"}\n")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -416,14 +434,21 @@ def _local_or_external(iri: str, externals: dict[str, str]) -> str:
 
 
 _ENTITY = str(iris.entity_iri("")).encode()
-_OX = {name: ox.NamedNode(str(term)) for name, term in {
+_PROVENANCE_PREDICATES = {f"<{p}>".encode() for p in CLAIM_PROVENANCE_PREDICATES}
+_NT = {name: f"<{term}>".encode() for name, term in {
     "type": RDF.type, "Nanopublication": NP.Nanopublication, "hasAssertion": NP.hasAssertion,
     "hasProvenance": NP.hasProvenance, "hasPublicationInfo": NP.hasPublicationInfo,
     "wasDerivedFrom": PROV.wasDerivedFrom, "wasAttributedTo": PROV.wasAttributedTo,
     "created": DCTERMS.created, "license": DCTERMS.license, "creator": DCTERMS.creator,
     "isPartOf": DCTERMS.isPartOf, "label": RDFS.label, "claimSubject": MIRKG.claimSubject,
     "claimObject": MIRKG.claimObject, "hasTextSpan": MIRKG.hasTextSpan}.items()}
-_PROVENANCE_PREDICATES = {ox.NamedNode(str(p)) for p in CLAIM_PROVENANCE_PREDICATES}
+
+
+def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of an N-Triples line whose subject and predicate are IRIs
+    (as every instance triple's are), in their N-Triples form."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-2].rstrip()
 
 
 def nanopublications(split: Split, curation: Curation) -> bytes:
@@ -434,63 +459,61 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
     citation and attribution; the assertion graph derived from the span and attributed to the
     agent the text names). Pubinfo: licence, creator, creation date, the dataset version.
 
-    Made in one pass over the release's lines: a claim's own node and the nodes minted under it
-    (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
+    Made as N-Quads text in one pass over the release's lines: a claim's own node and the nodes
+    minted under it (evidence, span, selectors) are found by their IRIs (mirkg/iris.py). The
+    quads are in graph, subject, predicate, object order (claims by id: their graphs' IRIs sort
+    as the ids do, since `#` sorts before any character of an id), which Oxigraph writes as TriG,
+    so that the bytes do not change between runs. No blank nodes here."""
     of_claim: dict[str, list[bytes]] = defaultdict(list)
-    between: dict[tuple[str, str], list[ox.Triple]] = defaultdict(list)
-    entity_links = []
+    between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
     for graph in (DATA_GRAPH, PROVENANCE_GRAPH):
         for line in split.graphs[graph]:
             parsed = iris.parse(line[1:line.index(b">")].decode("utf-8"))
             if parsed.kind == "claim":
                 of_claim[parsed.record].append(line)
             elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
-                entity_links.append(line)
-    for t in _parsed(text_of(entity_links)):
-        if isinstance(t.object, ox.NamedNode):
-            between[(t.subject.value, t.object.value)].append(t)
-    # In rdflib's canonical lexical form, as the nanopublications have always carried it.
-    created = ox.Literal(str(Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime)),
-                         datatype=ox.NamedNode(str(XSD.dateTime)))
-    licence, creator = ox.NamedNode(str(LICENSE)), ox.Literal(CREATOR)
-    version = ox.NamedNode(str(version_iri()))
-    quads: set[ox.Quad] = set()
-    for s in curation.statements:
-        claim = ox.NamedNode(str(iris.claim_iri(s.id)))
-        np = ox.NamedNode(str(iris.nanopub_iri(s.id)))
-        head, assertion, prov, pubinfo = (ox.NamedNode(f"{np.value}#{part}")
-                                          for part in ("Head", "assertion", "provenance", "pubinfo"))
-        quads.update((ox.Quad(np, _OX["type"], _OX["Nanopublication"], head),
-                      ox.Quad(np, _OX["hasAssertion"], assertion, head),
-                      ox.Quad(np, _OX["hasProvenance"], prov, head),
-                      ox.Quad(np, _OX["hasPublicationInfo"], pubinfo, head)))
-        values = {}
-        for t in _parsed(text_of(of_claim[s.id])):
-            if t.subject == claim:
-                values.setdefault(t.predicate, t.object)
-                graph = prov if t.predicate in _PROVENANCE_PREDICATES else assertion
+                subject, _, obj = _terms(line)
+                between[(subject, obj)].append(line)
+    created = Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime).n3().encode()
+    pubinfo_lines = (
+        (_NT["created"], created),
+        (_NT["license"], f"<{LICENSE}>".encode()),
+        (_NT["creator"], Literal(CREATOR).n3().encode()),
+        (_NT["isPartOf"], f"<{version_iri()}>".encode()),
+    )
+    out: list[bytes] = []
+    for s in sorted(curation.statements, key=lambda s: s.id):
+        claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{iris.nanopub_iri(s.id)}>".encode()
+        head, assertion, prov, pubinfo = (b"%s#%s>" % (np[:-1], part)
+                                          for part in (b"Head", b"assertion", b"provenance", b"pubinfo"))
+        graphs: dict[bytes, set[bytes]] = {head: set(), assertion: set(), prov: set(), pubinfo: set()}
+        graphs[head].update({b"%s %s %s" % (np, _NT["type"], _NT["Nanopublication"]),
+                             b"%s %s %s" % (np, _NT["hasAssertion"], assertion),
+                             b"%s %s %s" % (np, _NT["hasProvenance"], prov),
+                             b"%s %s %s" % (np, _NT["hasPublicationInfo"], pubinfo)})
+        values: dict[bytes, bytes] = {}
+        for line in of_claim[s.id]:
+            subject, predicate, obj = _terms(line)
+            if subject == claim:
+                values.setdefault(predicate, obj)
+                graph = prov if predicate in _PROVENANCE_PREDICATES else assertion
             else:  # its evidence, span and selectors
                 graph = prov
-            quads.add(ox.Quad(t.subject, t.predicate, t.object, graph))
+            graphs[graph].add(b"%s %s %s" % (subject, predicate, obj))
         if not s.hedge and s.statement_type == "finding":
-            pair = (values[_OX["claimSubject"]].value, values[_OX["claimObject"]].value)
-            quads.update(ox.Quad(t.subject, t.predicate, t.object, assertion) for t in between[pair])
-        quads.update((
-            ox.Quad(assertion, _OX["wasDerivedFrom"], values[_OX["hasTextSpan"]], prov),
-            ox.Quad(assertion, _OX["wasAttributedTo"], values[_OX["wasAttributedTo"]], prov),
-            ox.Quad(np, _OX["created"], created, pubinfo),
-            ox.Quad(np, _OX["license"], licence, pubinfo),
-            ox.Quad(np, _OX["creator"], creator, pubinfo),
-            ox.Quad(np, _OX["isPartOf"], version, pubinfo),
-            ox.Quad(np, _OX["label"], ox.Literal(f"nanopublication of claim {s.id}"), pubinfo),
-        ))
-    # Written by Oxigraph, sorted by graph, then subject, predicate, object, so that the bytes do
-    # not change between runs. No blank nodes here. Oxigraph writes a prefixed name even when its
-    # local part needs escapes (mirkg:id\/np\/x\#Head), so the project's own namespaces, which
-    # prefix those IRIs, stay whole.
-    ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+            pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
+            graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
+        graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
+                             b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["wasAttributedTo"]])})
+        label = Literal(f"nanopublication of claim {s.id}").n3().encode()
+        graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
+        for graph in sorted(graphs):
+            out += [b"%s %s .\n" % (triple, graph) for triple in sorted(graphs[graph])]
+    # Oxigraph writes a prefixed name even when its local part needs escapes
+    # (mirkg:id\/np\/x\#Head), so the project's own namespaces, which prefix those IRIs, stay whole.
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return _serialize(ordered, ox.RdfFormat.TRIG, prefixes)
+    return ox.serialize(ox.parse(b"".join(out), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
+                        prefixes=prefixes)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -508,6 +531,7 @@ def write_release(release: Release, dist: Path, started: float) -> None:
 
     clock = Clock(release.timings)
     docs = OntologyDocs(release.ontology)  # pyLODE, in a child process, while the rest is written
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip")
     try:
         with StagedTree(dist) as tree:
             def put(files: dict[str, bytes], stage: str) -> None:
@@ -516,8 +540,9 @@ def write_release(release: Release, dist: Path, started: float) -> None:
                 clock.lap(f"release: {stage}")
 
             put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
-            put({"mirkg.ttl": ox.serialize(_parsed(release.data_nt), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)},
-                "Turtle")
+            tree.write_with("mirkg.ttl", lambda path: ox.serialize(
+                _parsed(release.data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+            clock.lap("release: Turtle")
             put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
             answers = {}
             for query in release.queries:
@@ -531,17 +556,23 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             put(kgx_files(release), "KGX")
             put({"build-report.md": build_report(release).encode("utf-8")}, "build report")
             split = split_graphs(release.ontology_nt, release.data_nt)
-            put({"mirkg.nq": split.nquads()}, "N-Quads")
-            put({"mirkg.trig": trig_of(split, {**PREFIXES, "mirkgraph": str(GRAPH)})}, "TriG")
+            tree.write("mirkg.nq", split.nquads())
+            clock.lap("release: N-Quads")
+            trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
+            tree.write_with("mirkg.trig", partial(trig_of, split, trig_prefixes))
+            clock.lap("release: TriG")
             whole = split.whole()
-            whole_text = text_of(whole)
-            put({"mirkg-all.nt": whole_text, "mirkg-all.nt.gz": deterministic_gzip(whole_text)},
-                "whole N-Triples, gzip")
-            del whole_text
-            put({"mirkg-all.ttl": turtle_of_lines(whole, PREFIXES)}, "whole Turtle")
-            put({"mirkg-all.jsonld": jsonld(whole),
-                 CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
+            tree.write("mirkg-all.nt", _line_chunks(whole))
+            # gzip in a thread (zlib works without Python's lock) while the rest is written.
+            gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
+            clock.lap("release: whole N-Triples")
+            tree.write_with("mirkg-all.ttl", partial(turtle_of_lines, whole, PREFIXES))
+            clock.lap("release: whole Turtle")
+            tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
+            put({CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
                 "JSON-LD")
+            gzipped.result()
+            clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
             put({"nanopubs.trig": nanopublications(split, release.curation)}, "nanopublications")
@@ -557,6 +588,7 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))
             tree.commit()
     finally:
+        pool.shutdown(cancel_futures=True)
         docs.cancel()
 
 

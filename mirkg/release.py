@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -205,12 +204,12 @@ def turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
-def deterministic_gzip(data: bytes) -> bytes:
-    """gzip with no file name and mtime 0 in its header, so the same input gives the same bytes."""
-    out = io.BytesIO()
+def deterministic_gzip(chunks, out) -> None:
+    """gzip of the chunks (bytes) into the binary file `out`, with no file name and mtime 0 in
+    its header, so the same input gives the same bytes."""
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=9, mtime=0) as gz:
-        gz.write(data)
-    return out.getvalue()
+        for chunk in chunks:
+            gz.write(chunk)
 
 
 def sha256_line(digest: str, rel: str) -> str:
@@ -251,6 +250,20 @@ class StagedTree:
                 digest.update(chunk)
                 size += len(chunk)
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), size
+
+    def write_with(self, rel: str, write) -> None:
+        """The file `rel`, written by `write(path)` (for writers that stream to a file, so that a
+        large file is never held whole in memory); its digest is read back from the file."""
+        if rel in self.digests:
+            raise ValueError(f"{rel} is written twice")
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as written:
+            while chunk := written.read(1 << 24):
+                digest.update(chunk)
+        self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
 
     def sums(self) -> bytes:
         """SHA256SUMS of every file written so far, sorted by path."""
