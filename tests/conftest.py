@@ -1,4 +1,5 @@
-"""Shared fixtures: one build of the shipped data, and scratch copies of the curated input."""
+"""Shared fixtures: one build of the shipped data, and scratch copies of the curated input.
+Helpers that test modules import live in helpers.py."""
 
 from __future__ import annotations
 
@@ -7,24 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from mirkg import paths
 from mirkg.cli import main
 from mirkg.pipeline import Paths, compile_graph
 
-ROOT = paths.ROOT
 
-
-def tree_digest(folder: Path) -> dict[str, bytes]:
-    """Every file under the folder with its bytes, to see whether anything changed."""
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+def pytest_configure(config):
+    # mirkg.paths takes the project folder from the current folder, as the `mirkg` command does.
+    if paths.ROOT.resolve() != ROOT:
+        raise pytest.UsageError(f"run the tests from the clone's root: cd {ROOT} && python -m pytest "
+                                f"(mirkg.paths reads the project from the current folder, now {paths.ROOT})")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import run, tree_digest
+from helpers import run, tree_digest
 
 
 def _edit(path, old: str, new: str, count: int = 1) -> None:

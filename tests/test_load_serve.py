@@ -4,11 +4,7 @@ PyPI), started on a loopback port for each test module and always stopped afterw
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import urllib.error
@@ -17,72 +13,10 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, run
-from mirkg.pipeline import curie_expander
+from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
 from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
-from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from mirkg.release import sorted_ntriples
 from mirkg.queries import run_endpoint
-from mirkg.store import oxigraph_binary, wait_for_http
-from mirkg import paths
-
-QUERIES = load_queries(paths.QUERIES)
-COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-# ------------------------------------------------------------------------------------------------
-# Helpers, also used by test_virtuoso.py
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def embedded_answers(build) -> dict:
-    """Every stored query's answer for its example parameters on the embedded store, as the build
-    computes them, with the bindings used."""
-    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-    expand = curie_expander(build.curation)
-    out = {}
-    for q in QUERIES:
-        bindings = bind(q, q.example, expand)
-        out[q.name] = (q, bindings, run_oxigraph(store, q, bindings))
-    return out
-
-
-def start(command: list[str], url: str, cwd=None) -> subprocess.Popen:
-    """Start a server in its own process group and wait (bounded) until `url` answers."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    try:
-        wait_for_http(url, 60, process)
-    except BaseException:
-        stop(process)
-        raise
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by `start`: SIGTERM to its process group, SIGKILL after 10 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
-
-
-def sparql_count(query_url: str, query: str = COUNT_ALL) -> int:
-    data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(query_url, data=data, headers={"Accept": "text/csv"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return int(response.read().decode().splitlines()[1])
+from mirkg.store import oxigraph_binary
 
 
 def _update(url: str, update: str) -> int:

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import run, tree_digest
+from helpers import run, tree_digest
 from mirkg import paths
 from mirkg.cli import main
 

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from conftest import ROOT
+from helpers import ROOT
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
 from mirkg.ontology_checks import load_checks, run_checks
@@ -122,7 +122,7 @@ def test_an_inconsistency_stops_the_whole_build_and_writes_nothing(tmp_path):
     # HermiT runs beside the release stages (mirkg.pipeline.Reasoning): its verdict must still
     # stop the build before dist/ is touched. The ontology copy makes mature miRNAs disjoint from
     # miRNAs (their superclass), which no shape looks at, so only the reasoner can object.
-    from conftest import tree_digest
+    from helpers import tree_digest
     from mirkg.pipeline import Paths, run_build
 
     ontology = tmp_path / "ontology"

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import run
+from helpers import run
 
 
 def test_listing_shows_every_question(capsys):

@@ -8,7 +8,7 @@ import sys
 
 from rdflib import Graph
 
-from conftest import ROOT, run, tree_digest
+from helpers import ROOT, run, tree_digest
 
 VOLATILE = {"timings.json"}  # stage timings, the one file that differs between runs
 

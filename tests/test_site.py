@@ -293,7 +293,7 @@ def test_site_is_byte_identical_across_runs(site, tmp_path):
 
 
 def test_build_without_the_figure_query_stops_and_says_why(tmp_path, capsys):
-    from conftest import run
+    from helpers import run
 
     queries = tmp_path / "queries"
     shutil.copytree(paths.QUERIES, queries)
