@@ -44,6 +44,7 @@ from mirkg.yamlio import load_yaml
 
 SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
+pytestmark = pytest.mark.slow  # a scale-2 corpus, child processes and the reference engines
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +186,8 @@ def test_yaml_read_beside_gives_the_same_records_and_the_same_errors(scaled_data
 
 
 @needs_java
+@pytest.mark.java
+@pytest.mark.reference
 def test_fast_side_end_to_end_gives_the_reference_report_and_answers(scaled, scaled_data, tmp_path):
     # run_fast as `python -m bench` runs it (child forked first and fed, YAML read beside,
     # HermiT beside): its release holds pyshacl's report and rdflib's answer to every query.
@@ -203,6 +206,7 @@ def test_fast_side_end_to_end_gives_the_reference_report_and_answers(scaled, sca
         assert written == answer_as_tsv(expected), query.name
 
 
+@pytest.mark.reference
 def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
     shapes = load_shapes(paths.SHAPES)
     reference = run_shacl(scaled.data, shapes, scaled.ontology, engine="pyshacl")
@@ -213,6 +217,7 @@ def test_turbo_gives_exactly_the_reference_shacl_results(scaled):
     assert len(reference) % SCALE == 0 and reference
 
 
+@pytest.mark.reference
 @pytest.mark.parametrize("parts", [1, 2, 3])
 def test_turbo_finds_the_same_violations_on_broken_data(scaled, parts):
     # Without this, a fast engine that reports nothing would pass the test above. In 1, 2 or 3
@@ -238,6 +243,7 @@ def test_shape_shares_target_each_shape_once():
     assert all(len({s for s, p, _ in share if p == SH.targetClass}) for share in shares)
 
 
+@pytest.mark.reference
 def test_oxigraph_answers_every_stored_query_as_rdflib_does(scaled):
     store = store_from_ntriples(sorted_ntriples(scaled.data) + sorted_ntriples(scaled.ontology))
     union = scaled.data + scaled.ontology
@@ -258,12 +264,14 @@ def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
 
 
 @needs_java
+@pytest.mark.java
 def test_summary_reasoning_agrees_with_hermit_on_everything(scaled):
     triples = triples_of(scaled.curation, scaled.ontology)
     assert consistency_fast(scaled.ontology, triples, "summary").startswith("consistent: HermiT on the summary")
 
 
 @needs_java
+@pytest.mark.java
 def test_summary_reasoning_still_finds_an_inconsistency(scaled):
     # An entity of copy 2 typed into two disjoint classes: the summary (or the fallback on the
     # whole graph) must say inconsistent, naming the individual, as HermiT on everything does.
@@ -275,6 +283,7 @@ def test_summary_reasoning_still_finds_an_inconsistency(scaled):
 
 
 @needs_java
+@pytest.mark.java
 def test_the_command_prints_the_table_and_writes_json(tmp_path, capsys):
     out = tmp_path / "results.json"
     assert bench_main(["--scale", "1", "--no-naive", "--reasoner", "summary", "--json", str(out)]) == 0
@@ -287,6 +296,7 @@ def test_the_command_prints_the_table_and_writes_json(tmp_path, capsys):
 
 
 @needs_java
+@pytest.mark.java
 def test_owl_beside_the_other_stages_still_stops_on_an_inconsistency(scaled):
     # The benchmark's fast side runs HermiT on the summary in a thread, and on the whole graph
     # read back from the N-Triples when the summary is inconsistent: the verdict is raised, with

@@ -65,6 +65,7 @@ def oxigraph(tmp_path):
 # load
 
 
+@pytest.mark.server
 def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigraph, built_dist, answers, capsys,
                                                                           release_size):
     code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)
@@ -79,6 +80,7 @@ def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigra
         assert got.normalised() == expected.normalised(), name
 
 
+@pytest.mark.server
 def test_loading_twice_replaces_the_owned_graphs_and_nothing_else(oxigraph, built_dist, capsys, release_size):
     assert run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)[0] == 0
     first = sparql_count(f"{oxigraph}/query")
@@ -91,6 +93,7 @@ def test_loading_twice_replaces_the_owned_graphs_and_nothing_else(oxigraph, buil
     assert sparql_count(f"{oxigraph}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:other> { ?s ?p ?o } }") == 1
 
 
+@pytest.mark.server
 def test_load_into_one_graph(oxigraph, built_dist, capsys, release_size):
     code, out, _ = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store",
                         "--graph", "http://example.org/mirkg"], capsys)
@@ -176,6 +179,7 @@ def served(built_dist):
         stop(process)
 
 
+@pytest.mark.server
 def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answers):
     for name, (query, bindings, expected) in answers.items():
         # No default-graph-uri: `serve` makes the default graph the union of the release's graphs.
@@ -183,6 +187,7 @@ def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answer
         assert got.normalised() == expected.normalised(), name
 
 
+@pytest.mark.server
 def test_serve_is_read_only(served, release_size):
     before = sparql_count(f"{served}/query")
     assert before == release_size["dataset"] + release_size["description"]
@@ -196,6 +201,7 @@ def test_serve_is_read_only(served, release_size):
     assert sparql_count(f"{served}/query") == before
 
 
+@pytest.mark.server
 def test_serve_binds_to_loopback_by_default(served):
     assert urllib.parse.urlsplit(served).hostname == "127.0.0.1"
     from mirkg.cli import _parser

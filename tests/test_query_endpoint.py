@@ -98,6 +98,7 @@ def endpoint(embedded, tmp_path_factory):
         log.close()
 
 
+@pytest.mark.server
 def test_the_server_holds_the_whole_dataset(embedded, endpoint):
     nt, _, _ = embedded
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -111,6 +112,7 @@ def test_the_server_holds_the_whole_dataset(embedded, endpoint):
 
 @pytest.mark.parametrize("method", ["post", "get"])
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+@pytest.mark.server
 def test_every_query_gives_the_same_answer_over_http(embedded, endpoint, query, method):
     _, store, expand = embedded
     bindings = bind(query, query.example, expand)
@@ -121,6 +123,7 @@ def test_every_query_gives_the_same_answer_over_http(embedded, endpoint, query, 
     assert got.rows or got.triples or got.boolean is not None
 
 
+@pytest.mark.server
 def test_a_bound_parameter_travels_to_the_server(embedded, endpoint):
     _, _, expand = embedded
     query = find_query(QUERIES, "09")
@@ -130,6 +133,7 @@ def test_a_bound_parameter_travels_to_the_server(embedded, endpoint):
     assert (yes.boolean, no.boolean) == (True, False)
 
 
+@pytest.mark.server
 def test_the_command_line_runs_on_the_endpoint(endpoint, capsys):
     code, out, err = run(["query", "01", "--endpoint", endpoint, "--param", "gene=mirkgid:entity/TRAF6", "--format", "json"], capsys)
     assert code == 0, err
@@ -147,6 +151,7 @@ def test_an_unreachable_endpoint_is_a_clear_error(capsys):
     assert code == 2 and "cannot reach the SPARQL endpoint" in err
 
 
+@pytest.mark.server
 def test_an_endpoint_error_is_reported(endpoint):
     broken = dataclasses.replace(find_query(QUERIES, "07"), text="SELECT * WHERE { ?s ?p }")
     with pytest.raises(BuildError, match="answered HTTP 400"):

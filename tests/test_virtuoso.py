@@ -41,6 +41,8 @@ from mirkg import paths
 from mirkg.queries import Answer, load_queries
 from mirkg.queries import run_endpoint
 
+pytestmark = [pytest.mark.server, pytest.mark.slow]  # a Virtuoso server, its database made afresh
+
 QUERIES = load_queries(paths.QUERIES)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN, INTEGER = f"<{XSD}boolean>", f"<{XSD}integer>"
