@@ -180,6 +180,7 @@ def served(built_dist):
 
 
 @pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answers):
     for name, (query, bindings, expected) in answers.items():
         # No default-graph-uri: `serve` makes the default graph the union of the release's graphs.
@@ -188,6 +189,7 @@ def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answer
 
 
 @pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_is_read_only(served, release_size):
     before = sparql_count(f"{served}/query")
     assert before == release_size["dataset"] + release_size["description"]
@@ -202,6 +204,7 @@ def test_serve_is_read_only(served, release_size):
 
 
 @pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_binds_to_loopback_by_default(served):
     assert urllib.parse.urlsplit(served).hostname == "127.0.0.1"
     from mirkg.cli import _parser

@@ -268,6 +268,7 @@ def test_the_rdf_form_is_the_sssom_packages_plus_direct_triples(name):
     assert all(str(o) != NO_TERM_FOUND for _, _, o in direct)
 
 
+@pytest.mark.slow  # three isomorphism checks over the mapping graphs
 def test_the_release_files_are_deterministic_and_parse():
     first, second = mapping_files(SETS), mapping_files(SETS)
     assert first == second
