@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """mirkg's main job: `python build.py` builds, validates, queries and releases the dataset.
 
-`python build.py --help` lists the other commands (validate, query, imports).
+`python build.py --help` lists the other commands (validate, query, imports). It is the `mirkg`
+command of an installed package, with this clone as the project folder unless --root names another.
 """
 
 import sys
+from pathlib import Path
 
 from mirkg.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(root=Path(__file__).resolve().parent, prog="python build.py"))

@@ -1,4 +1,4 @@
-"""`python build.py [COMMAND]`: the project's command line.
+"""`mirkg [COMMAND]` (or `python build.py [COMMAND]` in a clone): the project's command line.
 
 Exit codes: 0 success; 1 the data breaks its SHACL shapes; 2 bad curated input or a bad request
 (the message names the file, the record and the fix); dist/ is left unchanged on any failure.
@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import paths as default
+from . import paths as layout
 from .children import Stopped
 from .curie import readable
 from .errors import BuildError, CurationError
@@ -27,28 +27,45 @@ from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ENGINES
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=default.DATA, help="curated input folder (default: data/)")
-    parser.add_argument("--ontology", type=Path, default=default.ONTOLOGY, help=argparse.SUPPRESS)
-    parser.add_argument("--shapes", type=Path, default=default.SHAPES, help=argparse.SUPPRESS)
-    parser.add_argument("--queries", type=Path, default=default.QUERIES, help=argparse.SUPPRESS)
-    parser.add_argument("--dist", type=Path, default=default.DIST, help="release folder (default: dist/)")
-    parser.add_argument(
-        "--shacl-engine", choices=ENGINES, default=DEFAULT_ENGINE,
-        help="SHACL engine: turbo-oxigraph (the default: pyshacl-turbo for the core constraints, the "
-             "SHACL-SPARQL ones once over all focus nodes on the build's store), turbo (pyshacl-turbo for "
-             "all) or pyshacl (the reference engine)",
-    )
-    parser.add_argument(
-        "--skip-reasoning", action="store_true",
-        help="build without the OWL consistency check (HermiT needs Java); the report says it was skipped",
-    )
+def _options(parser: argparse.ArgumentParser, *, engine: bool = False, reasoning: bool = False):
+    """The options a command shares. They go on the main parser and on each command's, so that both
+    `mirkg --root X build` and `mirkg build --root X` work; SUPPRESS keeps a command's parser from
+    overwriting with its default what the main parser read."""
+    parser.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                        help="the project folder: it holds data/, ontology/, shapes/ and queries/, and dist/ is "
+                             "written there (default: the current folder)")
+    parser.add_argument("--data", type=Path, default=argparse.SUPPRESS,
+                        help="curated input folder (default: ROOT/data)")
+    parser.add_argument("--ontology", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    parser.add_argument("--shapes", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    parser.add_argument("--queries", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    parser.add_argument("--dist", type=Path, default=argparse.SUPPRESS, help="release folder (default: ROOT/dist)")
+    if engine:
+        parser.add_argument(
+            "--shacl-engine", choices=ENGINES, default=argparse.SUPPRESS,
+            help="SHACL engine: turbo-oxigraph (the default: pyshacl-turbo for the core constraints, the "
+                 "SHACL-SPARQL ones once over all focus nodes on the build's store), turbo (pyshacl-turbo for "
+                 "all) or pyshacl (the reference engine)",
+        )
+    if reasoning:
+        parser.add_argument(
+            "--skip-reasoning", action="store_true", default=argparse.SUPPRESS,
+            help="build without the OWL consistency check (HermiT needs Java); the report says it was skipped",
+        )
+    return parser
+
+
+def _parser(prog: str = "mirkg") -> argparse.ArgumentParser:
+    parser = _options(argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0]),
+                      engine=True, reasoning=True)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("build", help="the main job (the default): build, validate, query, write dist/")
-    sub.add_parser("validate", help="build and validate the graph, print the SHACL report; writes nothing")
-    sub.add_parser("imports", help="regenerate ontology/imports/external.ttl from the reference table")
-    q = sub.add_parser("query", help="run a stored query on the built dataset (dist/, as the last build wrote it)")
+    _options(sub.add_parser("build", help="the main job (the default): build, validate, query, write dist/"),
+             engine=True, reasoning=True)
+    _options(sub.add_parser("validate", help="build and validate the graph, print the SHACL report; writes nothing"),
+             engine=True)
+    _options(sub.add_parser("imports", help="regenerate ontology/imports/external.ttl from the reference table"))
+    q = _options(sub.add_parser("query", help="run a stored query on the built dataset (dist/, as the last "
+                                               "build wrote it)"))
     q.add_argument("name", nargs="?", help="query file name or number (e.g. 01 or 01-mirna-targets); none lists them")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
     q.add_argument("--format", choices=("table", "tsv", "csv", "json"), default="table")
@@ -60,29 +77,48 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --endpoint: give up after this many seconds (default 30)")
     q.add_argument("--limit", type=int, metavar="N", help="at most N rows (SELECT), after --offset")
     q.add_argument("--offset", type=int, default=0, metavar="M", help="skip the first M rows (SELECT)")
-    ld = sub.add_parser("load", help="load dist/ into a SPARQL 1.1 Graph Store Protocol endpoint (replaces its graphs)")
+    ld = _options(sub.add_parser("load", help="load dist/ into a SPARQL 1.1 Graph Store Protocol endpoint "
+                                              "(replaces its graphs)"))
     ld.add_argument("--endpoint", required=True, metavar="URL",
                     help="the Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
                          "http://localhost:3030/DS/data (Fuseki); credentials, if needed, from the environment "
                          "variables MIRKG_ENDPOINT_USER and MIRKG_ENDPOINT_PASSWORD")
     ld.add_argument("--graph", metavar="IRI",
                     help="put the whole dataset into this one graph instead of its own named graphs")
-    sv = sub.add_parser("serve", help="serve dist/ read-only over SPARQL with the Oxigraph server")
+    sv = _options(sub.add_parser("serve", help="serve dist/ read-only over SPARQL with the Oxigraph server"))
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     sv.add_argument("--location", type=Path, help="keep the Oxigraph database in this new folder (default: a temporary one)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    paths = Paths(args.data, args.ontology, args.shapes, args.queries, args.dist)
+# The input folders each command reads; load and serve read only dist/, which they check themselves.
+NEEDS = {
+    "build": ["data", "ontology", "shapes", "queries"],
+    "validate": ["data", "ontology", "shapes"],
+    "imports": ["data", "ontology"],
+    "query": ["data", "ontology", "queries"],
+    "load": [],
+    "serve": [],
+}
+
+
+def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "mirkg") -> int:
+    """The `mirkg` command. `root` is the project folder when --root does not name one (build.py
+    passes its own folder); without either it is the current folder."""
+    args = _parser(prog).parse_args(argv)
     command = args.command or "build"
+    root = Path(getattr(args, "root", None) or root or Path.cwd()).resolve()
+    found = {name: getattr(args, name, None) or path for name, path in layout.folders(root).items()}
+    paths = Paths(found["data"], found["ontology"], found["shapes"], found["queries"], found["dist"])
+    engine, reason = getattr(args, "shacl_engine", DEFAULT_ENGINE), not getattr(args, "skip_reasoning", False)
+    needed = ["queries"] if command == "query" and not args.name else NEEDS[command]
     try:
+        layout.check_layout(found, needed, root)
         if command == "build":
-            return _build(paths, args.shacl_engine, not args.skip_reasoning)
+            return _build(paths, engine, reason)
         if command == "validate":
-            return _validate(paths, args.shacl_engine)
+            return _validate(paths, engine)
         if command == "imports":
             return _imports(paths)
         if command == "load":

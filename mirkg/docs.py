@@ -72,7 +72,3 @@ class OntologyDocs:
             self._process.communicate()
         self._tmp.cleanup()
 
-
-def ontology_html(ontology: Graph) -> bytes:
-    """pyLODE's page for the ontology; the import module's terms appear with their labels."""
-    return OntologyDocs(ontology).result()

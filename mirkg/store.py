@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -231,18 +230,3 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
 def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
     raise KeyboardInterrupt
 
-
-def wait_for_http(url: str, seconds: float = 30.0, process: subprocess.Popen | None = None) -> None:
-    """Poll `url` until it answers (any HTTP status) or `seconds` pass; bounded, for tests and tools."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise BuildError(f"the server exited with code {process.returncode} before answering at {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise BuildError(f"nothing answered at {url} within {seconds:.0f} s")

@@ -1,35 +1,24 @@
-"""Shared fixtures: one build of the shipped data, and scratch copies of the curated input."""
+"""Shared fixtures: one build of the shipped data, and scratch copies of the curated input.
+Helpers that test modules import live in helpers.py."""
 
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
 
+from helpers import ROOT, compile_graph, compiled_sparql_reused
 from mirkg import paths
 from mirkg.cli import main
-from mirkg.curation import Curation
-from mirkg.pipeline import Paths, compile_curation
-from mirkg.triples import build_graph
-
-ROOT = paths.ROOT
+from mirkg.pipeline import Paths
 
 
-def tree_digest(folder: Path) -> dict[str, bytes]:
-    """Every file under the folder with its bytes, to see whether anything changed."""
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+def pytest_configure(config):
+    # mirkg.paths takes the project folder from the current folder, as the `mirkg` command does.
+    if paths.ROOT.resolve() != ROOT:
+        raise pytest.UsageError(f"run the tests from the clone's root: cd {ROOT} && python -m pytest "
+                                f"(mirkg.paths reads the project from the current folder, now {paths.ROOT})")
 
 
 @pytest.fixture(scope="session")
@@ -40,55 +29,10 @@ def built_dist(tmp_path_factory) -> Path:
     return dist
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """The curated input read and checked, and its triples in an rdflib graph: what the tests
-    inspect. The build emits the same triples (mirkg.triples) as a list, for its store."""
-
-    curation: Curation
-    ontology: Graph
-    data: Graph
-    mapping_sets: list
-
-
-def compile_graph(p: Paths) -> Compiled:
-    ontology, mapping_sets, curation = compile_curation(p)
-    return Compiled(curation, ontology, build_graph(curation, ontology), mapping_sets)
-
-
 @pytest.fixture(scope="session")
 def build():
     """The shipped data compiled to triples (no validation, nothing written)."""
     return compile_graph(Paths(paths.DATA, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
-
-
-_COMPILED_SPARQL: dict[tuple, object] = {}
-
-
-@contextmanager
-def compiled_sparql_reused():
-    """pyshacl hands rdflib the text of a SHACL-SPARQL query once per focus node, and rdflib
-    parses it anew every time (about 20 ms, most of the reference engine's run over the 140
-    shape fixtures). A compiled query can be evaluated again with other bindings (that is what
-    rdflib's prepareQuery is for), so compiling each text once changes no result, only the
-    time. A library's internals are not the product's to patch: the tests do it, for their run."""
-    from rdflib.plugins.sparql import processor
-
-    original = processor.SPARQLProcessor.query
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
-            if key not in _COMPILED_SPARQL:
-                _COMPILED_SPARQL[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-            strOrQuery = _COMPILED_SPARQL[key]
-        return processor.evalQuery(self.graph, strOrQuery, initBindings, base)
-
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
 
 
 @pytest.fixture(scope="session", autouse=True)

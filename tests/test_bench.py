@@ -20,7 +20,7 @@ import pytest
 from bench.__main__ import agreement
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
-from conftest import compile_graph
+from helpers import compile_graph
 from mirkg import paths
 from mirkg.pipeline import Paths
 from mirkg.queries import load_queries
@@ -28,6 +28,7 @@ from mirkg.reasoning import java_available
 
 SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
+pytestmark = pytest.mark.slow  # corpora, builds and benchmarks in fresh processes
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,7 @@ def test_repeated_text_puts_each_copy_on_its_own_paragraph(tmp_path, build):
 
 
 @needs_java
+@pytest.mark.java
 def test_the_command_prints_the_table_of_the_product_and_writes_json(tmp_path, capsys):
     out = tmp_path / "results.json"
     assert bench_main(["--scale", "1", "--no-naive", "--json", str(out)]) == 0

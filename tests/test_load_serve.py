@@ -4,11 +4,7 @@ PyPI), started on a loopback port for each test module and always stopped afterw
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import urllib.error
@@ -17,72 +13,10 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, run
-from mirkg.pipeline import curie_expander
+from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
 from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
-from mirkg.queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from mirkg.release import sorted_ntriples
 from mirkg.queries import run_endpoint
-from mirkg.store import oxigraph_binary, wait_for_http
-from mirkg import paths
-
-QUERIES = load_queries(paths.QUERIES)
-COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-# ------------------------------------------------------------------------------------------------
-# Helpers, also used by test_virtuoso.py
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def embedded_answers(build) -> dict:
-    """Every stored query's answer for its example parameters on the embedded store, as the build
-    computes them, with the bindings used."""
-    store = store_from_ntriples(sorted_ntriples(build.data) + sorted_ntriples(build.ontology))
-    expand = curie_expander(build.curation)
-    out = {}
-    for q in QUERIES:
-        bindings = bind(q, q.example, expand)
-        out[q.name] = (q, bindings, run_oxigraph(store, q, bindings))
-    return out
-
-
-def start(command: list[str], url: str, cwd=None) -> subprocess.Popen:
-    """Start a server in its own process group and wait (bounded) until `url` answers."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    try:
-        wait_for_http(url, 60, process)
-    except BaseException:
-        stop(process)
-        raise
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by `start`: SIGTERM to its process group, SIGKILL after 10 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
-
-
-def sparql_count(query_url: str, query: str = COUNT_ALL) -> int:
-    data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(query_url, data=data, headers={"Accept": "text/csv"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return int(response.read().decode().splitlines()[1])
+from mirkg.store import oxigraph_binary
 
 
 def _update(url: str, update: str) -> int:
@@ -131,6 +65,7 @@ def oxigraph(tmp_path):
 # load
 
 
+@pytest.mark.server
 def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigraph, built_dist, answers, capsys,
                                                                           release_size):
     code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)
@@ -145,6 +80,7 @@ def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigra
         assert got.normalised() == expected.normalised(), name
 
 
+@pytest.mark.server
 def test_loading_twice_replaces_the_owned_graphs_and_nothing_else(oxigraph, built_dist, capsys, release_size):
     assert run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)[0] == 0
     first = sparql_count(f"{oxigraph}/query")
@@ -157,6 +93,7 @@ def test_loading_twice_replaces_the_owned_graphs_and_nothing_else(oxigraph, buil
     assert sparql_count(f"{oxigraph}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:other> { ?s ?p ?o } }") == 1
 
 
+@pytest.mark.server
 def test_load_into_one_graph(oxigraph, built_dist, capsys, release_size):
     code, out, _ = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store",
                         "--graph", "http://example.org/mirkg"], capsys)
@@ -242,6 +179,8 @@ def served(built_dist):
         stop(process)
 
 
+@pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answers):
     for name, (query, bindings, expected) in answers.items():
         # No default-graph-uri: `serve` makes the default graph the union of the release's graphs.
@@ -249,6 +188,8 @@ def test_serve_answers_the_stored_queries_like_the_embedded_store(served, answer
         assert got.normalised() == expected.normalised(), name
 
 
+@pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_is_read_only(served, release_size):
     before = sparql_count(f"{served}/query")
     assert before == release_size["dataset"] + release_size["description"]
@@ -262,6 +203,8 @@ def test_serve_is_read_only(served, release_size):
     assert sparql_count(f"{served}/query") == before
 
 
+@pytest.mark.server
+@pytest.mark.slow  # `python build.py serve` in a fresh process
 def test_serve_binds_to_loopback_by_default(served):
     assert urllib.parse.urlsplit(served).hostname == "127.0.0.1"
     from mirkg.cli import _parser

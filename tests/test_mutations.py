@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import run, tree_digest
+from helpers import run, tree_digest
 from mirkg import paths
 from mirkg.cli import main
 
@@ -79,6 +80,7 @@ def _apply(data_dir, m) -> None:
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+@pytest.mark.slow  # 60 builds of broken copies
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(m=mutation)
 def test_any_broken_curation_ends_in_a_clean_error(m, tmp_path_factory, capsys):
@@ -98,6 +100,7 @@ def test_any_broken_curation_ends_in_a_clean_error(m, tmp_path_factory, capsys):
     assert tree_digest(dist) == before
 
 
+@pytest.mark.slow  # a whole build
 def test_the_unmutated_copy_builds(tmp_path, capsys):
     shutil.copytree(paths.DATA, tmp_path / "data")
     assert main(["--skip-reasoning", "--data", str(tmp_path / "data"), "--dist", str(tmp_path / "dist")]) == 0

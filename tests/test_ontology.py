@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from conftest import ROOT
+from helpers import ROOT
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
 from mirkg.ontology_checks import load_checks, run_checks, store_of
@@ -93,11 +93,14 @@ def test_violation_query_catches_its_fixture(build, check):
 
 
 @needs_java
+@pytest.mark.java
+@pytest.mark.slow  # the fast tier's build (built_dist) runs this check on the same data
 def test_hermit_finds_the_shipped_ontology_and_data_consistent(build):
     check_consistency(build.ontology, build.data)
 
 
 @needs_java
+@pytest.mark.java
 def test_an_individual_in_two_disjoint_classes_is_inconsistent(build):
     broken = build.data + Graph()
     traf6 = ID["entity/TRAF6"]
@@ -109,6 +112,8 @@ def test_an_individual_in_two_disjoint_classes_is_inconsistent(build):
 
 
 @needs_java
+@pytest.mark.java
+@pytest.mark.slow
 def test_misused_property_range_is_inconsistent(build):
     # mirkg:targets ranges over genes; pointing it at a cell type makes the cell a gene too.
     broken = build.data + Graph()
@@ -118,11 +123,13 @@ def test_misused_property_range_is_inconsistent(build):
 
 
 @needs_java
+@pytest.mark.java
+@pytest.mark.slow
 def test_an_inconsistency_stops_the_whole_build_and_writes_nothing(tmp_path):
     # HermiT runs beside the release stages (mirkg.pipeline.Reasoning): its verdict must still
     # stop the build before dist/ is touched. The ontology copy makes mature miRNAs disjoint from
     # miRNAs (their superclass), which no shape looks at, so only the reasoner can object.
-    from conftest import tree_digest
+    from helpers import tree_digest
     from mirkg.pipeline import Paths, run_build
 
     ontology = tmp_path / "ontology"
@@ -147,6 +154,7 @@ def _python_without_java(tmp_path: Path) -> dict:
     return dict(os.environ, PATH=str(bindir))
 
 
+@pytest.mark.slow  # a build in a fresh process
 def test_without_java_the_build_names_what_to_install(tmp_path):
     env = _python_without_java(tmp_path)
     result = subprocess.run([sys.executable, "build.py", "--dist", str(tmp_path / "d")], cwd=ROOT, env=env,
@@ -157,6 +165,7 @@ def test_without_java_the_build_names_what_to_install(tmp_path):
     assert not (tmp_path / "d").exists()
 
 
+@pytest.mark.slow  # a build in a fresh process
 def test_skip_reasoning_says_so(tmp_path):
     env = _python_without_java(tmp_path)
     result = subprocess.run([sys.executable, "build.py", "--skip-reasoning", "--dist", str(tmp_path / "d")], cwd=ROOT,
@@ -199,12 +208,16 @@ def profile_checker(tmp_path_factory):
 
 
 @needs_owlapi
+@pytest.mark.java
+@pytest.mark.slow
 def test_ontology_imports_and_data_are_in_owl2_dl(build, profile_checker):
     code, out = profile_checker(build.ontology, build.data)
     assert code == 0 and out.strip().endswith("in profile"), out
 
 
 @needs_owlapi
+@pytest.mark.java
+@pytest.mark.slow
 def test_profile_checker_reports_a_property_punned_as_object_and_data_property(build, profile_checker):
     broken = Graph()
     broken.add((MIRKG.via, RDF.type, OWL.DatatypeProperty))  # mirkg:via is an object property

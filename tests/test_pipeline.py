@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from bench.corpus import make_corpus
-from conftest import compile_graph, tree_digest
+from helpers import compile_graph, tree_digest
 from mirkg import paths
 from mirkg.children import NTriplesFeed, in_child
 from mirkg.namespaces import ID, MIRKG
@@ -35,6 +35,9 @@ SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 
 
+slow = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def scaled_data(tmp_path_factory):
     return make_corpus(paths.DATA, tmp_path_factory.mktemp("scaled") / "data", SCALE)
@@ -45,6 +48,7 @@ def scaled(scaled_data):
     return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
 
 
+@slow
 def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
     # What the build writes for its store and its SHACL child: a line per triple, in the
     # triples' order; sorted, they are what rdflib writes for the same triples in a graph.
@@ -74,6 +78,8 @@ def _broken(scaled) -> Graph:
     return broken
 
 
+@slow
+@pytest.mark.reference
 def test_the_fed_child_and_the_store_find_what_the_reference_engine_finds(scaled):
     # The build's SHACL: the core constraints in a child forked before the data exists, reading
     # it piece by piece as it is written; the SHACL-SPARQL ones on the store. Together, on data
@@ -100,6 +106,8 @@ def test_the_fed_child_and_the_store_find_what_the_reference_engine_finds(scaled
     assert not feed.path.exists()  # removed with the `with` block
 
 
+@slow
+@pytest.mark.reference
 @pytest.mark.parametrize("engine", ["turbo-oxigraph", "turbo"])
 def test_each_engine_gives_exactly_the_reference_results_at_scale(scaled, engine):
     shapes = load_shapes(paths.SHAPES)
@@ -110,6 +118,8 @@ def test_each_engine_gives_exactly_the_reference_results_at_scale(scaled, engine
     assert run_shacl(scaled.data, shapes, scaled.ontology, engine=engine) == reference
 
 
+@slow
+@pytest.mark.reference
 @pytest.mark.parametrize("parts", [1, 2, 3])
 def test_shares_of_the_shapes_side_by_side_find_the_same_results(scaled, parts):
     core, _ = split_shapes(load_shapes(paths.SHAPES))
@@ -156,6 +166,7 @@ def test_a_child_past_its_budget_is_stopped_and_the_budget_can_start_late():
     assert value == "done" and seconds >= 1.5
 
 
+@slow
 def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
     one = summarise(build.ontology, triples_of(build.curation, build.ontology))[1]
     two = summarise(scaled.ontology, triples_of(scaled.curation, scaled.ontology))[1]
@@ -163,6 +174,8 @@ def test_summary_is_much_smaller_and_grows_not_with_the_copies(scaled, build):
     assert two["representatives"] == one["representatives"]
 
 
+@slow
+@pytest.mark.java
 @needs_java
 def test_hermit_on_the_summary_agrees_with_hermit_on_everything(scaled):
     summary, _ = summarise(scaled.ontology, triples_of(scaled.curation, scaled.ontology))
@@ -170,6 +183,8 @@ def test_hermit_on_the_summary_agrees_with_hermit_on_everything(scaled):
     check_consistency(scaled.ontology, scaled.data)
 
 
+@slow
+@pytest.mark.java
 @needs_java
 def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled):
     # An entity of copy 2 typed into two disjoint classes: the summary (or the whole data, read
@@ -186,6 +201,9 @@ def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled):
         reasoning.result()
 
 
+@slow
+@pytest.mark.java
+@pytest.mark.reference
 @needs_java
 def test_the_build_at_scale_gives_the_reference_report_and_answers(scaled, scaled_data, tmp_path):
     # The release of `python build.py` on the scale-2 corpus holds pyshacl's report and rdflib's
@@ -217,6 +235,8 @@ def _with_env(marker: str) -> list[int]:
     return found
 
 
+@slow
+@pytest.mark.java
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, scaled_data, signum):
     dist = tmp_path / "dist"

@@ -10,14 +10,20 @@ import json
 
 import pytest
 
-from conftest import run
+import helpers
 from mirkg import paths
+
+_DIST: list = []
 
 
 @pytest.fixture(autouse=True)
-def _release(built_dist, monkeypatch):
-    """`query` reads the release in dist/: the one the tests built."""
-    monkeypatch.setattr(paths, "DIST", built_dist)
+def _release(built_dist):
+    """`query` reads the release in dist/: the one the tests built (a later --dist wins)."""
+    _DIST[:] = ["--dist", str(built_dist)]
+
+
+def run(args: list[str], capsys):
+    return helpers.run([*_DIST, *args], capsys)
 
 
 def test_listing_shows_every_question(capsys):

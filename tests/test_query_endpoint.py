@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ from mirkg.queries import (
 )
 from mirkg.release import sorted_ntriples
 
-from conftest import run
+from helpers import free_port, run
 
 QUERIES = load_queries(paths.QUERIES)
 START_TIMEOUT = 30.0  # seconds to wait for the server to answer
@@ -48,12 +47,6 @@ def _oxigraph_command() -> str:
     if not found:
         pytest.fail("the `oxigraph` server command is missing: python -m pip install -r requirements-test.txt")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
@@ -81,7 +74,7 @@ def endpoint(embedded, tmp_path_factory):
     location = folder / "store"
     subprocess.run([command, "load", "--location", str(location), "--file", str(data)],
                    check=True, capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     server = subprocess.Popen([command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                               stdout=log, stderr=subprocess.STDOUT)
@@ -105,6 +98,7 @@ def endpoint(embedded, tmp_path_factory):
         log.close()
 
 
+@pytest.mark.server
 def test_the_server_holds_the_whole_dataset(embedded, endpoint):
     nt, _, _ = embedded
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -118,6 +112,7 @@ def test_the_server_holds_the_whole_dataset(embedded, endpoint):
 
 @pytest.mark.parametrize("method", ["post", "get"])
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+@pytest.mark.server
 def test_every_query_gives_the_same_answer_over_http(embedded, endpoint, query, method):
     _, store, expand = embedded
     bindings = bind(query, query.example, expand)
@@ -128,6 +123,7 @@ def test_every_query_gives_the_same_answer_over_http(embedded, endpoint, query, 
     assert got.rows or got.triples or got.boolean is not None
 
 
+@pytest.mark.server
 def test_a_bound_parameter_travels_to_the_server(embedded, endpoint):
     _, _, expand = embedded
     query = find_query(QUERIES, "09")
@@ -137,6 +133,7 @@ def test_a_bound_parameter_travels_to_the_server(embedded, endpoint):
     assert (yes.boolean, no.boolean) == (True, False)
 
 
+@pytest.mark.server
 def test_the_command_line_runs_on_the_endpoint(endpoint, capsys):
     code, out, err = run(["query", "01", "--endpoint", endpoint, "--param", "gene=mirkgid:entity/TRAF6", "--format", "json"], capsys)
     assert code == 0, err
@@ -149,11 +146,12 @@ def test_the_command_line_runs_on_the_endpoint(endpoint, capsys):
 
 
 def test_an_unreachable_endpoint_is_a_clear_error(capsys):
-    url = f"http://127.0.0.1:{_free_port()}/query"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
     code, _, err = run(["query", "07", "--endpoint", url, "--timeout", "5"], capsys)
     assert code == 2 and "cannot reach the SPARQL endpoint" in err
 
 
+@pytest.mark.server
 def test_an_endpoint_error_is_reported(endpoint):
     broken = dataclasses.replace(find_query(QUERIES, "07"), text="SELECT * WHERE { ?s ?p }")
     with pytest.raises(BuildError, match="answered HTTP 400"):

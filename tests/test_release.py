@@ -8,10 +8,11 @@ import sys
 
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import ROOT, run, tree_digest
+from helpers import ROOT, run, tree_digest
 
 VOLATILE = {"timings.json"}  # stage timings, the one file that differs between runs
 
@@ -30,6 +31,7 @@ def test_release_holds_the_graph_and_the_report(built_dist):
     assert lines == sorted(lines)
 
 
+@pytest.mark.slow  # two builds in fresh processes
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path):
     trees = []
     for i, seed in enumerate(("1", "2")):
@@ -42,6 +44,7 @@ def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path):
     assert len(trees[0]) >= 10
 
 
+@pytest.mark.slow  # a build in a fresh process
 def test_build_py_runs_as_a_script_and_reports(tmp_path):
     out = subprocess.run([sys.executable, "build.py", "--dist", str(tmp_path / "d")], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
@@ -55,6 +58,7 @@ def test_validate_command_prints_the_report_and_writes_nothing(capsys, tmp_path)
     assert not (tmp_path / "d").exists()
 
 
+@pytest.mark.slow  # a real release, then a refused build over it
 def test_a_failed_build_keeps_the_previous_release(data_copy, capsys, tmp_path):
     dist = tmp_path / "dist"
     assert run(["--skip-reasoning", "--data", str(data_copy), "--dist", str(dist)], capsys)[0] == 0

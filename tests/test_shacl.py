@@ -49,6 +49,8 @@ def test_corrupted_statements_fail_validation(build):
     assert len(got) == 5
 
 
+@pytest.mark.reference
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", [e for e in ENGINES if e != "pyshacl"])
 @pytest.mark.parametrize("corrupt", [False, True], ids=["shipped", "corrupted"])
 def test_fast_engines_give_the_reference_engine_results(build, corrupt, engine):

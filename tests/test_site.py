@@ -267,6 +267,7 @@ def test_page_works_offline(site, parsed):
     assert '<meta name="viewport"' in text
 
 
+@pytest.mark.slow  # two compilations in fresh processes
 def test_site_is_byte_identical_across_runs(site, tmp_path):
     """Two fresh processes with different hash seeds write the same page and figure."""
     code = (
@@ -292,7 +293,7 @@ def test_site_is_byte_identical_across_runs(site, tmp_path):
 
 
 def test_build_without_the_figure_query_stops_and_says_why(tmp_path, capsys):
-    from conftest import run
+    from helpers import run
 
     queries = tmp_path / "queries"
     shutil.copytree(paths.QUERIES, queries)
@@ -347,6 +348,8 @@ def js(driver, script, *args):
     return driver.execute_script(script, *args)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_renders_figure_paragraph_and_table(page, tmp_path):
     # The figure: every node and edge drawn, with a visible size.
     assert js(page, "return document.querySelectorAll('svg.network g.node[data-id]').length") == len(expected_nodes())
@@ -378,6 +381,8 @@ def test_browser_renders_figure_paragraph_and_table(page, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_click_a_span_shows_its_claims(page, tmp_path):
     from selenium.webdriver.common.by import By
 
@@ -411,6 +416,8 @@ def test_browser_click_a_span_shows_its_claims(page, tmp_path):
     assert active == SOURCE[a:b]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_filter_and_sort_the_table(page):
     from selenium.webdriver.common.by import By
 
@@ -442,6 +449,8 @@ def test_browser_filter_and_sort_the_table(page):
     assert subjects == sorted(subjects)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_phone_width(page, tmp_path):
     page.set_window_size(390, 844)
     page.get(page.current_url)

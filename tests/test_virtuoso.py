@@ -35,12 +35,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run
+from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
 from mirkg.publish import CONTENT_GRAPHS, DESCRIPTION_GRAPH
-from mirkg.queries import Answer
+from mirkg import paths
+from mirkg.queries import Answer, load_queries
 from mirkg.queries import run_endpoint
-from test_load_serve import QUERIES, embedded_answers, free_port, sparql_count, start, stop
 
+pytestmark = [pytest.mark.server, pytest.mark.slow]  # a Virtuoso server, its database made afresh
+
+QUERIES = load_queries(paths.QUERIES)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN, INTEGER = f"<{XSD}boolean>", f"<{XSD}integer>"
 # Virtuoso 7.2's known wrong answers, by query: see docs/loading.md.

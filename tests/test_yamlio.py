@@ -97,6 +97,7 @@ def outcome(read, text: str):
 
 
 @needs_libyaml
+@pytest.mark.slow  # 600 generated documents
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_event_reader_builds_what_safeloader_builds_or_steps_aside(text):
@@ -108,6 +109,7 @@ def test_event_reader_builds_what_safeloader_builds_or_steps_aside(text):
 
 
 @needs_libyaml
+@pytest.mark.slow  # 150 generated documents, each read by three loaders
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_load_yaml_gives_libyamls_records_and_the_pure_python_readers_errors(tmp_path_factory, text):
