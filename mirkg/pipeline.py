@@ -173,14 +173,16 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
     with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(1, thread_name_prefix="owl-artefacts") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
-        # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in its
-        # JVM) in a thread beside everything else.
-        owl_started = time.perf_counter()
-        owl_files = None if stop_at_validation else pool.submit(owl_release_files, ontology, classify=reason)
+        owl_files = None
         try:
             feed.started()
             curation = load_curation(paths.data, claim_relations(ontology))
             clock.lap("load curated input")
+            # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in
+            # its JVM) in a thread beside everything else, once the input is known to be good.
+            owl_started = time.perf_counter()
+            if not stop_at_validation:
+                owl_files = pool.submit(owl_release_files, ontology, classify=reason)
             triples = triples_of(curation, ontology)
             clock.lap("emit triples")
             check_imports(curation, triples, paths)
