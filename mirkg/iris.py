@@ -11,6 +11,7 @@ curated id, never a blank node, so that two builds give the same graph:
     work/<id>, agent/<id>             a cited work, an agent the text names
     source/<id>                       the source text
     np/<id>                           a claim's nanopublication
+    query/<name>                      a stored query (queries/catalog.ttl)
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ def source_iri(source_id: str) -> URIRef:
 
 def nanopub_iri(sid: str) -> URIRef:
     return URIRef(f"{BASE}np/{sid}")
+
+
+def query_iri(name: str) -> URIRef:
+    return URIRef(f"{BASE}query/{name}")
 
 
 class Parsed(NamedTuple):

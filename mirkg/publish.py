@@ -24,8 +24,8 @@ import json
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,7 +36,7 @@ from . import __version__, iris
 from .clock import Clock
 from .curation import Curation
 from .errors import BuildError
-from .namespaces import ID, MIRKG, PREFIXES, PROV
+from .namespaces import MIRKG, PREFIXES, PROV
 from .release import (
     LICENSE,
     Release,
@@ -83,7 +83,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DESCRIPTION_PREFIXES = {
     "dcat": str(DCAT), "dcterms": str(DCTERMS), "void": str(VOID), "pav": str(PAV), "dctypes": str(DCTYPES),
     "idot": str(IDOT), "sd": str(SD), "xsd": str(XSD), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
-    "mirkg": str(MIRKG), "mirkgid": str(ID), "mirkgraph": str(GRAPH), "prov": str(PROV),
+    "mirkg": str(MIRKG), "mirkgid": iris.BASE, "mirkgraph": str(GRAPH), "prov": str(PROV),
 }
 NANOPUB_PREFIXES = {**PREFIXES, "np": str(NP), "pav": str(PAV), "mirkgraph": str(GRAPH)}
 
@@ -159,7 +159,7 @@ def graph_of(subject: str) -> URIRef:
     """The named graph an instance triple belongs to, decided by its subject."""
     parsed = iris.parse(subject)
     if parsed is None:
-        raise BuildError(f"instance triple about {subject}, outside {ID}: publish.graph_of does not know its graph")
+        raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
     if parsed.kind == "entity" or (parsed.kind == "claim" and not parsed.part):
         return DATA_GRAPH
     if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source"):
@@ -313,7 +313,7 @@ def statistics(split: Split, store: ox.Store, curation: Curation) -> dict:
         "distinct_subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
         "distinct_objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
-                                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{ID}\")) }}"),
+                                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{iris.BASE}\")) }}"),
         "links": dict(sorted(links.items())),
         "externals": externals,
         "claims": len(curation.statements),
@@ -354,7 +354,7 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((version, DCTERMS.source, iris.source_iri(curation.source_info.id)))
     g.add((version, DCTERMS.conformsTo, URIRef("https://w3id.org/mirkg/ontology")))
     g.add((version, VOID.vocabulary, URIRef(str(MIRKG))))
-    g.add((version, VOID.uriSpace, Literal(str(ID))))
+    g.add((version, VOID.uriSpace, Literal(iris.BASE)))
     g.add((version, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
     g.add((version, VOID.entities, Literal(stats["entities"], datatype=XSD.integer)))
     g.add((version, VOID.distinctSubjects, Literal(stats["distinct_subjects"], datatype=XSD.integer)))

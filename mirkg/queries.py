@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RLiteral
 
 from .errors import BuildError
+from .iris import query_iri
 
 HEADER = re.compile(r"#\s?(\w+):\s*(.*)")
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -384,7 +385,7 @@ def run_endpoint(url: str, query: StoredQuery, bindings: dict, method: str = "po
 # ------------------------------------------------------------------------------------------------
 # The queries as data: queries/catalog.ttl, in the style of sib-swiss/sparql-examples
 
-QUERY_NS = "https://w3id.org/mirkg/id/query/"
+QUERY_NS = str(query_iri(""))  # the stored queries' IRIs, a prefix of the catalogue
 CATALOG_FILE = "catalog.ttl"
 # The endpoint the examples are written for: where `oxigraph serve` answers by default once the
 # release (dist/mirkg.nt and dist/ontology.nt) is loaded. Point it elsewhere for another server.

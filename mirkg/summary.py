@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .bulk import gc_paused
-from .namespaces import ID
+from .iris import BASE
 
 ROUNDS = 4  # refinement rounds over functional object properties (stops early when stable)
 
@@ -62,7 +62,7 @@ def _supers(ontology: Graph, p) -> set:
 @gc_paused()
 def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     """The summary graph of the instance triples and what it merged."""
-    namespace = str(ID)
+    namespace = BASE
 
     def individual(term) -> bool:
         return type(term) is URIRef and term.startswith(namespace)
