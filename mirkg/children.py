@@ -21,6 +21,8 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import BuildError
+
 _FORK = multiprocessing.get_context("fork")
 
 
@@ -41,6 +43,8 @@ def in_child(function, *args, budget: float | None = None) -> ChildRun:
         start = time.perf_counter()
         try:
             outcome = (function(*args), time.perf_counter() - start, None)
+        except BuildError as error:  # a clear error of the build's, raised again as it is
+            outcome = (None, None, error)
         except BaseException:  # the parent raises it: a failed validation must fail the build
             outcome = (None, None, traceback.format_exc())
         send.send_bytes(pickle.dumps(outcome))
@@ -77,6 +81,8 @@ class ChildRun:
             self._process.join()
             raise RuntimeError(f"the child process ended without an answer (exit code {self._process.exitcode})") from None
         self._process.join()
+        if isinstance(failure, BuildError):
+            raise failure
         if failure is not None:
             raise RuntimeError(f"the child process failed:\n{failure}")
         return value, seconds

@@ -170,7 +170,7 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
     ontology_nt = sorted_ntriples(ontology)
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
-    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(1, thread_name_prefix="owl-artefacts") as pool:
+    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(2, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
         owl_files = None
@@ -192,16 +192,19 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
             feed.close()
             shacl.data_written()
             clock.lap("write N-Triples (SHACL's child reads them as they come)")
+            # The store loads in a thread (Oxigraph's loader works without Python's lock) while
+            # the summary is made here. SHACL's child reads the same N-Triples with a strict
+            # parser, and the build fails if it cannot: the store's own checks would only repeat
+            # its.
+            loading = pool.submit(store_from_ntriples, feed.path, ontology_nt, checked=False)
             if reason and not stop_at_validation:
                 reasoning = Reasoning(ontology, triples, lambda: Graph().parse(source=str(feed.path), format="nt"))
-                clock.lap("summary of the data for HermiT")
+                clock.lap("summary of the data for HermiT (the store loads beside it)")
             del triples  # most of this process's memory; the N-Triples file has them all
             if reasoning is not None:
                 reasoning.start()
-            # SHACL's child reads the same N-Triples with a strict parser, and the build fails if
-            # it cannot: the store's own checks would only repeat its.
-            store = store_from_ntriples(feed.path, ontology_nt, checked=False)
-            clock.lap("load store")
+            store = loading.result()
+            clock.lap("load store (waited for)")
             results = shacl.finish(store)
             clock.lap("SHACL validation (waited for)")
             for stage, seconds in shacl.times.items():
