@@ -301,6 +301,8 @@ def loaded(owlapi, built_dist) -> dict[str, dict]:
     return reports(result.stdout)
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 @pytest.mark.parametrize("name", OWL_FILES)
 def test_owlapi_opens_each_file_offline_with_nothing_missing(loaded, released_counts, artefacts, name):
     report = loaded[name]
@@ -312,6 +314,8 @@ def test_owlapi_opens_each_file_offline_with_nothing_missing(loaded, released_co
     assert {k: report[k] for k in DECLARED} == released_counts
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_owlapi_sees_the_classification_in_full_only(loaded, artefacts):
     added = len(set(artefacts["mirkg-full.owl"].triples((None, RDFS.subClassOf, None)))
                 - set(artefacts["ontology.owl"].triples((None, RDFS.subClassOf, None))))
@@ -320,6 +324,8 @@ def test_owlapi_sees_the_classification_in_full_only(loaded, artefacts):
     assert loaded["mirkg-base.owl"]["logical-axioms"] == loaded["ontology.owl"]["logical-axioms"]
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_owlapi_loads_the_source_through_the_catalog_offline(owlapi, sources):
     result = owlapi("LoadOffline", "--catalog", str(CATALOG), str(SOURCE))
     assert result.returncode == 0, result.stderr[-3000:]
@@ -329,6 +335,8 @@ def test_owlapi_loads_the_source_through_the_catalog_offline(owlapi, sources):
     assert {k: report[k] for k in DECLARED} == expected_counts(*sources)
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_without_the_catalog_the_import_is_not_skipped_silently(owlapi):
     # The loader's default settings throw on an import they cannot fetch: what made the tests
     # above able to fail, and what a user of the old release met.
@@ -337,6 +345,8 @@ def test_without_the_catalog_the_import_is_not_skipped_silently(owlapi):
     assert "UnloadableImportException" in result.stderr and str(IMPORT_IRI) in result.stderr
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_another_ontology_imports_base_as_the_readme_says(owlapi, built_dist, tmp_path, artefacts):
     version = artefacts["mirkg-base.owl"].value(ONTOLOGY, OWL.versionIRI)
     shutil.copy(built_dist / "mirkg-base.owl", tmp_path / "mirkg-base.owl")  # beside the importing ontology
@@ -357,6 +367,8 @@ def test_another_ontology_imports_base_as_the_readme_says(owlapi, built_dist, tm
     assert report["classes"] == len(base_classes) + 1
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 @pytest.mark.parametrize("name", OWL_FILES)
 def test_each_file_is_in_the_owl2_dl_profile(owlapi, built_dist, name):
     result = owlapi("DLProfileCheck", str(built_dist / name))
@@ -383,6 +395,8 @@ def _open(owlready2, path: Path):
     return world, world.get_ontology(str(path)).load()
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 @pytest.mark.parametrize("name", RDFXML_FILES)
 def test_owlready2_opens_each_file_and_hermit_finds_it_consistent(hermit, built_dist, released_counts, name):
     world, onto = _open(hermit, built_dist / name)
@@ -401,6 +415,8 @@ def test_owlready2_opens_each_file_and_hermit_finds_it_consistent(hermit, built_
         world.close()
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_hermit_finds_the_turtle_copy_consistent(hermit, built_dist):
     # owlready2 reads RDF/XML, OWL/XML and N-Triples, not Turtle: the build's own check reads it.
     from mirkg.reasoning import check_consistency
@@ -408,6 +424,8 @@ def test_hermit_finds_the_turtle_copy_consistent(hermit, built_dist):
     check_consistency(_turtle(built_dist / "ontology.ttl"))
 
 
+@pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
+@pytest.mark.java
 def test_hermit_would_reject_an_inconsistent_artefact(hermit, built_dist, tmp_path, artefacts):
     # mirkg.ttl declares microRNAs and cells disjoint (owl:AllDisjointClasses): one individual of
     # both makes mirkg-full.owl inconsistent, and the check above must then fail.
