@@ -17,14 +17,12 @@ from . import paths as layout
 from .children import Stopped
 from .curie import readable
 from .errors import BuildError, CurationError
-from .imports import build_imports
-from .ontology import IMPORTS_FILE
-from .pipeline import Paths, ValidationFailed, compile_curation, make_release, query_expander, run_build
+from .paths import Paths
 from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
-from .release import turtle
-from .shacl_report import format_report
-from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ENGINES
+
+# The build's own modules are imported by the commands that build: `query` answers from dist/ and
+# does not pay for them.
 
 
 def _options(parser: argparse.ArgumentParser, *, engine: bool = False, reasoning: bool = False):
@@ -139,6 +137,9 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
 
 
 def _build(paths: Paths, engine: str, reason: bool = True) -> int:
+    from .pipeline import ValidationFailed, run_build
+    from .shacl_report import format_report
+
     try:
         release = run_build(paths, engine, reason)
     except ValidationFailed as failed:
@@ -155,6 +156,9 @@ def _build(paths: Paths, engine: str, reason: bool = True) -> int:
 
 
 def _validate(paths: Paths, engine: str) -> int:
+    from .pipeline import make_release
+    from .shacl_report import format_report
+
     release = make_release(paths, engine, reason=False, stop_at_validation=True)
     sys.stdout.write(format_report(list(release.results)))
     print(f"validation took {release.timings['SHACL validation (waited for)'] * 1000:.0f} ms ({engine})")
@@ -164,7 +168,11 @@ def _validate(paths: Paths, engine: str) -> int:
 def _imports(paths: Paths) -> int:
     from rdflib import Graph
 
-    from .imports import HEADER
+    from .imports import HEADER, build_imports
+    from .ontology import IMPORTS_FILE
+    from .pipeline import compile_curation
+    from .release import turtle
+    from .triples import triples_of
 
     ontology, _, curation = compile_curation(paths)
     own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
@@ -191,6 +199,8 @@ def _query(paths: Paths, args) -> int:
         if not sep or not name:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
+    from .identifiers import query_expander
+
     expand, converter = query_expander(paths.data)
     bindings = bind(query, values, expand)
     if args.endpoint:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .bulk import gc_paused
 from .errors import CurationError
-from .identifiers import Reference, split_curie
+from .identifiers import REFERENCE_DIR, Reference, split_curie
 from .ontology import Relation
 from .source import SourceText, Span
 from .yamlio import load_yaml
@@ -22,7 +22,6 @@ ENTITIES_FILE = "entities.yaml"
 CITATIONS_FILE = "citations.yaml"
 STATEMENTS_FILE = "statements.yaml"
 SOURCE_FILE = Path("source") / "review.txt"
-REFERENCE_DIR = "reference"
 
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")

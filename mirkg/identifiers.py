@@ -119,3 +119,33 @@ class Reference:
     @cached_property
     def _expanded(self) -> dict[str, str]:
         return {}
+
+
+# Where a project folder keeps its reference tables (data/reference/).
+REFERENCE_DIR = "reference"
+
+
+def query_expander(data_dir: Path):
+    """curie_expander without reading the curation: the reference tables alone (for `query`,
+    which answers from the release); and the converter, to write answers as CURIEs."""
+    converter = Reference(data_dir / REFERENCE_DIR).converter
+    return expander(converter), converter
+
+
+def expander(converter):
+    """CURIE -> IRI: the project's own prefixes, then the converter's; None for an unknown
+    prefix, which the caller reports."""
+    from .namespaces import PREFIXES
+
+    expand = converter.expand
+
+    def expand_any(curie: str) -> str | None:
+        prefix, _, local = curie.partition(":")
+        if prefix in PREFIXES:
+            return PREFIXES[prefix] + local
+        try:
+            return expand(curie)
+        except Exception:  # noqa: BLE001 - an unknown prefix is reported by the caller
+            return None
+
+    return expand_any

@@ -10,9 +10,21 @@ the benchmark run from the clone's root, as the README says.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+
+
+@dataclass
+class Paths:
+    """The folders one build reads and writes."""
+
+    data: Path
+    ontology: Path
+    shapes: Path
+    queries: Path
+    dist: Path
 
 # what each input folder is for, in the order a project folder is described
 INPUTS = {

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -27,11 +26,13 @@ from .children import NTriplesFeed, stop_children, stopping
 from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
+from .identifiers import expander
 from .imports import build_imports
 from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
 from .ontology import IMPORTS_FILE, claim_relations, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import owl_release_files
+from .paths import Paths
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import REASONED, SKIPPED, InconsistentOntology, check_consistency
@@ -39,15 +40,6 @@ from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
-
-
-@dataclass
-class Paths:
-    data: Path
-    ontology: Path
-    shapes: Path
-    queries: Path
-    dist: Path
 
 
 def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[MappingSet]]:
@@ -63,36 +55,7 @@ def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[Mapping
 def curie_expander(curation: Curation):
     """The CURIE expansion a stored query's parameters get: the project's own prefixes, then
     the curation's prefix table; None for an unknown prefix, which the caller reports."""
-    return _expander(curation.reference.converter)
-
-
-def query_expander(data_dir: Path):
-    """curie_expander without reading the curation: the reference tables alone (for `query`,
-    which answers from the release); and the converter, to write answers as CURIEs."""
-    from .curation import REFERENCE_DIR
-    from .identifiers import Reference
-
-    converter = Reference(data_dir / REFERENCE_DIR).converter
-    return _expander(converter), converter
-
-
-def _expander(converter):
-    from .namespaces import PREFIXES
-
-    expand = converter.expand
-
-    def expand_any(curie: str) -> str | None:
-        prefix, _, local = curie.partition(":")
-        if prefix in PREFIXES:
-            return PREFIXES[prefix] + local
-        try:
-            return expand(curie)
-        except Exception:  # noqa: BLE001 - an unknown prefix is reported by the caller
-            return None
-
-    return expand_any
-
-
+    return expander(curation.reference.converter)
 
 
 class ValidationFailed(Exception):

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import compile_graph, tree_digest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from bench.corpus import make_corpus
-from helpers import compile_graph, tree_digest
 from mirkg import paths
 from mirkg.children import NTriplesFeed, in_child
 from mirkg.namespaces import ID, MIRKG
