@@ -34,7 +34,6 @@ from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from . import __version__, iris
-from .children import in_child
 from .clock import Clock
 from .curation import Curation
 from .errors import BuildError
@@ -531,8 +530,10 @@ def write_release(release: Release, dist: Path, started: float) -> None:
     """dist/, every file made from the release object, written into a staging folder that
     replaces dist/ in one step when all are written. Each file's time goes into timings.json."""
     from .docs import OntologyDocs
+    from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, catalog_turtle
+    from .site import site_files
 
     clock = Clock(release.timings)
     docs = OntologyDocs(release.ontology)  # pyLODE, in a child process, while the rest is written
@@ -557,13 +558,10 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
+            put(site_files(release), "dataset page")
+            put(kgx_files(release), "KGX")
             split = split_graphs(release.ontology_nt, release.data_nt)
-            release.claim_labels  # noqa: B018 - read from the store here, not in the child
-            # The files made from the curation and the split lines alone, in a child forked now
-            # (before the gzip thread starts) that writes them into the staging folder: the second
-            # core works on them while this process writes the dumps.
-            beside = in_child(_write_beside, release, split, tree.staging)
-            clock.lap("release: split by graph, fork the page, KGX and nanopublications")
+            clock.lap("release: split by graph")
             put({"build-report.md": build_report(release).encode("utf-8")}, "build report")
             tree.write("mirkg.nq", split.nquads())
             clock.lap("release: N-Quads")
@@ -584,10 +582,7 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
-            written, seconds = beside()
-            for name in written:
-                tree.adopt(name)
-            clock.lap(f"release: dataset page, KGX, nanopublications (beside, {seconds:.1f} s; waited for)")
+            put({"nanopubs.trig": nanopublications(split, release.curation)}, "nanopublications")
             missing = [name for name in DUMPS if name not in tree.sizes]
             if missing:
                 raise BuildError(f"the description lists files the release does not have: {', '.join(missing)}")
@@ -602,20 +597,6 @@ def write_release(release: Release, dist: Path, started: float) -> None:
     finally:
         pool.shutdown(cancel_futures=True)
         docs.cancel()
-
-
-def _write_beside(release: Release, split: Split, staging: Path) -> list[str]:
-    """In a forked child: the dataset page, the KGX export and the nanopublications, written into
-    the staging folder; their names, for the parent to list."""
-    from .kgx import kgx_files
-    from .site import site_files
-
-    files = {**site_files(release), **kgx_files(release),
-             "nanopubs.trig": nanopublications(split, release.curation)}
-    for name, content in files.items():
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_bytes(content)
-    return sorted(files)
 
 
 def build_report(release: Release) -> str:

@@ -265,10 +265,6 @@ class StagedTree:
                 digest.update(chunk)
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
 
-    def adopt(self, rel: str) -> None:
-        """A file that another process wrote into the staging folder: listed, with its digest."""
-        self.write_with(rel, lambda path: None)
-
     def sums(self) -> bytes:
         """SHA256SUMS of every file written so far, sorted by path."""
         return "".join(sha256_line(d, rel) for rel, d in sorted(self.digests.items())).encode("utf-8")
