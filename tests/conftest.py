@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, compile_graph, compiled_sparql_reused
+from helpers import ROOT, SCALE, compile_graph, compiled_sparql_reused
 from mirkg import paths
 from mirkg.cli import main
 from mirkg.pipeline import Paths
@@ -47,3 +47,18 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(paths.DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def scaled_data(tmp_path_factory) -> Path:
+    """The curated input at scale 2 (bench/corpus.py): a data/ folder with two copies of every
+    entity and statement, fresh ids for the second."""
+    from bench.corpus import make_corpus
+
+    return make_corpus(paths.DATA, tmp_path_factory.mktemp("scaled") / "data", SCALE)
+
+
+@pytest.fixture(scope="session")
+def scaled(scaled_data):
+    """The scale-2 corpus, compiled by the build's own code (rdflib graph)."""
+    return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))

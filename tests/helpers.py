@@ -172,3 +172,6 @@ def compiled_sparql_reused():
         yield
     finally:
         processor.SPARQLProcessor.query = original
+
+
+SCALE = 2  # copies of the curated statements in the scaled corpus (conftest: scaled_data)

@@ -20,27 +20,14 @@ import pytest
 from bench.__main__ import agreement
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
-from helpers import compile_graph
+from helpers import SCALE, compile_graph
 from mirkg import paths
 from mirkg.pipeline import Paths
 from mirkg.queries import load_queries
 from mirkg.reasoning import java_available
 
-SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 pytestmark = pytest.mark.slow  # corpora, builds and benchmarks in fresh processes
-
-
-@pytest.fixture(scope="module")
-def scaled_data(tmp_path_factory):
-    """The curated input at scale 2 (a data/ folder)."""
-    return make_corpus(paths.DATA, tmp_path_factory.mktemp("bench") / "data", SCALE)
-
-
-@pytest.fixture(scope="module")
-def scaled(scaled_data):
-    """The corpus at scale 2, compiled by the build's own code (rdflib graph)."""
-    return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
 
 
 def test_corpus_replicates_every_statement_with_fresh_ids(scaled, build):

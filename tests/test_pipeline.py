@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import compile_graph, tree_digest
+from helpers import SCALE, tree_digest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from bench.corpus import make_corpus
 from mirkg import paths
 from mirkg.children import NTriplesFeed, in_child
 from mirkg.namespaces import ID, MIRKG
@@ -31,21 +30,10 @@ from mirkg.summary import summarise
 from mirkg.triples import triples_of
 from mirkg.validation import ShaclRun, _core_results, _engine_input, load_shapes, run_shacl, shape_shares
 
-SCALE = 2
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 
 
 slow = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def scaled_data(tmp_path_factory):
-    return make_corpus(paths.DATA, tmp_path_factory.mktemp("scaled") / "data", SCALE)
-
-
-@pytest.fixture(scope="module")
-def scaled(scaled_data):
-    return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
 
 
 @slow
