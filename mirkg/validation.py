@@ -23,8 +23,6 @@ from . import shacl_sparql
 from .children import in_child
 from .shacl_report import Result, result_order, results_of
 
-SHAPES_FILE = "mirkg-shapes.ttl"
-
 
 def load_shapes(directory: Path) -> Graph:
     shapes = Graph()
