@@ -98,10 +98,6 @@ def parse(iri: str) -> Parsed | None:
     return Parsed(kind, record, part)
 
 
-def is_instance(iri: str) -> bool:
-    return iri.startswith(BASE)
-
-
 def local_id(iri: str, kind: str) -> str | None:
     """The curated id of an IRI of this kind's own node (entity/X -> X); None otherwise."""
     parsed = parse(iri)

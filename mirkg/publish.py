@@ -210,10 +210,6 @@ def _gzip_file(lines: list[bytes], path: Path) -> None:
         deterministic_gzip(_line_chunks(lines), out)
 
 
-def _serialize(items, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(items, format=fmt, prefixes=prefixes)
-
-
 def _bound(graph, prefixes: dict[str, str]):
     for prefix, ns in prefixes.items():
         graph.bind(prefix, ns, override=True, replace=True)
