@@ -161,9 +161,10 @@ def download_url(name: str) -> URIRef:
 # Named graphs
 
 
-def graph_of(subject: str) -> URIRef:
-    """The named graph an instance triple belongs to, decided by its subject."""
-    parsed = iris.parse(subject)
+def graph_of(subject: str, parsed: iris.Parsed | None = None) -> URIRef:
+    """The named graph an instance triple belongs to, decided by its subject (and the subject's
+    parts, when the caller has them already)."""
+    parsed = parsed or iris.parse(subject)
     if parsed is None:
         raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
     if parsed.kind == "entity" or (parsed.kind == "claim" and not parsed.part):
@@ -173,18 +174,25 @@ def graph_of(subject: str) -> URIRef:
     raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; publish.graph_of must place it")
 
 
+def _with_subjects(lines):
+    """Each instance line with its subject and the subject's parts (mirkg.iris.parse), parsed
+    once per subject: the lines are sorted, so a subject's lines come together. Instance
+    subjects are IRIs (never blank nodes), so a line's subject is the IRI it starts with."""
+    last, subject, parsed = None, "", None
+    for line in lines:
+        raw = line[1:line.index(b">")]
+        if raw != last:
+            last, subject = raw, raw.decode("utf-8")
+            parsed = iris.parse(subject)
+        yield subject, parsed, line
+
+
 def split_graphs(ontology_nt: bytes, data_nt: bytes) -> Split:
     """The release's sorted N-Triples, split by subject into the data and provenance graphs;
-    the ontology in its own. Instance subjects are IRIs (never blank nodes), so a line's subject
-    is the IRI it starts with."""
+    the ontology in its own."""
     parts: dict[URIRef, list[bytes]] = {DATA_GRAPH: [], PROVENANCE_GRAPH: []}
-    graph_of_subject: dict[bytes, URIRef] = {}
-    for line in data_nt.splitlines():
-        subject = line[1:line.index(b">")]
-        graph = graph_of_subject.get(subject)
-        if graph is None:
-            graph = graph_of_subject[subject] = graph_of(subject.decode("utf-8"))
-        parts[graph].append(line)
+    for subject, parsed, line in _with_subjects(data_nt.splitlines()):
+        parts[graph_of(subject, parsed)].append(line)
     return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts})
 
 
@@ -469,8 +477,7 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
     of_claim: dict[str, list[bytes]] = defaultdict(list)
     between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
     for graph in (DATA_GRAPH, PROVENANCE_GRAPH):
-        for line in split.graphs[graph]:
-            parsed = iris.parse(line[1:line.index(b">")].decode("utf-8"))
+        for _, parsed, line in _with_subjects(split.graphs[graph]):
             if parsed.kind == "claim":
                 of_claim[parsed.record].append(line)
             elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
