@@ -21,7 +21,7 @@ import yaml
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from .release import mark_canonical, sorted_ntriples, turtle
+from .release import sorted_ntriples, turtle
 
 MAPPINGS_DIR = "mappings"  # under ontology/
 SUFFIX = ".sssom.tsv"
@@ -83,7 +83,6 @@ def mapping_graph(sets: list[MappingSet]) -> Graph:
         for prefix, namespace in s.curie_map.items():
             g.bind(prefix, namespace)
         _set_triples(g, s)
-    mark_canonical(g)
     return g
 
 
@@ -104,7 +103,7 @@ def _set_triples(g: Graph, s: MappingSet) -> None:
         if str(predicate) not in MATCH_PREDICATES:
             raise ValueError(f"{s.path}: {row['subject_id']}: '{row['predicate_id']}' is not a SKOS mapping predicate")
         # Labelled from the mapping set and the whole row, so that the labels are a function of
-        # the content and the graph needs no costly canonicalisation (see mark_canonical).
+        # the content, and the files the same from one build to the next.
         content = json.dumps([m["mapping_set_id"], row], sort_keys=True).encode("utf-8")
         axiom = BNode("mapping" + hashlib.sha256(content).hexdigest()[:32])
         g.add((node, URIRef(SSSOM + "mappings"), axiom))
@@ -134,7 +133,7 @@ def _set_triples(g: Graph, s: MappingSet) -> None:
 
 def mapping_files(sets: list[MappingSet]) -> dict[str, bytes]:
     """dist/mappings.ttl and .nt (the SSSOM RDF form, to load beside the data) and the tables."""
-    graph = mapping_graph(sets)  # its blank node labels come from the content: no canonicalisation
+    graph = mapping_graph(sets)  # its blank node labels come from the content
     files = {"mappings.ttl": turtle(graph), "mappings.nt": sorted_ntriples(graph)}
     for s in sets:
         files[f"mappings/{s.path.name}"] = s.path.read_bytes()

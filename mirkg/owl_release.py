@@ -19,7 +19,7 @@ after the OBO Ontology Development Kit's release conventions.
 Each file says which artefact it is in its header: owl:versionIRI, owl:versionInfo,
 dcterms:license, dcterms:title and dcterms:description. All share the ontology IRI; the version
 IRI tells them apart. The bytes depend only on the input: triples are sorted and blank nodes
-carry canonical labels (mirkg.release), so two builds write the same files.
+carry labels computed from their content (mirkg.ontology.load_ontology), so two builds write the same files.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .errors import BuildError
 from .imports import IMPORT_IRI
 from .namespaces import MIRKG, ONTOLOGY_IRI, PREFIXES
 from .reasoning import JAVA_HINT, InconsistentOntology, java_available
-from .release import LICENSE, canonical, graph_of_ntriples, mark_canonical, sorted_ntriples
+from .release import LICENSE, graph_of_ntriples, sorted_ntriples
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 DECLARATION_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
@@ -66,7 +66,7 @@ def owl_release_files(ontology: Graph, classify: bool = True) -> dict[str, bytes
     """The OWL artefacts of the release, file name -> bytes, from the ontology graph as the build
     loads it (mirkg.ttl, its import module and the mapping links). `classify` False (a build with
     --skip-reasoning) writes mirkg-full.owl without the inferred superclasses, and says so."""
-    merged = self_contained(canonical(ontology))
+    merged = self_contained(ontology)
     full = merged + Graph()
     if classify:
         for sub, sup in sorted(inferred_superclasses(merged)):
@@ -245,9 +245,8 @@ def with_header(graph: Graph, name: str, note: str = "") -> Graph:
 
 
 def ntriples(graph: Graph) -> bytes:
-    """Sorted N-Triples of a graph cut from the canonical ontology: its blank node labels are
-    already a function of the content, so they are kept rather than computed again (0.15 s each)."""
-    mark_canonical(graph)
+    """Sorted N-Triples of a graph cut from the ontology, whose blank node labels are a function of
+    its content (mirkg.ontology.load_ontology)."""
     return sorted_ntriples(graph)
 
 
@@ -257,7 +256,7 @@ def rdfxml(graph: Graph) -> bytes:
 
 
 def turtle(graph: Graph) -> bytes:
-    """rdflib's Turtle of the graph with canonical blank node labels, so the bytes do not change."""
+    """rdflib's Turtle of the graph, its blank node labels kept, so the bytes do not change."""
     out = _copy(Graph())
     for triple in graph_of_ntriples(ntriples(graph)):
         out.add(triple)

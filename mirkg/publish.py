@@ -13,8 +13,8 @@ The dataset is split into three named graphs, each triple by the node it is abou
 The description (void.ttl) is loaded by `python build.py load` into a fourth graph,
 https://w3id.org/mirkg/graph/description; it is not part of the dumps it describes.
 
-Every file is written from sorted, canonical N-Triples/N-Quads (blank nodes labelled from their
-structure), and every date comes from the release table below, never from the clock, so two
+Every file is written from sorted N-Triples/N-Quads (blank nodes labelled from their content:
+the ontology's are canonicalised once, as it is loaded), and every date comes from the release table below, never from the clock, so two
 builds give the same bytes.
 """
 
@@ -42,7 +42,6 @@ from .release import (
     LICENSE,
     Release,
     StagedTree,
-    canonical,
     deterministic_gzip,
     graph_of_ntriples,
     sorted_ntriples,
@@ -226,9 +225,9 @@ def _bound(graph, prefixes: dict[str, str]):
 
 def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     """Turtle written by rdflib (IRIs that would need escapes in a prefixed name stay whole);
-    blank nodes get canonical labels first, so the bytes do not change between runs."""
+    blank nodes keep the labels of the N-Triples, so the bytes do not change between runs."""
     out = _bound(Graph(), prefixes)
-    for triple in canonical(graph_of_ntriples(ntriples)):
+    for triple in graph_of_ntriples(ntriples):
         out.add(triple)
     return out.serialize(format="turtle", encoding="utf-8")
 
@@ -236,7 +235,7 @@ def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
 def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str], out: Path) -> None:
     """Turtle written by Oxigraph, a line at a time in the given (sorted) order: linear in the
     data, where rdflib's Turtle writer took most of a large build. Blank nodes keep the labels
-    of the N-Triples (canonical for the ontology's), so the bytes do not change between runs."""
+    of the N-Triples (labelled from their content), so the bytes do not change between runs."""
     ox.serialize(_parsed_lines(lines), out, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 
 from .bulk import gc_paused
 
@@ -77,44 +76,7 @@ class Release:
         return {row[0].value: row[1].value for row in rows}
 
 
-def canonical(graph: Graph) -> Graph:
-    """The graph with its blank nodes relabelled from their structure (RDF canonicalisation).
-
-    rdflib's parser names blank nodes at random, so the ontology's class expressions would get new
-    labels on every run; canonical labels keep N-Triples and N-Quads byte-identical across builds.
-    """
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    # A build canonicalises the same content many times over (the ontology, read back from its
-    # own canonical N-Triples by graph_of_ntriples); the labelling is a function of the triples,
-    # so it is computed once per distinct content, and a canonical graph is its own answer.
-    key = frozenset(graph)
-    triples = _CANONICAL.get(key)
-    if triples is None:
-        triples = tuple(to_canonical_graph(graph))
-        mark_canonical(triples)
-        _CANONICAL[key] = triples
-    out = Graph()
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace, override=True, replace=True)
-    for triple in triples:
-        out.add(triple)
-    return out
-
-
-_CANONICAL: dict[frozenset, tuple] = {}
-_CACHE_SIZE = 64
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def mark_canonical(triples) -> None:
-    """Record that these triples' blank node labels are already a function of their content
-    (canonical labels, or labels derived from the content when the graph was made), so that
-    canonical() keeps them as they are."""
-    triples = tuple(triples)
-    if len(_CANONICAL) >= _CACHE_SIZE:
-        _CANONICAL.clear()
-    _CANONICAL[frozenset(triples)] = triples
 
 
 def graph_of_ntriples(data: bytes) -> Graph:
@@ -140,7 +102,10 @@ def graph_of_ntriples(data: bytes) -> Graph:
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
-    return sorted_ntriples_text(canonical(graph).serialize(format="nt", encoding="utf-8"))
+    """The graph's N-Triples, sorted. Blank nodes keep their labels: every graph of the build
+    labels them from its content (the ontology is canonicalised once, as it is loaded; the mapping
+    sets hash their rows), so the bytes do not change between runs."""
+    return sorted_ntriples_text(graph.serialize(format="nt", encoding="utf-8"))
 
 
 def sorted_ntriples_text(data: bytes) -> bytes:

@@ -91,3 +91,12 @@ def test_bench_holds_no_second_build():
                              "triples_of", "in_child", "NTriplesFeed"):
             assert product_only not in source, (name, product_only)
     assert "build.py" in text["__main__.py"]
+
+
+def test_the_ontology_is_canonicalised_once_as_it_is_loaded():
+    # Blank node labels are computed from their content once, where the ontology is parsed; every
+    # other graph of the build labels its blank nodes from its content as it makes them. No module
+    # canonicalises again or keeps a cache of canonical graphs.
+    users = sorted(p.name for p in PACKAGE.rglob("*.py") if "to_canonical_graph" in p.read_text(encoding="utf-8"))
+    assert users == ["ontology.py"]
+    assert not any("_CANONICAL" in p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
