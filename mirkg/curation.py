@@ -258,8 +258,8 @@ def _check_curie(fields: _Fields, reference: Reference, curie: str, what: str) -
     return curie
 
 
-def read_entities(file: Path, source: SourceText, reference: Reference, read_yaml=load_yaml) -> dict[str, Entity]:
-    rows = _top_list(file, read_yaml(file), "entities")
+def read_entities(file: Path, source: SourceText, reference: Reference) -> dict[str, Entity]:
+    rows = _top_list(file, load_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
     allowed = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
@@ -334,8 +334,8 @@ def read_entities(file: Path, source: SourceText, reference: Reference, read_yam
     return entities
 
 
-def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
-    data = read_yaml(file)
+def read_citations(file: Path, reference: Reference):
+    data = load_yaml(file)
     if not isinstance(data, dict):
         raise CurationError(file, "the file should be a mapping with source, works, references, joint, agents", "restore its layout")
     src = _Fields(file, data.get("source"), "source", 1)
@@ -442,9 +442,8 @@ def read_statements(
     agents: dict[str, Agent],
     relations: dict[str, Relation],
     reference: Reference,
-    read_yaml=load_yaml,
 ) -> list[Statement]:
-    rows = _top_list(file, read_yaml(file), "statements")
+    rows = _top_list(file, load_yaml(file), "statements")
     statements: list[Statement] = []
     seen: dict = {}
     allowed = {
@@ -537,14 +536,12 @@ def read_statements(
 
 
 @gc_paused()
-def load_curation(data_dir: Path, relations: dict[str, Relation], read_yaml=load_yaml) -> Curation:
-    """read_yaml: what reads a YAML file into records (yamlio.load_yaml, or one that has some
-    files read in another process, as the benchmark does with the largest)."""
+def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
     reference = Reference(data_dir / REFERENCE_DIR)
     source = SourceText(data_dir / SOURCE_FILE)
-    entities = read_entities(data_dir / ENTITIES_FILE, source, reference, read_yaml)
-    source_info, works, refs, joints, agents = read_citations(data_dir / CITATIONS_FILE, reference, read_yaml)
+    entities = read_entities(data_dir / ENTITIES_FILE, source, reference)
+    source_info, works, refs, joints, agents = read_citations(data_dir / CITATIONS_FILE, reference)
     statements = read_statements(
-        data_dir / STATEMENTS_FILE, source, entities, refs, agents, relations, reference, read_yaml
+        data_dir / STATEMENTS_FILE, source, entities, refs, agents, relations, reference
     )
     return Curation(source, source_info, entities, works, refs, joints, agents, statements, reference, relations)

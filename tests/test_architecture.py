@@ -90,6 +90,8 @@ def test_bench_holds_no_second_build():
         for product_only in ("ntriples_pieces", "StagedTree", "write_tree", "write_release", "ShaclRun",
                              "triples_of", "in_child", "NTriplesFeed"):
             assert product_only not in source, (name, product_only)
+    # and the product has no hook that only the benchmark used to fill
+    assert not any("read_yaml" in p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
     assert "build.py" in text["__main__.py"]
 
 
