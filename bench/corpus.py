@@ -1,21 +1,16 @@
-"""A synthetic corpus: the curated data replicated N times with fresh identifiers.
+"""A synthetic corpus: the curated data replicated N times with fresh identifiers, growing by
+sources, as a real corpus grows.
 
 Copy 1 is the real dataset unchanged (same ids, so the stored queries' example parameters still
-name something). Copy k >= 2 gives every entity and statement the id `<id>_c<k>`.
-
-The source text, by default, stays the one paragraph, and every copy quotes it where the real
-statements do: the corpus grows in statements, as it does when curators add them, not in the
-length of one text. (The data model has one source text; a review's text has a bounded length,
-while the statements read from reviews keep coming.) With `repeat_text=True` the text is the
-paragraph repeated N times and copy k quotes the k-th copy (`occurrence:`), so the text grows
-with the data; the constraints that compare each quote with the text then cost the text's
-length per quote, which is quadratic in N (bench/README.md gives the figures).
-The works, numbered references, joint citations and agents are those of the one review and are
-shared by all copies (the text of every copy cites the same [1]-[8]).
+name something). Copy k >= 2 adds, for every source folder of the real data, a source folder
+`<folder>_c<k>` with the same text and metadata, the source id `<id>_c<k>`, and its statements,
+each with the id `<id>_c<k>`, quoting its own copy of the text. Every entity gets a copy with the
+id `<id>_c<k>`, which copy k's statements name. The works, numbered references, joint citations
+and agents are shared by all copies (every copy of the paragraph cites the same [1]-[8]).
 
 The result goes through the real loader, so whatever it writes is checked like curated input:
 same shapes, same mix of claim kinds (findings, hedged claims, limitations, citations, none),
-valid data. At scale N it has N x the entities and claims of the real dataset.
+valid data. At scale N it has N x the sources, entities and claims of the real dataset.
 """
 
 from __future__ import annotations
@@ -25,12 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from mirkg.curation import CITATIONS_FILE, ENTITIES_FILE, REFERENCE_DIR, SOURCE_FILE, STATEMENTS_FILE
-from mirkg.yamlio import load_yaml, read_text
-
-# Between two copies of the paragraph. The paragraph ends with a full stop; the next copy starts
-# with white space, so a quote never runs across two copies.
-SEPARATOR = "\n"
+from mirkg import sources
+from mirkg.curation import CITATIONS_FILE, ENTITIES_FILE, REFERENCE_DIR
+from mirkg.yamlio import load_yaml
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -56,7 +48,7 @@ def _entity_copy(record: dict, k: int) -> dict:
     return out
 
 
-def _statement_copy(record: dict, k: int, per_copy: int | None) -> dict:
+def _statement_copy(record: dict, k: int) -> dict:
     out = dict(record)
     out["id"] = copy_id(record["id"], k)
     for key in ("subject", "object", "via"):
@@ -64,51 +56,44 @@ def _statement_copy(record: dict, k: int, per_copy: int | None) -> dict:
             out[key] = copy_id(record[key], k)
     if record.get("context"):
         out["context"] = {key: copy_id(value, k) for key, value in record["context"].items()}
-    if per_copy is not None:
-        # The j-th occurrence of the quote in copy k is occurrence (k - 1) * per_copy + j of the text.
-        out["occurrence"] = (k - 1) * per_copy + record.get("occurrence", 1)
     return out
 
 
-def make_corpus(source_data: Path, target: Path, scale: int, repeat_text: bool = False) -> Path:
-    """Write a data/ folder with `scale` copies of the curated statements into `target` (the
-    source text once, or repeated `scale` times with `repeat_text`)."""
+def make_corpus(source_data: Path, target: Path, scale: int) -> Path:
+    """Write a data/ folder with `scale` copies of every source and its statements into `target`."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source_data / REFERENCE_DIR, target / REFERENCE_DIR, dirs_exist_ok=True)
     shutil.copyfile(source_data / CITATIONS_FILE, target / CITATIONS_FILE)
-    paragraph = read_text(source_data / SOURCE_FILE)
-    (target / SOURCE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (target / SOURCE_FILE).write_text(SEPARATOR.join([paragraph] * (scale if repeat_text else 1)), encoding="utf-8")
-    if scale == 1:  # the real dataset, byte for byte
+    folders = sorted(p for p in (source_data / sources.SOURCES_DIR).iterdir() if p.is_dir())
+    for folder in folders:  # copy 1: the real sources, byte for byte
+        shutil.copytree(folder, target / sources.SOURCES_DIR / folder.name, dirs_exist_ok=True)
+    if scale == 1:
         shutil.copyfile(source_data / ENTITIES_FILE, target / ENTITIES_FILE)
-        shutil.copyfile(source_data / STATEMENTS_FILE, target / STATEMENTS_FILE)
         return target
-
     entities = _plain(load_yaml(source_data / ENTITIES_FILE)["entities"])
-    statements = _plain(load_yaml(source_data / STATEMENTS_FILE)["statements"])
-    # How often each quote occurs in one paragraph, counted as the loader counts (overlaps too).
-    per_copy = {r["id"]: _occurrences(paragraph, str(r["quote"]).strip()) if repeat_text else None
-                for r in statements}
-    _dump(target / ENTITIES_FILE, "entities", (_entity_copy(r, k) for k in range(1, scale + 1) for r in entities))
-    _dump(
-        target / STATEMENTS_FILE,
-        "statements",
-        (_statement_copy(r, k, per_copy[r["id"]]) for k in range(1, scale + 1) for r in statements),
-    )
+    _dump(target / ENTITIES_FILE, {}, "entities", (_entity_copy(r, k) for k in range(1, scale + 1) for r in entities))
+    for folder in folders:
+        meta = _plain(load_yaml(folder / sources.METADATA_FILE))
+        statements = _plain(load_yaml(folder / sources.STATEMENTS_FILE)["statements"])
+        text = (folder / sources.TEXT_FILE).read_bytes()
+        for k in range(2, scale + 1):
+            copy = target / sources.SOURCES_DIR / f"{folder.name}_c{k}"
+            copy.mkdir(parents=True, exist_ok=True)
+            (copy / sources.TEXT_FILE).write_bytes(text)
+            _dump(copy / sources.METADATA_FILE, {**meta, "id": copy_id(meta["id"], k)}, None, ())
+            _dump(copy / sources.STATEMENTS_FILE, {"source": copy_id(meta["id"], k)}, "statements",
+                  (_statement_copy(r, k) for r in statements))
     return target
 
 
-def _occurrences(text: str, quote: str) -> int:
-    count, i = 0, text.find(quote)
-    while i != -1 and quote:
-        count, i = count + 1, text.find(quote, i + 1)
-    return count
-
-
-def _dump(path: Path, key: str, records) -> None:
+def _dump(path: Path, head: dict, key: str | None, records) -> None:
     with path.open("w", encoding="utf-8") as out:
-        out.write(f"# synthetic corpus written by bench/corpus.py; do not edit\n{key}:\n")
-        for record in records:
-            out.write(yaml.dump([record], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20))
+        out.write("# synthetic corpus written by bench/corpus.py; do not edit\n")
+        if head:
+            out.write(yaml.dump(head, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20))
+        if key is not None:
+            out.write(f"{key}:\n")
+            for record in records:
+                out.write(yaml.dump([record], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20))

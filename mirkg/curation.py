@@ -16,12 +16,12 @@ from .errors import CurationError
 from .identifiers import REFERENCE_DIR, Reference, split_curie
 from .ontology import Relation
 from .source import SourceText, Span
+from . import sources
+from .sources import Source
 from .yamlio import load_yaml
 
 ENTITIES_FILE = "entities.yaml"
 CITATIONS_FILE = "citations.yaml"
-STATEMENTS_FILE = "statements.yaml"
-SOURCE_FILE = Path("source") / "review.txt"
 
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")
@@ -131,12 +131,13 @@ class Statement:
     quote: str
     span: Span
     note: str | None
+    source: str  # the id of the source the statement is read from
 
 
 @dataclass
 class Curation:
-    source: SourceText
-    source_info: SourceInfo
+    sources: dict[str, Source]  # by source id, in the order of their folders
+    source_info: SourceInfo  # the review's bibliographic record (data/citations.yaml, `source:`)
     entities: dict[str, Entity]
     works: dict[str, Work]
     references: dict[int, NumberedReference]
@@ -258,7 +259,7 @@ def _check_curie(fields: _Fields, reference: Reference, curie: str, what: str) -
     return curie
 
 
-def read_entities(file: Path, source: SourceText, reference: Reference) -> dict[str, Entity]:
+def read_entities(file: Path, texts: list[SourceText], reference: Reference) -> dict[str, Entity]:
     rows = _top_list(file, load_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
@@ -273,16 +274,17 @@ def read_entities(file: Path, source: SourceText, reference: Reference) -> dict[
             raise f.error(f"unknown kind '{kind}'", f"use one of: {', '.join(KIND_IDENTIFIERS)}")
         written = f.text_list("written")
         for label in written:
-            if label not in source.text:
+            holding = [t for t in texts if label in t.text]
+            if not holding:
                 raise f.error(
-                    f"the written label {label!r} does not occur in the source text",
-                    "copy the label exactly as the paragraph writes it",
+                    f"the written label {label!r} does not occur in any source text",
+                    "copy the label exactly as a source writes it",
                 )
-            glued = source.glued_word(label)
-            if glued is not None:
+            glued = [g for g in (t.glued_word(label) for t in holding)]
+            if None not in glued:
                 raise f.error(
-                    f"the written label {label!r} occurs in the source text only inside longer words, as in {glued!r}",
-                    "write the whole word as the paragraph writes it",
+                    f"the written label {label!r} occurs in the source texts only inside longer words, as in {glued[0]!r}",
+                    "write the whole word as the source writes it",
                 )
         name = f.text("name")
         curie = f.text("id_curie", required=False)
@@ -434,16 +436,73 @@ def _citation_numbers(f: _Fields, cited_as: str, references: dict[int, NumberedR
     return numbers
 
 
+def read_sources(data_dir: Path, works: set[str]) -> dict[str, Source]:
+    """Every source folder of data/sources/, by source id, in folder-name order. `works`: the ids
+    a source may belong to."""
+    root = data_dir / sources.SOURCES_DIR
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not folders:
+        raise CurationError(root, "there is no source folder", f"add data/{sources.SOURCES_DIR}/<source-id>/ with "
+                            f"{sources.TEXT_FILE}, {sources.METADATA_FILE} and {sources.STATEMENTS_FILE}")
+    found: dict[str, Source] = {}
+    for folder in folders:
+        meta = folder / sources.METADATA_FILE
+        if not meta.is_file():
+            raise CurationError(meta, "the source folder has no metadata file",
+                                f"add {sources.METADATA_FILE} with the fields {', '.join(sources.FIELDS)}")
+        f = _Fields(meta, load_yaml(meta), "source", 1)
+        f.check_keys(set(sources.FIELDS))
+        sid = f.local_id()
+        if sid in found:
+            raise f.error(f"duplicate source id '{sid}' (also {found[sid].folder / sources.METADATA_FILE})",
+                          "give each source folder its own id")
+        work = f.text("work")
+        if work not in works:
+            raise f.error(f"'{work}' is not a work of data/citations.yaml",
+                          "name a work of the 'works' list, or the review itself (the id of its `source:` record)")
+        part = f.text("part")
+        if part not in sources.PARTS:
+            raise f.error(f"unknown part '{part}'", f"use one of: {', '.join(sources.PARTS)}")
+        text_file = folder / sources.TEXT_FILE
+        if not text_file.is_file():
+            raise CurationError(text_file, f"source '{sid}' has no text",
+                                f"put the source's text, exactly as published, in {text_file}")
+        text = SourceText(text_file)
+        if not text.text.strip():
+            raise CurationError(text_file, f"the text of source '{sid}' is empty", "put the source's text in it")
+        if not (folder / sources.STATEMENTS_FILE).is_file():
+            raise CurationError(folder / sources.STATEMENTS_FILE, f"source '{sid}' has no statements file",
+                                f"add {sources.STATEMENTS_FILE} with `source: {sid}` and a `statements:` list (it may be empty)")
+        found[sid] = Source(sid, folder, work, part, f.text("origin"), f.text("licence"), f.text("note", False), text)
+    return found
+
+
 def read_statements(
-    file: Path,
-    source: SourceText,
+    source: Source,
+    others: list[Source],
     entities: dict[str, Entity],
     references: dict[int, NumberedReference],
     agents: dict[str, Agent],
     relations: dict[str, Relation],
     reference: Reference,
 ) -> list[Statement]:
-    rows = _top_list(file, load_yaml(file), "statements")
+    file = source.statements_file
+    data = load_yaml(file)
+    rows = _top_list(file, data, "statements")
+    named = data.get("source")
+    if named != source.id:
+        line = getattr(data, "line", None)
+        if named is None:
+            raise CurationError(file, "the file does not say which source its statements are read from",
+                                f"add `source: {source.id}` at the top", line=line)
+        known = named in {o.id for o in others}
+        raise CurationError(
+            file,
+            f"the statements name the source '{named}', " + ("which is another folder's source" if known else "which is not a source of data/sources/"),
+            f"write `source: {source.id}` (the id in {source.folder.name}/source.yaml), or move the statements to their source's folder",
+            line=line,
+        )
+    text = source.text
     statements: list[Statement] = []
     seen: dict = {}
     allowed = {
@@ -490,7 +549,16 @@ def read_statements(
 
         quote = f.text("quote")
         occurrence = f.get("occurrence", int, required=False)
-        span = source.require(file, sid, f.line, quote, occurrence)
+        if not text.occurrences(quote):
+            elsewhere = [o.id for o in others if o.text.occurrences(quote)]
+            if elsewhere:
+                raise f.error(
+                    f"the quote does not occur in the text of source '{source.id}', but in that of source "
+                    f"'{elsewhere[0]}': {quote!r}",
+                    f"move the statement to data/sources/{elsewhere[0]}/statements.yaml (its quote's source), "
+                    "or quote this source's own words",
+                )
+        span = text.require(file, sid, f.line, quote, occurrence)
 
         citation = f.get("citation", (str, list))
         if isinstance(citation, list):
@@ -501,7 +569,7 @@ def read_statements(
             citation = None
         else:
             numbers = _citation_numbers(f, citation, references)
-            sentence = source.sentence_at(span.start)
+            sentence = text.sentence_at(span.start)
             if sentence is None or citation not in sentence.exact:
                 raise f.error(
                     f"the citation '{citation}' is not in the sentence the quote comes from",
@@ -530,6 +598,7 @@ def read_statements(
             Statement(
                 sid, subject, relation, obj, direction, dict(context), via, f.text("subject_aspect", False),
                 citation, numbers, attributed_to, evidence, hedge, statement_type, quote, span, f.text("note", False),
+                source.id,
             )
         )
     return statements
@@ -538,10 +607,19 @@ def read_statements(
 @gc_paused()
 def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
     reference = Reference(data_dir / REFERENCE_DIR)
-    source = SourceText(data_dir / SOURCE_FILE)
-    entities = read_entities(data_dir / ENTITIES_FILE, source, reference)
     source_info, works, refs, joints, agents = read_citations(data_dir / CITATIONS_FILE, reference)
-    statements = read_statements(
-        data_dir / STATEMENTS_FILE, source, entities, refs, agents, relations, reference
-    )
-    return Curation(source, source_info, entities, works, refs, joints, agents, statements, reference, relations)
+    found = read_sources(data_dir, {source_info.id, *works})
+    entities = read_entities(data_dir / ENTITIES_FILE, [s.text for s in found.values()], reference)
+    statements: list[Statement] = []
+    ids: dict[str, str] = {}
+    for source in found.values():
+        others = [o for o in found.values() if o is not source]
+        for statement in read_statements(source, others, entities, refs, agents, relations, reference):
+            if statement.id in ids:
+                raise CurationError(
+                    source.statements_file, f"duplicate statement id '{statement.id}' (also a statement of source "
+                    f"'{ids[statement.id]}')", "give each statement an id of its own, across all sources",
+                    record=statement.id)
+            ids[statement.id] = source.id
+            statements.append(statement)
+    return Curation(found, source_info, entities, works, refs, joints, agents, statements, reference, relations)

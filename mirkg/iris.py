@@ -4,12 +4,12 @@ Every node of the instance data has an IRI under https://w3id.org/mirkg/id/ mint
 curated id, never a blank node, so that two builds give the same graph:
 
     entity/<id>                       an entity of data/entities.yaml
-    claim/<id>                        a claim of data/statements.yaml
+    claim/<id>                        a claim of data/sources/*/statements.yaml
     claim/<id>/evidence               its evidence
     claim/<id>/span[/position|/quote] the text span it rests on, and its selectors
     reference/<n>, citation/<n>-<m>   a numbered reference, a joint citation
     work/<id>, agent/<id>             a cited work, an agent the text names
-    source/<id>                       the source text
+    source/<id>                       a source text (data/sources/*/source.yaml)
     np/<id>                           a claim's nanopublication
     query/<name>                      a stored query (queries/catalog.ttl)
 """
@@ -27,12 +27,12 @@ BASE = str(ID)
 # Where the record behind each kind of node is curated.
 RECORD_FILES = {
     "entity": "data/entities.yaml",
-    "claim": "data/statements.yaml",
+    "claim": "data/sources/*/statements.yaml",
     "reference": "data/citations.yaml",
     "citation": "data/citations.yaml",
     "work": "data/citations.yaml",
     "agent": "data/citations.yaml",
-    "source": "data/citations.yaml",
+    "source": "data/sources/*/source.yaml",
 }
 
 

@@ -609,7 +609,8 @@ def build_report(release: Release) -> str:
     lines = [
         f"# mirkg build report (version {__version__})",
         "",
-        f"- source: data/source/review.txt, sha256 {c.source.sha256}",
+        *(f"- source {s.id}: data/sources/{s.folder.name}/text.txt ({s.part}), sha256 {s.text.sha256}"
+          for s in c.sources.values()),
         f"- statements: {len(c.statements)} ({len(hedged)} hedged, "
         f"{sum(s.statement_type == 'limitation' for s in c.statements)} limitations, "
         f"{sum(s.citation is None for s in c.statements)} without a reference number)",

@@ -514,9 +514,16 @@ def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[tuple[int, i
     ]
 
 
+def shown_source(c):
+    """The source whose text the page shows highlighted: the first paragraph among the sources
+    (the page shows one text; the statements of the other sources are in the claims table)."""
+    return next((s for s in c.sources.values() if s.part == "paragraph"), next(iter(c.sources.values())))
+
+
 def paragraph_html(c) -> str:
-    text = c.source.text
-    spans = {s.id: (s.span.start, s.span.end) for s in c.statements}
+    source = shown_source(c)
+    text = source.text.text
+    spans = {s.id: (s.span.start, s.span.end) for s in c.statements if s.source == source.id}
     starts: dict[int, list[str]] = {}
     for sid, (a, _) in spans.items():
         starts.setdefault(a, []).append(sid)
@@ -655,7 +662,7 @@ def page(build, figure: Figure) -> str:
     c = build.curation
     info = c.source_info
     hedged = sum(s.hedge is not None for s in c.statements)
-    spans = len({(s.span.start, s.span.end) for s in c.statements})
+    spans = len({(s.source, s.span.start, s.span.end) for s in c.statements})
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -692,7 +699,7 @@ The figure is drawn from the stored query <code>queries/90-network-figure-edges.
 <h2>The source paragraph</h2>
 <p>Every quoted span is highlighted; the darker, the more claims rest on it. Hover over or click a span to
 see the claims it supports.</p>
-<blockquote class="paragraph" id="paragraph" cite="data/source/review.txt">{paragraph_html(c)}</blockquote>
+<blockquote class="paragraph" id="paragraph" cite="data/sources/{h(shown_source(c).folder.name)}/text.txt">{paragraph_html(c)}</blockquote>
 <aside id="span-panel" class="span-panel" aria-live="polite" hidden>
 <button type="button" class="panel-close" aria-label="close">&times;</button>
 <p class="panel-head"></p><ul class="panel-claims"></ul>

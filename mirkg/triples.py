@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef, namespace
 from . import namespaces
 from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
+from .sources import Source
 from .identifiers import ONTOLOGY_PREFIXES
 from .iris import (
     agent_iri,
@@ -97,7 +98,8 @@ def triples_of(curation: Curation, ontology: Graph) -> list[tuple]:
 @gc_paused()
 def _emit(g, curation: Curation, ontology: Graph) -> None:
     try:
-        _source(g, curation)
+        for source in curation.sources.values():
+            _source(g, curation, source)
         for entity in curation.entities.values():
             _entity(g, curation, entity)
         _citations(g, curation)
@@ -109,16 +111,25 @@ def _emit(g, curation: Curation, ontology: Graph) -> None:
         _literal.cache_clear()
 
 
-def _source(g: Graph, c: Curation) -> None:
-    info, node = c.source_info, source_iri(c.source_info.id)
+def _source(g: Graph, c: Curation, source: Source) -> None:
+    node = source_iri(source.id)
     g.add((node, RDF.type, MIRKG.SourceText))
-    g.add((node, RDFS.label, _en(f"review paragraph ({info.journal}, {info.year})")))
-    g.add((node, DCTERMS.bibliographicCitation, _literal(f"{info.journal} ({info.year})")))
-    g.add((node, DCTERMS.issued, _literal(info.published_online, datatype=XSD.date)))
-    g.add((node, MIRKG.text, _literal(c.source.text)))
-    g.add((node, MIRKG.sha256, _literal(c.source.sha256)))
-    if info.note:
-        g.add((node, MIRKG.curatorNote, _en(info.note)))
+    if source.work == c.source_info.id:  # the review, known by its journal and date only
+        info = c.source_info
+        g.add((node, RDFS.label, _en(f"review {source.part} ({info.journal}, {info.year})")))
+        g.add((node, DCTERMS.bibliographicCitation, _literal(f"{info.journal} ({info.year})")))
+        g.add((node, DCTERMS.issued, _literal(info.published_online, datatype=XSD.date)))
+        if info.note:
+            g.add((node, MIRKG.curatorNote, _en(info.note)))
+    else:
+        work = c.works[source.work]
+        first_author = work.authors.split(",")[0].split()[0]
+        g.add((node, RDFS.label, _en(f"{source.part} of {first_author} et al. ({work.year})")))
+        g.add((node, DCTERMS.isPartOf, work_iri(work.id)))
+        if source.note:
+            g.add((node, MIRKG.curatorNote, _en(source.note)))
+    g.add((node, MIRKG.text, _literal(source.text.text)))
+    g.add((node, MIRKG.sha256, _literal(source.text.sha256)))
 
 
 def _entity(g: Graph, c: Curation, e: Entity) -> None:
@@ -251,7 +262,7 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     else:
         g.add((node, MIRKG.sourceGivesNoCitation, _literal(True)))
     g.add((node, PROV.wasAttributedTo, agent_iri(s.attributed_to)))
-    g.add((node, PROV.wasDerivedFrom, source_iri(c.source_info.id)))
+    g.add((node, PROV.wasDerivedFrom, source_iri(s.source)))
     if s.note:
         g.add((node, MIRKG.curatorNote, _en(s.note)))
 
@@ -272,9 +283,9 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
 
 
 def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
-    span, text = span_iri(s.id), c.source.text
+    span, text = span_iri(s.id), c.sources[s.source].text.text
     position, quote = span_iri(s.id, "position"), span_iri(s.id, "quote")
-    source = source_iri(c.source_info.id)
+    source = source_iri(s.source)
     g.add((claim, MIRKG.hasTextSpan, span))
     g.add((span, RDF.type, MIRKG.TextSpan))
     g.add((span, MIRKG.inSource, source))

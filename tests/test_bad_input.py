@@ -22,25 +22,25 @@ def _edit(path, old: str, new: str, count: int = 1) -> None:
 # (file, text to replace, replacement, words the error must contain)
 CASES = {
     "quote altered": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "quote: increased levels of miR-153-3p in SLE patients",
         "quote: increased level of miR-153-3p in SLE patients",
         ["mir153-increased-in-sle", "does not occur", "copy the quote exactly"],
     ),
     "unknown entity": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "  subject: hsa-miR-153-3p\n  relation: differentially_expressed_in",
         "  subject: hsa-miR-999\n  relation: differentially_expressed_in",
         ["mir153-increased-in-sle", "hsa-miR-999", "not an entity"],
     ),
     "unknown relation": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "relation: represses_expression_of",
         "relation: silences",
         ["mir153-suppresses-peli1", "unknown relation 'silences'", "targets"],
     ),
     "unknown citation": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         'citation: "[7]"\n  attributed_to: li-et-al\n  evidence: ECO:0000304\n  quote: increased levels',
         'citation: "[9]"\n  attributed_to: li-et-al\n  evidence: ECO:0000304\n  quote: increased levels',
         ["mir153-increased-in-sle", "citation number 9"],
@@ -58,13 +58,13 @@ CASES = {
         ["hsa-miR-146a-5p", "not confirmed", "unresolved"],
     ),
     "duplicate id": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "- id: mir146a-targets-traf6",
         "- id: mir146a-regulates-nf-kb-signaling",
         ["duplicate id 'mir146a-regulates-nf-kb-signaling'"],
     ),
     "missing field": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "  attributed_to: tan-et-al\n  evidence: ECO:0000304\n  quote: >-\n    let-7f-5p targets",
         "  evidence: ECO:0000304\n  quote: >-\n    let-7f-5p targets",
         ["let7f5p-targets-nlrp3", "'attributed_to' is missing"],
@@ -79,11 +79,11 @@ CASES = {
         "entities.yaml",
         'written: ["miR-146a"]',
         'written: ["miR-146"]',
-        ["hsa-miR-146a-5p", "'miR-146' occurs in the source text only inside longer words", "'miR-146a'",
+        ["hsa-miR-146a-5p", "'miR-146' occurs in the source texts only inside longer words", "'miR-146a'",
          "write the whole word"],
     ),
     "unknown field": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         "- id: mir146a-targets-traf6\n",
         "- id: mir146a-targets-traf6\n  evidense: ECO:0000304\n",
         ["mir146a-targets-traf6", "unknown field(s) evidense"],
@@ -95,7 +95,7 @@ CASES = {
         ["hsa-miR-153-3p", "reference label"],
     ),
     "citation not in the quote's sentence": (
-        "statements.yaml",
+        "sources/review/statements.yaml",
         'citation: "[8]"\n  attributed_to: dong-et-al\n  evidence: ECO:0000304\n  quote: by targeting TNF',
         'citation: "[7]"\n  attributed_to: dong-et-al\n  evidence: ECO:0000304\n  quote: by targeting TNF',
         ["mir146a-targets-traf6", "not in the sentence"],
@@ -152,7 +152,7 @@ def test_broken_yaml_names_file_and_line(data_copy, capsys, tmp_path):
 def test_truncated_quote_that_still_occurs_is_accepted(data_copy, capsys, tmp_path):
     # A shorter quote that still occurs verbatim is a valid (if weaker) anchor: not an error.
     _edit(
-        data_copy / "statements.yaml",
+        data_copy / "sources/review/statements.yaml",
         "quote: increased levels of miR-153-3p in SLE patients",
         "quote: increased levels of miR-153-3p in SLE patient",
     )
@@ -164,7 +164,7 @@ def test_truncated_quote_that_still_occurs_is_accepted(data_copy, capsys, tmp_pa
 def test_corrupted_statement_breaks_shacl_not_the_loader(data_copy, capsys, tmp_path):
     # "targets" needs a gene as object; the loader accepts any entity, SHACL must catch it.
     _edit(
-        data_copy / "statements.yaml",
+        data_copy / "sources/review/statements.yaml",
         "  relation: targets\n  object: TRAF6",
         "  relation: targets\n  object: MSC",
     )

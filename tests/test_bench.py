@@ -30,31 +30,26 @@ needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Jav
 pytestmark = pytest.mark.slow  # corpora, builds and benchmarks in fresh processes
 
 
-def test_corpus_replicates_every_statement_with_fresh_ids(scaled, build):
-    # build: the real dataset (conftest). Copy 1 keeps the real ids, copy 2 has new ones.
-    real = [s.id for s in build.curation.statements]
-    ids = [s.id for s in scaled.curation.statements]
-    assert ids == real + [f"{i}_c2" for i in real]
-    assert len(scaled.curation.entities) == SCALE * len(build.curation.entities)
-    # The text is the real one, and copy 2 quotes it where copy 1 does.
-    assert scaled.curation.source.text == build.curation.source.text
-    for one, two in zip(scaled.curation.statements, scaled.curation.statements[len(real):]):
+def test_corpus_grows_by_sources_with_fresh_ids(scaled, build):
+    # build: the real dataset (conftest). Copy 1 keeps the real ids; copy 2 adds a source per real
+    # source, with its own copy of the text, and new ids for its statements and entities.
+    real, scaled_c = build.curation, scaled.curation
+    assert list(scaled_c.sources) == list(real.sources) + [f"{s}_c2" for s in real.sources]
+    for sid, source in real.sources.items():
+        assert scaled_c.sources[f"{sid}_c2"].text.text == source.text.text
+        assert (scaled_c.sources[f"{sid}_c2"].work, scaled_c.sources[f"{sid}_c2"].part) == (source.work, source.part)
+    ids = sorted(s.id for s in scaled_c.statements)
+    assert ids == sorted([s.id for s in real.statements] + [f"{s.id}_c2" for s in real.statements])
+    assert len(scaled_c.entities) == SCALE * len(real.entities)
+    # Copy 2 quotes its own source where copy 1 quotes the real one.
+    by_id = {s.id: s for s in scaled_c.statements}
+    for one in real.statements:
+        two = by_id[f"{one.id}_c2"]
+        assert two.source == f"{one.source}_c2"
         assert (two.span.start, two.span.end, two.span.exact) == (one.span.start, one.span.end, one.span.exact)
     # Same mix of claim kinds in every copy.
-    assert sum(s.hedge is not None for s in scaled.curation.statements) == SCALE * sum(
-        s.hedge is not None for s in build.curation.statements)
-
-
-def test_repeated_text_puts_each_copy_on_its_own_paragraph(tmp_path, build):
-    data = make_corpus(paths.DATA, tmp_path / "data", 3, repeat_text=True)
-    repeated = compile_graph(Paths(data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST)).curation
-    paragraph = build.curation.source.text
-    assert repeated.source.text == "\n".join([paragraph] * 3)
-    shift = len(paragraph) + 1
-    n = len(build.curation.statements)
-    for k in (1, 2):
-        for one, other in zip(repeated.statements, repeated.statements[k * n:(k + 1) * n]):
-            assert (other.span.start, other.span.exact) == (one.span.start + k * shift, one.span.exact)
+    assert sum(s.hedge is not None for s in scaled_c.statements) == SCALE * sum(
+        s.hedge is not None for s in real.statements)
 
 
 @needs_java

@@ -13,7 +13,7 @@ from mirkg import paths
 from mirkg.namespaces import MIRKG
 from mirkg.source import SourceText
 
-SOURCE = SourceText(paths.DATA / "source" / "review.txt")
+SOURCE = SourceText(paths.DATA / "sources" / "review" / "text.txt")
 MIRNA_NAME = re.compile(r"\b(?:miR-\d+[a-z]?(?:-[35]p)?|let-7[a-z](?:-[35]p)?)")
 # "long form (ABBR)": abbreviations the paragraph defines in parentheses ("(2021)" is a year).
 ABBREVIATION = re.compile(r"\(([^()\s,]{2,12})\)")

@@ -98,7 +98,7 @@ def test_exactly_one_node_per_entity(export):
 def test_exactly_one_edge_per_unhedged_claim(export):
     """Issue 9 acceptance: claims without `hedge:` that are not limitations, from statements.yaml."""
     _, edges = export
-    statements = curated("statements.yaml")["statements"]
+    statements = curated("sources/review/statements.yaml")["statements"]
     unhedged = {s["id"] for s in statements if "hedge" not in s and s.get("statement_type", "finding") != "limitation"}
     assert len(unhedged) < len(statements)  # some claims are hedged: the filter matters
     assert len(edges) == len(unhedged)

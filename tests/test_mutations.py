@@ -14,11 +14,13 @@ from helpers import run, tree_digest
 from mirkg import paths
 from mirkg.cli import main
 
-FILES = {"entities.yaml": "entities", "statements.yaml": "statements", "citations.yaml": "works"}
+FILES = {"entities.yaml": "entities", "sources/review/statements.yaml": "statements", "citations.yaml": "works",
+         "sources/review/source.yaml": None}
 REQUIRED = {
     "entities": ["id", "kind", "written", "name"],
     "statements": ["id", "subject", "relation", "object", "citation", "attributed_to", "evidence", "quote"],
     "works": ["id", "authors", "title", "journal", "year"],
+    None: ["id", "work", "part", "origin", "licence"],  # a source's metadata: one record, the whole file
 }
 WRONG_VALUES = [42, 3.5, True, ["a", "b"], {"k": "v"}, "", None]
 
@@ -30,7 +32,7 @@ mutation = st.one_of(
                                                        "relation", "evidence"]), st.integers(0, 200)),
     st.tuples(st.just("cut-quote"), st.integers(0, 200), st.integers(1, 60), st.integers(1, 30)),
     st.tuples(st.just("duplicate-id"), st.sampled_from(sorted(FILES)), st.integers(0, 200), st.integers(0, 200)),
-    st.tuples(st.just("bad-utf8"), st.sampled_from(sorted(FILES) + ["source/review.txt"]), st.integers(0, 10**6)),
+    st.tuples(st.just("bad-utf8"), st.sampled_from(sorted(FILES) + ["sources/review/text.txt"]), st.integers(0, 10**6)),
     st.tuples(st.just("broken-yaml"), st.sampled_from(sorted(FILES)), st.integers(0, 10**6),
               st.sampled_from(["[", "{", ": :", "\t", "- - -\n  x", "'", "*alias"])),
 )
@@ -56,10 +58,13 @@ def _apply(data_dir, m) -> None:
                 pass
         path.write_bytes(mutated)
         return
-    file = {"unknown-ref": "statements.yaml", "cut-quote": "statements.yaml"}.get(kind, m[1] if len(m) > 1 else "")
+    file = {"unknown-ref": "sources/review/statements.yaml", "cut-quote": "sources/review/statements.yaml"}.get(kind, m[1] if len(m) > 1 else "")
     path = data_dir / file
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    records = doc[FILES[file]]
+    if FILES[file] is None and kind == "duplicate-id":  # a second source folder with the same id
+        shutil.copytree(path.parent, path.parent.with_name(path.parent.name + "-copy"))
+        return
+    records = doc[FILES[file]] if FILES[file] is not None else [doc]
     record = records[m[2] % len(records)]
     if kind == "drop":
         fields = REQUIRED[FILES[file]]

@@ -95,7 +95,7 @@ def test_hedged_claims_and_limitations(engines):
     # "might" (twice: sentences 2 and 7), "suggesting" (9), "unable to conclude" and "may" (10).
     assert cues == sorted(['"might"', '"might"', '"suggesting"', '"unable to conclude"', '"may"'])
     limitations = [q for q, lim in zip(column(answer, "quote"), column(answer, "isLimitation")) if "true" in lim]
-    assert len(limitations) == 2 and all(q.strip('"') in paths.DATA.joinpath("source/review.txt").read_text() for q in limitations)
+    assert len(limitations) == 2 and all(q.strip('"') in paths.DATA.joinpath("sources/review/text.txt").read_text() for q in limitations)
     assert any("unable to conclude" in q for q in limitations)
 
 
@@ -277,7 +277,7 @@ def test_which_mirnas_travel_in_exosomes_and_what_they_do_there(engines):
     }
 
 
-SOURCE = paths.DATA.joinpath("source/review.txt").read_text(encoding="utf-8")
+SOURCE = paths.DATA.joinpath("sources/review/text.txt").read_text(encoding="utf-8")
 
 
 def sentence_starts(text):

@@ -91,7 +91,7 @@ def test_answers_come_from_the_release_not_from_a_new_build(tmp_path, built_dist
 
     data = tmp_path / "data"
     shutil.copytree(paths.DATA, data)
-    (data / "statements.yaml").write_text("statements: [this is not a statement]\n", encoding="utf-8")
+    (data / "sources" / "review" / "statements.yaml").write_text("source: review\nstatements: [this is not a statement]\n", encoding="utf-8")
     code, out, _ = run(["--data", str(data), "query", "01", "--param", "gene=mirkgid:entity/TRAF6"], capsys)
     assert code == 0 and "hsa-miR-146a-5p" in out
 

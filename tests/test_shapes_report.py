@@ -46,9 +46,9 @@ def test_the_report_groups_by_focus_node_violations_first():
     assert lines[0] == "SHACL: 2 violation(s), 1 warning(s)"
     heads = [line for line in lines if line and not line.startswith(" ") and not line.startswith("SHACL")]
     assert heads == [
-        "mirkgid:claim/a-claim/span  (record 'a-claim' in data/statements.yaml)",
+        "mirkgid:claim/a-claim/span  (record 'a-claim' in data/sources/*/statements.yaml)",
         "mirkgid:entity/TRAF6  (record 'TRAF6' in data/entities.yaml)",
-        "mirkgid:claim/a-claim  (record 'a-claim' in data/statements.yaml)",
+        "mirkgid:claim/a-claim  (record 'a-claim' in data/sources/*/statements.yaml)",
     ]
     assert "  Violation skos:prefLabel [MinCount]: No label." in lines
     assert "      value: mirkgid:claim/a-claim/evidence" in lines

@@ -39,8 +39,8 @@ MIRNA_KINDS = {"mirna", "mirna_class"}
 
 # --- the curated input, read here without the project's own reader ------------------------------
 
-SOURCE = (paths.DATA / "source" / "review.txt").read_bytes().decode("utf-8")
-STATEMENTS = yaml.safe_load((paths.DATA / "statements.yaml").read_text(encoding="utf-8"))["statements"]
+SOURCE = (paths.DATA / "sources" / "review" / "text.txt").read_bytes().decode("utf-8")
+STATEMENTS = yaml.safe_load((paths.DATA / "sources" / "review" / "statements.yaml").read_text(encoding="utf-8"))["statements"]
 ENTITIES = {e["id"]: e for e in yaml.safe_load((paths.DATA / "entities.yaml").read_text(encoding="utf-8"))["entities"]}
 PREFIXES = {
     row["prefix"]: row["uri_prefix"]

@@ -6,7 +6,7 @@ from mirkg import paths
 from mirkg.namespaces import MIRKG, OA
 from mirkg.source import SourceText
 
-SOURCE = SourceText(paths.DATA / "source" / "review.txt")
+SOURCE = SourceText(paths.DATA / "sources" / "review" / "text.txt")
 
 
 def test_every_claim_span_round_trips_to_its_quote(build):

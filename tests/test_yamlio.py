@@ -35,7 +35,7 @@ def reference(text: str):
 
 
 @needs_libyaml
-@pytest.mark.parametrize("name", ["statements.yaml", "entities.yaml", "citations.yaml"])
+@pytest.mark.parametrize("name", ["sources/review/statements.yaml", "entities.yaml", "citations.yaml"])
 def test_the_curated_files_read_the_same(name):
     text = (paths.DATA / name).read_text(encoding="utf-8")
     assert shape(yamlio._from_events(text)) == shape(reference(text))
