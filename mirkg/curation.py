@@ -22,6 +22,7 @@ from .yamlio import load_yaml
 
 ENTITIES_FILE = "entities.yaml"
 CITATIONS_FILE = "citations.yaml"
+LEVELS_FILE = "levels.yaml"
 
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")
@@ -146,6 +147,7 @@ class Curation:
     statements: list[Statement]
     reference: Reference
     relations: dict[str, Relation] = field(repr=False, default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)  # subject aspect words -> increase | decrease
 
 
 # ------------------------------------------------------------------------------------------------
@@ -436,6 +438,27 @@ def _citation_numbers(f: _Fields, cited_as: str, references: dict[int, NumberedR
     return numbers
 
 
+def read_levels(file: Path) -> dict[str, str]:
+    """The level words of data/levels.yaml (absent: none), words -> increase | decrease."""
+    if not file.exists():
+        return {}
+    data = load_yaml(file)
+    if not isinstance(data, dict) or set(data) - DIRECTIONS:
+        raise CurationError(file, "the file should map increase and decrease to lists of words",
+                            "write `increase: [...]` and `decrease: [...]`")
+    levels: dict[str, str] = {}
+    for direction, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise CurationError(file, f"'{direction}' should be a list of words", f"write `{direction}: [high levels, ...]`",
+                                line=getattr(data, "line", None))
+        for word in words:
+            key = word.strip().lower()
+            if levels.get(key, direction) != direction:
+                raise CurationError(file, f"'{word}' is listed under both increase and decrease", "keep it under one")
+            levels[key] = direction
+    return levels
+
+
 def read_sources(data_dir: Path, works: set[str]) -> dict[str, Source]:
     """Every source folder of data/sources/, by source id, in folder-name order. `works`: the ids
     a source may belong to."""
@@ -622,4 +645,5 @@ def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
                     record=statement.id)
             ids[statement.id] = source.id
             statements.append(statement)
-    return Curation(found, source_info, entities, works, refs, joints, agents, statements, reference, relations)
+    return Curation(found, source_info, entities, works, refs, joints, agents, statements, reference, relations,
+                    read_levels(data_dir / LEVELS_FILE))
