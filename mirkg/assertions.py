@@ -176,12 +176,16 @@ class Merged:
                         limitation, finding = (a, b) if a.statement_type == "limitation" else (b, a)
                         found.append(Conflict("limitation", finding, limitation,
                                               "a limitation of another source qualifies this finding"))
+        leveled: dict[str, list[tuple[Statement, str]]] = {}
+        for s in statements:
+            level = self.level_of(s)
+            if level is not None:
+                leveled.setdefault(s.subject, []).append((s, level))
         for measured in statements:
             if measured.relation.name != LEVEL_RELATION or not measured.direction:
                 continue
-            for s in statements:
-                level = self.level_of(s)
-                if (s.source == measured.source or s.subject != measured.subject or level is None
+            for s, level in leveled.get(measured.subject, ()):
+                if (s.source == measured.source
                         or level != OPPOSITE[measured.direction]
                         or s.context.get("disease") != measured.object
                         or not compatible({k: v for k, v in measured.context.items() if k != "disease"}, s.context)):

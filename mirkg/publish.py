@@ -601,6 +601,13 @@ def write_release(release: Release, dist: Path, started: float) -> None:
         docs.cancel()
 
 
+def _conflict_lines(conflict) -> list[str]:
+    return [
+        f"- {conflict.kind}: {conflict.explanation}",
+        *(f"  - {s.id} ({s.source}): \"{s.quote}\"" for s in (conflict.first, conflict.second)),
+    ]
+
+
 def build_report(release: Release) -> str:
     c = release.curation
     kinds = Counter(e.kind for e in c.entities.values())
@@ -621,6 +628,22 @@ def build_report(release: Release) -> str:
         + ", ".join(f"{s} {n}" for s, n in sorted(Counter(r.status for r in c.references.values()).items())) + ")",
         f"- triples: {release.triple_count} instance, {release.ontology_triple_count} ontology "
         "(with its import module and mapping links)",
+        "",
+        "## Sources",
+        "",
+        "| source | part | work | statements |",
+        "|---|---|---|---|",
+        *(f"| {s.id} | {s.part} | {s.work} | {sum(x.source == s.id for x in c.statements)} |" for s in c.sources.values()),
+        "",
+        f"{len(release.merged.assertions)} assertions from {len(c.statements)} statements; "
+        f"{sum(len(a.sources) > 1 for a in release.merged.assertions)} supported by more than one source.",
+        "",
+        "## Conflicts",
+        "",
+        "Listed, never resolved by editing: each source says what it says.",
+        "",
+        *(line for conflict in release.merged.conflicts for line in _conflict_lines(conflict)),
+        *([] if release.merged.conflicts else ["None."]),
         "",
         "## Unresolved entities",
         "",

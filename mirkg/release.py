@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .bulk import gc_paused
 
 if TYPE_CHECKING:  # types only: the modules that make a release's parts use this module's writers
+    from .assertions import Merged
     from .curation import Curation
     from .mappings import MappingSet
     from .queries import Answer, StoredQuery
@@ -59,6 +60,13 @@ class Release:
     @property
     def violations(self) -> list[Result]:
         return [r for r in self.results if r.severity == "Violation"]
+
+    @cached_property
+    def merged(self) -> Merged:
+        """The curation's assertions, the works behind them and their conflicts."""
+        from .assertions import Merged
+
+        return Merged(self.curation)
 
     @cached_property
     def triple_count(self) -> int:

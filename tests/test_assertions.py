@@ -142,3 +142,30 @@ def test_a_less_specific_statement_joins_one_assertion_only(corpus_data):
     homes = [a for a in m.assertions if any(s.id == "p-mir153-anywhere" for s in a.evidence)]
     assert len(homes) == 1
     assert [s.id for s in homes[0].evidence] == ["p-mir153-anywhere", "p-mir153-in-bm-mscs"]
+
+
+@pytest.fixture(scope="module")
+def corpus_release(corpus_data, tmp_path_factory) -> Path:
+    """The test corpus built as a project of its own: the project's ontology, shapes and queries,
+    the import module regenerated for the terms this corpus uses."""
+    from mirkg.cli import main
+
+    root = tmp_path_factory.mktemp("three-sources-project")
+    shutil.copytree(corpus_data, root / "data")
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(paths.ROOT / folder, root / folder)
+    assert main(["imports", "--root", str(root)]) == 0
+    assert main(["--skip-reasoning", "--root", str(root)]) == 0  # conflicts never fail the build
+    return root / "dist"
+
+
+def test_the_build_report_lists_each_conflict_with_both_quotes(corpus_release):
+    dist = corpus_release
+    report = (dist / "build-report.md").read_text(encoding="utf-8")
+    conflicts = report.split("## Conflicts", 1)[1].split("\n## ", 1)[0]
+    for quote in ("miR-153-3p reduces the proliferation of UC-MSCs [7]", "MiR-153-3p increases the proliferation of UC-MSCs",
+                  "Reduced let-7f-5p in BM-MSCs of SLE patients",
+                  "High levels of let-7f-5p in SLE BM-MSCs alleviated inflammation [6]"):
+        assert f'"{quote}"' in conflicts, quote
+    assert conflicts.count("\n- ") == 2  # the two conflicts, nothing else
+    assert "| tan-title | title | tan-2019-let7f5p | 1 |" in report
