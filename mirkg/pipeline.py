@@ -139,13 +139,14 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
         owl_files = None
         try:
             feed.started()
-            curation = load_curation(paths.data, claim_relations(ontology))
-            clock.lap("load curated input")
             # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in
-            # its JVM) in a thread beside everything else, once the input is known to be good.
+            # its JVM) in a thread beside everything else from the start, since HermiT's JVM is
+            # the longest stage of a small build; bad input cancels it (below).
             owl_started = time.perf_counter()
             if not stop_at_validation:
                 owl_files = pool.submit(owl_release_files, ontology, classify=reason)
+            curation = load_curation(paths.data, claim_relations(ontology))
+            clock.lap("load curated input")
             triples = triples_of(curation, ontology)
             clock.lap("emit triples")
             check_imports(curation, triples, paths)
