@@ -136,6 +136,7 @@ class Drafter:
             return eid
 
         mention_records = []
+        starts = {m.start: mention_ids[id(m)] for m in mentions}
         for m in mentions:
             record = {"id": mention_ids[id(m)], "start": m.start, "end": m.end, "text": m.text, "kind": m.kind}
             if m.curie:
@@ -146,6 +147,8 @@ class Drafter:
                     record["name"] = m.name
             if m.arm:
                 record["arm"] = m.arm
+            if m.abbreviation_of is not None and m.abbreviation_of in starts:
+                record["abbreviation_of"] = starts[m.abbreviation_of]
             record["entity"] = entity(m)
             record["how"] = m.how
             if m.note:

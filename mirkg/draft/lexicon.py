@@ -112,9 +112,9 @@ def compile_pattern(pattern: str, subject: list[str], obj: list[str], fillers: l
         else:
             rx = _words(element)
         pieces.append(rx + filler)
-    before = re.compile("".join(pieces[:at]) + r"\Z") if at else None
+    before = re.compile("".join(pieces[:at]) + r"\Z", re.IGNORECASE) if at else None
     after = "".join(pieces[at:])
-    return before, re.compile(after[: -len(filler)] if after.endswith(filler) else after)
+    return before, re.compile(after[: -len(filler)] if after.endswith(filler) else after, re.IGNORECASE)
 
 
 def load_lexicon(data_dir: Path, relations: dict) -> Lexicon:
