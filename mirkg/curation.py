@@ -50,6 +50,18 @@ CONTEXT_KEYS = {"cell_type", "tissue", "disease"}
 STATEMENT_TYPES = {"finding", "limitation"}
 REFERENCE_STATUSES = {"resolved", "ambiguous", "unresolved"}
 
+# The fields each record may have (schemas/*.schema.json are checked against these).
+ENTITY_FIELDS = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
+SOURCE_INFO_FIELDS = {"id", "journal", "year", "published_online", "note"}
+WORK_FIELDS = {"id", "authors", "title", "journal", "year", "doi", "pmid", "pmcid", "note"}
+REFERENCE_FIELDS = {"number", "status", "work", "candidates", "note"}
+JOINT_FIELDS = {"cited_as", "works", "note"}
+AGENT_FIELDS = {"id", "label", "work"}
+STATEMENT_FIELDS = {
+    "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
+    "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
+}
+
 
 @dataclass
 class Entity:
@@ -262,7 +274,7 @@ def read_entities(file: Path, source: SourceText, reference: Reference, read_yam
     rows = _top_list(file, read_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
-    allowed = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
+    allowed = ENTITY_FIELDS
     for index, record in enumerate(rows, 1):
         f = _Fields(file, record, "entity", index)
         f.check_keys(allowed)
@@ -339,7 +351,7 @@ def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
     if not isinstance(data, dict):
         raise CurationError(file, "the file should be a mapping with source, works, references, joint, agents", "restore its layout")
     src = _Fields(file, data.get("source"), "source", 1)
-    src.check_keys({"id", "journal", "year", "published_online", "note"})
+    src.check_keys(SOURCE_INFO_FIELDS)
     published = src.get("published_online", (str, datetime.date))
     source_info = SourceInfo(src.local_id(), src.text("journal"), src.get("year", int), str(published), src.text("note", False))
 
@@ -347,7 +359,7 @@ def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
     seen: dict = {}
     for index, record in enumerate(_top_list(file, data, "works"), 1):
         f = _Fields(file, record, "work", index)
-        f.check_keys({"id", "authors", "title", "journal", "year", "doi", "pmid", "pmcid", "note"})
+        f.check_keys(WORK_FIELDS)
         wid = f.local_id()
         _unique(f, seen, wid, "id")
         ids = {}
@@ -372,7 +384,7 @@ def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
     seen = {}
     for index, record in enumerate(_top_list(file, data, "references"), 1):
         f = _Fields(file, record, "reference", index)
-        f.check_keys({"number", "status", "work", "candidates", "note"})
+        f.check_keys(REFERENCE_FIELDS)
         number = f.get("number", int)
         _unique(f, seen, number, "number")
         status = f.text("status")
@@ -393,7 +405,7 @@ def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
     joints: dict[str, JointCitation] = {}
     for index, record in enumerate(_top_list(file, data, "joint", required=False), 1):
         f = _Fields(file, record, "joint citation", index)
-        f.check_keys({"cited_as", "works", "note"})
+        f.check_keys(JOINT_FIELDS)
         cited_as = f.text("cited_as")
         numbers = _citation_numbers(f, cited_as, references)
         if len(numbers) < 2:
@@ -410,7 +422,7 @@ def read_citations(file: Path, reference: Reference, read_yaml=load_yaml):
     seen = {}
     for index, record in enumerate(_top_list(file, data, "agents"), 1):
         f = _Fields(file, record, "agent", index)
-        f.check_keys({"id", "label", "work"})
+        f.check_keys(AGENT_FIELDS)
         aid = f.local_id()
         _unique(f, seen, aid, "id")
         work = f.text("work", required=False)
@@ -447,10 +459,7 @@ def read_statements(
     rows = _top_list(file, read_yaml(file), "statements")
     statements: list[Statement] = []
     seen: dict = {}
-    allowed = {
-        "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
-        "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
-    }
+    allowed = STATEMENT_FIELDS
 
     for index, record in enumerate(rows, 1):
         f = _Fields(file, record, "statement", index)

@@ -133,7 +133,9 @@ def _unique(candidates: list[Candidate]) -> list[Candidate]:
     for c in candidates:
         key = (c.sentence, c.subject.start, c.subject.text, c.trigger.relation, c.object.start, c.object.text,
                c.trigger.direction, c.hedge)
-        if key not in best or c.quote[1] - c.quote[0] < best[key].quote[1] - best[key].quote[0]:
+        # the pattern that says more (a subject_aspect) first, then the shorter quote
+        rank = (c.trigger.aspect is None, c.quote[1] - c.quote[0])
+        if key not in best or rank < (best[key].trigger.aspect is None, best[key].quote[1] - best[key].quote[0]):
             best[key] = c
     return sorted(best.values(), key=lambda c: (c.quote[0], c.quote[1], c.trigger.relation, c.object.start))
 
