@@ -28,6 +28,36 @@ TEXT_FILE = "text.txt"
 SOURCE_FILE = "source.yaml"
 DRAFT_FILE = "draft.yaml"
 SCHEMA = Path("schemas") / "draft.schema.json"
+# The fields of a source folder's source.yaml, and those a draft writes (schemas/ states their rules).
+SOURCE_FIELDS = {"id", "work", "part", "origin", "licence_note"}
+DRAFT_FIELDS = {"source", "sentences", "mentions", "citation_markers", "entities", "statements"}
+MENTION_FIELDS = {
+    "id": "the mention's id in this draft (m1, m2, ...)",
+    "start": "offset of its first character (code points, 0-based)",
+    "end": "offset after its last character",
+    "text": "the words exactly as the text writes them",
+    "kind": "an entity kind, or mirna_cluster / unknown for what no kind fits",
+    "id_curie": "its candidate identifier, confirmed in data/reference/identifiers.tsv",
+    "unresolved": "why it has no identifier (arm not stated, not in the reference table, ...)",
+    "name": "the reference table's label, or the name the grammar gives",
+    "arm": "the miRNA arm as written (5p, 3p)",
+    "abbreviation_of": "the mention of the long form this abbreviation stands for",
+    "entity": "the entity id of data/entities.yaml it is, or one proposed (see `entities`)",
+    "how": "how it was found",
+    "note": "what the draft assumed",
+}
+MARKER_FIELDS = {"text": "the citation marker as written, \"[4, 5]\"", "start": "offset", "end": "offset",
+                 "sentence": "the sentence's number"}
+CANDIDATE_FIELDS = {
+    "sentence": "the sentence's number (1-based)",
+    "start": "the quote's first character (code points, 0-based)",
+    "end": "after the quote's last character",
+    "trigger": "the trigger words found",
+    "pattern": "the lexicon pattern that matched",
+    "subject_mention": "the subject's mention id, or the words taken as the subject",
+    "object_mention": "the object's mention id, or the words taken as the object",
+    "attribution": "why it is attributed so",
+}
 EVIDENCE_CITED = "ECO:0000304"  # author statement supported by traceable reference (the curation's use)
 
 
@@ -251,6 +281,9 @@ def source_id_of(source_dir: Path) -> str:
     meta = Path(source_dir) / SOURCE_FILE
     if meta.is_file():
         data = load_yaml(meta)
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
+        if not isinstance(data, dict) or set(data) - SOURCE_FIELDS:
+            raise CurationError(meta, "source.yaml should be a mapping of " + ", ".join(sorted(SOURCE_FIELDS)),
+                                "remove or rename the other fields")
+        if isinstance(data.get("id"), str):
             return data["id"]
     return Path(source_dir).name
