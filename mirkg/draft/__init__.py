@@ -262,7 +262,9 @@ def write_draft(document: dict, source_dir: Path, project_root: Path | None = No
     target = Path(source_dir) / DRAFT_FILE
     schema = project_root / SCHEMA if project_root else Path(SCHEMA)
     rel = os.path.relpath(schema.resolve(), target.parent.resolve())
-    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    # libyaml's emitter when PyYAML has it (the pure-Python one takes a second on a long draft)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     content = HEADER.format(schema=rel.replace(os.sep, "/"), text=document["source"]["text"]) + body
     fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".yaml", dir=target.parent)
     try:

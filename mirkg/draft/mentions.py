@@ -8,10 +8,11 @@ identifier only from the reference table; otherwise it says why it has none.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from .terms import Term, TermIndex, name_key, symbol_key
+from .terms import Term, TermIndex, name_key, symbol_key, word_pieces
 
 # miRBase names: [species-]miR-<number><letter>[-<copy>][-5p|-3p], let-7f, lin-4; a cluster
 # miR-17~92; lower-case "mir" names a hairpin precursor.
@@ -64,17 +65,21 @@ class _Found:
         self.text = text
         self.used = bytearray(len(text))
         self.by_start: dict[int, Mention] = {}
+        self.by_end: dict[int, Mention] = {}
 
     def free(self, start: int, end: int) -> bool:
         return not any(self.used[start:end])
 
     def add(self, m: Mention) -> Mention:
         self.by_start[m.start] = m
+        self.by_end[m.end] = m
         self.used[m.start:m.end] = b"\x01" * (m.end - m.start)
         return m
 
     def remove(self, m: Mention) -> None:
         del self.by_start[m.start]
+        if self.by_end.get(m.end) is m:
+            del self.by_end[m.end]
         self.used[m.start:m.end] = bytes(m.end - m.start)
 
     def ending_before(self, pos: int) -> Mention | None:
@@ -82,13 +87,13 @@ class _Found:
         i = pos
         while i > 0 and self.text[i - 1].isspace():
             i -= 1
-        for m in self.by_start.values():
-            if m.end == i:
-                return m
-        return None
+        return self.by_end.get(i)
 
     def at(self, start: int) -> Mention | None:
         return self.by_start.get(start)
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        return [self.by_start[p] for p in range(start, end) if p in self.by_start]
 
     def sorted(self) -> list[Mention]:
         return [self.by_start[k] for k in sorted(self.by_start)]
@@ -198,18 +203,20 @@ class MentionFinder:
                 else:
                     break
             # a name: words apart by spaces or hyphens, the longest that is a label or synonym
-            words: list[str] = []
+            pieces: list[str] = []
             j = i
             while j < n_tokens and found.free(tokens[j][0], tokens[j][1]):
-                if j > i and not NAME_GAP.fullmatch(text[tokens[j - 1][1]:tokens[j][0]]):
+                if j > i and not NAME_GAP.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
                     break
-                words.append(text[tokens[j][0]:tokens[j][1]])
-                key = name_key(words)
+                pieces.extend(word_pieces(text[tokens[j][0]:tokens[j][1]]))
+                whole = " ".join(pieces)
+                last = pieces[-1] if pieces else ""
+                key = whole[:-1] if len(last) > 3 and last.endswith("s") and not last.endswith("ss") else whole
                 if key in index.names and (best is None or j >= best[0]):
                     best = (j, index.names[key], False)
-                elif len(words) == 1 and key in index.heads and best is None:
+                elif j == i and key in index.heads and best is None:
                     best = (j, index.heads[key], True)
-                if name_key(words + ["x"])[:-2] not in self.prefixes and key not in self.prefixes:
+                if whole not in self.prefixes and key not in self.prefixes:
                     break
                 j += 1
             if best is None:
@@ -258,7 +265,7 @@ class MentionFinder:
                 if inner is not None and inner.resolved and inner.end == m.end("abbr"):
                     inner.abbreviation_of = long.start
                 elif long.resolved:
-                    for piece in [x for x in found.sorted() if m.start("abbr") <= x.start < m.end("abbr")]:
+                    for piece in found.within(m.start("abbr"), m.end("abbr")):
                         found.remove(piece)
                     if found.free(m.start("abbr"), m.end("abbr")):
                         found.add(self._abbreviation(m.start("abbr"), abbr, long))
@@ -349,8 +356,11 @@ def refine_processes(mentions: list[Mention], index: TermIndex, text: str, sente
     """A bare process word ("proliferation", "migration") becomes the process of the cell type
     the sentence names with it, when the ontology has that term ("stem cell proliferation",
     "mesenchymal stem cell migration"); otherwise it stays the general process."""
+    starts = [m.start for m in mentions]
     for sentence in sentences:
-        inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        inside = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
+        if not any(m.head for m in inside):
+            continue
         cells = [m for m in inside if m.kind == "cell_type" and m.resolved]
         for m in inside:
             if m.head is None or not cells:

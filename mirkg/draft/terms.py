@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -43,13 +44,20 @@ class Term:
     how: str  # where the name comes from
 
 
+@lru_cache(maxsize=65536)
+def word_pieces(word: str) -> tuple[str, ...]:
+    """One word as name_key spells it: lower case, Greek letters spelled out, letters and digits
+    apart."""
+    w = "".join(GREEK_WORDS.get(c, c) for c in word).lower()
+    return tuple(_LETTER_DIGIT.sub(" ", w).split())
+
+
 def name_key(words: list[str]) -> str:
     """A name in a form where spelling variants meet: lower case, Greek letters spelled out,
     letters and digits apart ("beta1" = "beta 1"), a final plural s dropped."""
     out = []
     for word in words:
-        w = "".join(GREEK_WORDS.get(c, c) for c in word).lower()
-        out.extend(_LETTER_DIGIT.sub(" ", w).split())
+        out.extend(word_pieces(word))
     if out and len(out[-1]) > 3 and out[-1].endswith("s") and not out[-1].endswith("ss"):
         out[-1] = out[-1][:-1]
     return " ".join(out)
