@@ -41,7 +41,7 @@ def _id(what: str) -> dict:
 
 
 ENTITY = _record(c.ENTITY_FIELDS, {
-    "id": _id("local identifier; becomes https://w3id.org/mirkg/id/entity/<id>"),
+    "id": _id("local identifier; becomes the entity IRI .../id/entity/<id>"),
     "kind": {"enum": list(c.KIND_IDENTIFIERS), "description": "what the entity is; decides which prefix its identifier must have"},
     "written": {**_texts("the label(s) exactly as the source writes them: each must occur in the text as a whole word"), "minItems": 1},
     "name": _text("the normalised name; for an identified entity, the label of data/reference/identifiers.tsv"),

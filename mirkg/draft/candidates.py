@@ -95,7 +95,7 @@ def find_candidates(text: str, sentences, mentions: list[Mention], lexicon: Lexi
                    for c in CITATION.finditer(sentence.exact)]
         for trigger in lexicon.triggers:
             for match in trigger.after.finditer(masked.text):
-                groups = dict(match.groupdict())
+                groups, lead = dict(match.groupdict()), None
                 spans = {name: match.span(name) for name in groups if groups[name] is not None}
                 if trigger.before is not None:
                     lead = trigger.before.search(masked.text, 0, match.start())
@@ -115,8 +115,10 @@ def find_candidates(text: str, sentences, mentions: list[Mention], lexicon: Lexi
                 for subject, obj in pairs:
                     if subject is obj:
                         continue
-                    lo = min(subject.start, obj.start, t_span[0])
-                    hi = max(subject.end, obj.end, t_span[1])
+                    # the words the pattern matched, from its first to its last
+                    whole = masked.span((lead or match).start(), match.end())
+                    lo = min(subject.start, obj.start, whole[0])
+                    hi = max(subject.end, obj.end, whole[1])
                     c = Candidate(n, trigger, subject, obj, t_span, (lo, hi))
                     _cite(c, markers, text)
                     c.attributed_to, c.attribution_why = agent
