@@ -9,13 +9,17 @@ until it has the words asked for: real prose, with the mentions, triggers and ci
 of real prose. Each run is `python build.py draft FOLDER` in a fresh process (interpreter start,
 the ontology and the lexicon read, the draft written), timed by wall clock; the figures printed
 are each run's, the median, and the draft's counts. The scratch folder is removed at the end, and
-the run is ended with it on SIGINT/SIGTERM or past its budget.
+the run is ended with it on SIGINT/SIGTERM or past its budget. The CPU time of each run is printed
+beside its wall clock, and the load average: on a shared machine the wall clock counts the
+waits for a core.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import signal
 import statistics
 import subprocess
@@ -64,8 +68,9 @@ def main(argv=None) -> int:
         folder.mkdir(parents=True)
         text = make_text(args.words)
         (folder / "text.txt").write_text(text, encoding="utf-8")
-        times = []
+        times, cpu = [], []
         for _ in range(args.runs):
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "draft", str(folder)],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
@@ -81,9 +86,14 @@ def main(argv=None) -> int:
                 sys.stderr.write(err.decode())
                 return process.returncode
             times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
         draft = yaml.safe_load((folder / "draft.yaml").read_text(encoding="utf-8"))
     print(f"draft of a {len(text.split()):,}-word text ({len(text):,} characters), {args.runs} runs in fresh processes:")
     print("  wall clock: " + ", ".join(f"{t:.2f} s" for t in times) + f"; median {statistics.median(times):.2f} s")
+    # CPU time (user + system) of the run: what the wall clock would be on an idle core
+    print("  CPU time:   " + ", ".join(f"{t:.2f} s" for t in cpu) + f"; median {statistics.median(cpu):.2f} s")
+    print(f"  load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print(f"  {len(draft['sentences']):,} sentences, {len(draft['mentions']):,} mentions, "
           f"{len(draft['statements']):,} candidate statements")
     return 0

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import curation as c
-from .draft import DRAFT_FIELDS, MENTION_FIELDS, CANDIDATE_FIELDS, MARKER_FIELDS, SOURCE_FIELDS
+from .draft import CANDIDATE_FIELDS, DRAFT_FIELDS, MARKER_FIELDS, MENTION_FIELDS, SOURCE_FIELDS
 from .draft import lexicon as lx
 
 DRAFT_KINDS = ["mirna_cluster", "unknown", "phrase"]
@@ -199,8 +199,8 @@ def rendered() -> dict[str, str]:
             for name, schema in SCHEMAS.items()}
 
 
-def main(root: Path = Path.cwd()) -> int:
-    folder = root / SCHEMA_DIR
+def main(root: Path | None = None) -> int:
+    folder = (root or Path.cwd()) / SCHEMA_DIR
     folder.mkdir(exist_ok=True)
     for name, text in rendered().items():
         (folder / name).write_text(text, encoding="utf-8")

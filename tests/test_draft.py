@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 import yaml
-
 from helpers import ROOT
+
 from mirkg.cli import main
-from mirkg.draft import Drafter, curated_statements, write_draft
+from mirkg.draft import Drafter, curated_statements
 from mirkg.draft.compare import compare
 from mirkg.errors import CurationError
 
@@ -279,7 +279,7 @@ def _folder(tmp_path, content: bytes | None):
 
 
 def test_the_command_writes_draft_yaml_beside_the_text_the_same_each_time(tmp_path, capsys):
-    folder = _folder(tmp_path, "Here miR-153-3p targets PELI1 [1].".encode())
+    folder = _folder(tmp_path, b"Here miR-153-3p targets PELI1 [1].")
     assert main(["draft", str(folder)], root=ROOT) == 0
     first = (folder / "draft.yaml").read_bytes()
     assert main(["draft", str(folder)], root=ROOT) == 0

@@ -12,8 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from helpers import ROOT
+
 from mirkg import curation, schemas
 from mirkg.errors import CurationError
 from mirkg.identifiers import Reference

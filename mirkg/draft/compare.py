@@ -5,7 +5,6 @@ and attributions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..source import SourceText
 from ..yamlio import load_yaml

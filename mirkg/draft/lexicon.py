@@ -114,7 +114,7 @@ def compile_pattern(pattern: str, subject: list[str], obj: list[str], fillers: l
         pieces.append(rx + filler)
     before = re.compile("".join(pieces[:at]) + r"\Z", re.IGNORECASE) if at else None
     after = "".join(pieces[at:])
-    return before, re.compile(after[: -len(filler)] if after.endswith(filler) else after, re.IGNORECASE)
+    return before, re.compile(after.removesuffix(filler), re.IGNORECASE)
 
 
 def load_lexicon(data_dir: Path, relations: dict) -> Lexicon:

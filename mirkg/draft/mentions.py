@@ -45,7 +45,7 @@ class Mention:
     note: str | None = None
     arm: str | None = None
     abbreviation_of: int | None = None  # start of the long form this abbreviation stands for
-    tissue: "Mention | None" = field(default=None, repr=False)
+    tissue: Mention | None = field(default=None, repr=False)
     head: str | None = None  # a process's bare head word ("migration"), refined by its cell
     occurrence: bool = False  # a later use of an abbreviation (found again on each pass)
 
