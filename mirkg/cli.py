@@ -315,6 +315,13 @@ def _load(paths: Paths, args) -> int:
 
 
 def _draft(paths: Paths, args, root: Path) -> int:
+    from .children import stopping
+
+    with stopping():  # SIGTERM/SIGINT raise Stopped: the draft's temporary file goes with it
+        return _draft_in_scope(paths, args, root)
+
+
+def _draft_in_scope(paths: Paths, args, root: Path) -> int:
     from .draft import Drafter, curated_statements, source_id_of, source_text, write_draft
 
     if args.compare:

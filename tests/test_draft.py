@@ -305,6 +305,33 @@ def test_bad_input_is_refused_and_changes_nothing(tmp_path, capsys, content, mes
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
+def test_a_source_yaml_with_an_unknown_field_is_refused(tmp_path, capsys):
+    folder = _folder(tmp_path, b"miR-153-3p targets PELI1.")
+    (folder / "source.yaml").write_text("id: new\nauthor: me\n", encoding="utf-8")
+    assert main(["draft", str(folder)], root=ROOT) == 2
+    assert "source.yaml should be a mapping of" in capsys.readouterr().err
+    assert not (folder / "draft.yaml").exists()
+
+
+@pytest.mark.slow
+def test_a_stopped_draft_leaves_nothing_behind(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bench.draft import make_text
+
+    folder = _folder(tmp_path, make_text(150_000).encode())
+    process = subprocess.Popen([sys.executable, "build.py", "draft", str(folder)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert sorted(p.name for p in folder.iterdir()) == ["text.txt"]
+
+
 def test_an_unknown_source_is_refused(tmp_path, capsys):
     assert main(["draft", str(tmp_path / "sources" / "nope")], root=ROOT) == 2
     assert "no such source folder" in capsys.readouterr().err
