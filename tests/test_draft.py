@@ -54,6 +54,9 @@ def test_a_mirna_without_its_arm_is_listed_with_arm_not_stated(drafter, tmp_path
         assert "id_curie" not in m and m["unresolved"].startswith("arm not stated")
     # the table's arms are named as a hint, never chosen
     assert "hsa-miR-146a-5p" in mention(document, "miR-146a")["unresolved"]
+    # the entity of data/entities.yaml written the same way is proposed, and said to be so
+    assert mention(document, "miR-146a")["entity"] == "hsa-miR-146a-5p"
+    assert "data/entities.yaml writes 'miR-146a'" in mention(document, "miR-146a")["note"]
 
 
 def test_the_arm_and_the_species_are_kept_as_written(drafter, tmp_path):
@@ -371,3 +374,30 @@ def test_compare_on_the_review_paragraph_reaches_its_thresholds(drafter, capsys)
     assert figures["entity mentions"].curated >= 80 and figures["statements (s, r, o)"].curated >= 36
     assert main(["draft", "--compare", str(ROOT / "data" / "sources" / "review")], root=ROOT) == 0
     assert "hedges" in capsys.readouterr().out
+
+
+def test_accepting_a_candidate_is_an_edit_the_loader_takes(drafter):
+    # Every candidate on the review whose entities and agent the curation already has, with its
+    # `draft:` block deleted, is a statement data/statements.yaml could hold: its quote is found,
+    # its citation is its sentence's, its hedge is in its quote, its relation and direction fit.
+    from mirkg import curation
+    from mirkg.identifiers import Reference
+    from mirkg.ontology import claim_relations, load_ontology
+    from mirkg.source import SourceText
+
+    data = ROOT / "data"
+    reference = Reference(data / "reference")
+    source = SourceText(data / "source" / "review.txt")
+    entities = curation.read_entities(data / "entities.yaml", source, reference)
+    _, _, refs, _, agents = curation.read_citations(data / "citations.yaml", reference)
+    document = drafter.draft(data / "source" / "review.txt", "review")
+    accepted = []
+    for s in document["statements"]:
+        ids = [s["subject"], s["object"], *s.get("context", {}).values()]
+        if all(i in entities for i in ids) and s["attributed_to"] in agents:
+            accepted.append({k: v for k, v in s.items() if k != "draft"})
+    assert len(accepted) >= 20
+    loaded = curation.read_statements(data / "statements.yaml", source, entities, refs, agents,
+                                      claim_relations(load_ontology(ROOT / "ontology")), reference,
+                                      lambda _: {"statements": accepted})
+    assert [s.id for s in loaded] == [s["id"] for s in accepted]

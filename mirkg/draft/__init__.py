@@ -181,8 +181,13 @@ class Drafter:
                 record["abbreviation_of"] = starts[m.abbreviation_of]
             record["entity"] = entity(m)
             record["how"] = m.how
-            if m.note:
-                record["note"] = m.note
+            note = m.note
+            if m.curie is None and m.text in self.known_by_label:
+                # the entity is a curator's earlier reading of the same words, not an identification
+                note = "; ".join(filter(None, [note, f"data/entities.yaml writes {m.text!r} for "
+                                                     f"{self.known_by_label[m.text]}: check it means the same here"]))
+            if note:
+                record["note"] = note
             mention_records.append(record)
 
         statements, seen = [], {}

@@ -200,7 +200,8 @@ def _context(inside: list[Mention], subject: Mention, obj: Mention, t_span) -> d
     context: dict[str, Mention] = {}
     centre = t_span[0]
     for key, kind in (("cell_type", "cell_type"), ("tissue", "anatomy"), ("disease", "disease")):
-        pool = [m for m in inside if m.kind == kind and m is not subject and m is not obj and m.resolved]
+        # not the subject or the object themselves, by any of their names
+        pool = [m for m in inside if m.kind == kind and m.resolved and m.curie not in (subject.curie, obj.curie)]
         if key == "tissue" and "cell_type" in context and context["cell_type"].tissue is not None:
             context[key] = context["cell_type"].tissue
             continue
