@@ -230,6 +230,23 @@ def test_hedge_cues(drafter, tmp_path, text, hedge, limitation):
     assert hedge in s["quote"]
 
 
+def test_a_clause_cue_hedges_the_first_trigger_after_it_only(drafter, tmp_path):
+    text = ("Mesenchymal stem cells might act in systemic lupus erythematosus by secreting exosomes enriched in miRNAs. "
+            "miR-155-5p lowers cellular senescence, possibly by suppressing SOCS1 [4].")
+    document = draft_of(drafter, tmp_path, text)
+    hedges = {(s["relation"], s["object"]): s.get("hedge") for s in document["statements"]}
+    assert hedges[("contributes_to", "SLE")] == "might"
+    assert hedges[("located_in", "exosome")] is None
+    assert hedges[("represses_expression_of", "SOCS1")] == "possibly"
+
+
+def test_a_target_the_reference_table_does_not_hold_is_kept_as_written(drafter, tmp_path):
+    (s,) = draft_of(drafter, tmp_path, "Then miR-21-5p targets PTEN [3].")["statements"]
+    assert (s["subject"], s["object"]) == ("miR-21-5p", "PTEN")  # neither has a confirmed identifier
+    assert {e["id"]: e.get("unresolved", "") for e in draft_of(drafter, tmp_path, "Then miR-21-5p targets PTEN [3].")
+            ["entities"]}["miR-21-5p"] == "hsa-miR-21-5p is not in the reference table"
+
+
 def test_a_cue_beyond_a_clause_boundary_does_not_hedge(drafter, tmp_path):
     text = "It might matter, and miR-153-3p targets PELI1; it works at least partly because let-7f-5p targets TRAF6."
     assert all("hedge" not in s for s in draft_of(drafter, tmp_path, text)["statements"])

@@ -93,6 +93,7 @@ def find_candidates(text: str, sentences, mentions: list[Mention], lexicon: Lexi
             last_agent = agent
         markers = [(sentence.start + c.start(), sentence.start + c.end(), c.group())
                    for c in CITATION.finditer(sentence.exact)]
+        found_here: list[Candidate] = []
         for trigger in lexicon.triggers:
             for match in trigger.after.finditer(masked.text):
                 groups, lead = dict(match.groupdict()), None
@@ -122,9 +123,12 @@ def find_candidates(text: str, sentences, mentions: list[Mention], lexicon: Lexi
                     c = Candidate(n, trigger, subject, obj, t_span, (lo, hi))
                     _cite(c, markers, text)
                     c.attributed_to, c.attribution_why = agent
-                    _hedge(c, sentence, lexicon)
                     c.context = _context([mentions[i] for i in ids], subject, obj, t_span)
                     out.append(c)
+                    found_here.append(c)
+        triggers = sorted({c.trigger_span[0] for c in found_here})
+        for c in found_here:
+            _hedge(c, sentence, lexicon, triggers)
     return _unique(out)
 
 
@@ -176,8 +180,11 @@ def _attribution(sentence: str, lexicon: Lexicon, last: tuple[str, str] | None) 
     return "source", "no attribution in the sentence: the source's own voice"
 
 
-def _hedge(c: Candidate, sentence, lexicon: Lexicon) -> None:
-    """The nearest cue before the trigger that reaches it."""
+def _hedge(c: Candidate, sentence, lexicon: Lexicon, triggers: list[int]) -> None:
+    """The nearest cue before the trigger that reaches it. A clause's cue (might, may, ...)
+    reaches the first trigger after it, with no clause boundary between ("might act in X by
+    secreting MVs enriched in miRNAs" hedges "act in", not "enriched in"); a sentence's cue
+    (suggesting, unable to conclude) reaches every trigger after it."""
     offset = sentence.start
     before = sentence.exact[: c.trigger_span[0] - offset]
     found = []
@@ -186,7 +193,11 @@ def _hedge(c: Candidate, sentence, lexicon: Lexicon) -> None:
             found.append((m.start(), m.end(), hedge))
     for start, end, hedge in sorted(found, key=lambda f: -f[0]):
         between = before[end:]
-        blocked = ";" in between if hedge.reaches == "sentence" else any(b in between for b in lexicon.boundaries)
+        if hedge.reaches == "sentence":
+            blocked = ";" in between
+        else:
+            first = min((t for t in triggers if t >= end + offset), default=None)
+            blocked = any(b in between for b in lexicon.boundaries) or first != c.trigger_span[0]
         if not blocked:
             c.hedge = sentence.exact[start:end]
             c.limitation = hedge.limitation

@@ -20,7 +20,9 @@ SLOT_KINDS = {"mirna", "mirna_class", "mirna_cluster", "gene", "cell_type", "ana
               "vesicle", "intervention", "unknown", "phrase"}
 _ELEMENT = re.compile(r"\{[SO]\}|<[^>]*>|\.\.\.,?|\S+")
 # where a phrase (a subject or object no mention covers) ends, and where a subject phrase starts
-_PHRASE_END = r"(?=\s*(?:[,;(\[]|\.(?:\s|$)|$)|\s+(?:by|through|because|as|which|that|respectively|while|whereas|and)\b)"
+# (a disease after "in" is the claim's context, not part of its object: "inflammation in SLE")
+_PHRASE_END = (r"(?=\s*(?:[,;(\[]|\.(?:\s|$)|$)|\s+(?:by|through|because|as|which|that|respectively|while|whereas|and)\b"
+               r"|\s+in\s+\x01disease:)")
 _PHRASE_START = r"(?:^|(?<=[,;:]\s)|(?<=\bthat\s)|(?<=\bas\s)|(?<=\bbecause\s)|(?<=\bwhile\s))"
 _DETERMINER = r"(?:(?:the|a|an|their|its|these|this)\s+)?"
 
