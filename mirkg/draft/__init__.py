@@ -19,7 +19,7 @@ import yaml
 from ..errors import CurationError
 from ..source import SourceText
 from ..yamlio import load_yaml, read_text
-from .candidates import Candidate, find_candidates
+from .candidates import CITATION, Candidate, find_candidates
 from .lexicon import Lexicon, load_lexicon
 from .mentions import Mention, MentionFinder, refine_processes
 from .terms import TermIndex
@@ -145,9 +145,6 @@ class Drafter:
     def _document(self, source: SourceText, source_id: str, mentions: list[Mention],
                   candidates: list[Candidate]) -> dict:
         text = source.text
-        sentence_of = {}
-        for n, s in enumerate(source.sentences):
-            sentence_of[n] = s
         mention_ids = {id(m): f"m{i}" for i, m in enumerate(mentions, 1)}
         new_entities: dict[str, dict] = {}
 
@@ -230,8 +227,6 @@ class Drafter:
             statements.append(record)
 
         markers = []
-        from .candidates import CITATION
-
         for n, s in enumerate(source.sentences, 1):
             for m in CITATION.finditer(s.exact):
                 markers.append({"text": m.group(), "start": s.start + m.start(), "end": s.start + m.end(), "sentence": n})
