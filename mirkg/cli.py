@@ -83,6 +83,12 @@ def _parser(prog: str = "mirkg") -> argparse.ArgumentParser:
                          "variables MIRKG_ENDPOINT_USER and MIRKG_ENDPOINT_PASSWORD")
     ld.add_argument("--graph", metavar="IRI",
                     help="put the whole dataset into this one graph instead of its own named graphs")
+    dr = _options(sub.add_parser("draft", help="a first pass at statements from a new source's text: writes "
+                                                "draft.yaml beside its text.txt (the build never reads it)"))
+    dr.add_argument("source", type=Path, help="the source folder, e.g. data/sources/<id>, holding text.txt")
+    dr.add_argument("--compare", action="store_true",
+                    help="draft a source that has statements and print recall and precision against them "
+                         "(writes nothing)")
     sv = _options(sub.add_parser("serve", help="serve dist/ read-only over SPARQL with the Oxigraph server"))
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878)")
@@ -98,6 +104,7 @@ NEEDS = {
     "query": ["data", "ontology", "queries"],
     "load": [],
     "serve": [],
+    "draft": ["data", "ontology"],
 }
 
 
@@ -123,10 +130,13 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
             return _load(paths, args)
         if command == "serve":
             return _serve(paths, args)
+        if command == "draft":
+            return _draft(paths, args, root)
         return _query(paths, args)
     except CurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print("The build stopped; dist/ is unchanged.", file=sys.stderr)
+        print("Nothing was written." if command == "draft" else "The build stopped; dist/ is unchanged.",
+              file=sys.stderr)
         return 2
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -301,6 +311,34 @@ def _load(paths: Paths, args) -> int:
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    return 0
+
+
+def _draft(paths: Paths, args, root: Path) -> int:
+    from .children import stopping
+
+    with stopping():  # SIGTERM/SIGINT raise Stopped: the draft's temporary file goes with it
+        return _draft_in_scope(paths, args, root)
+
+
+def _draft_in_scope(paths: Paths, args, root: Path) -> int:
+    from .draft import Drafter, curated_statements, source_id_of, source_text, write_draft
+
+    if args.compare:
+        from .draft.compare import compare
+
+        curated = curated_statements(args.source, paths.data)
+        document = Drafter(paths.data, paths.ontology).draft(curated.text, source_id_of(args.source))
+        print(f"draft of {curated.text} against {curated.statements}")
+        for figure in compare(document, curated):
+            print("  " + figure.line())
+        return 0
+    text = source_text(args.source)
+    document = Drafter(paths.data, paths.ontology).draft(text, source_id_of(args.source))
+    target = write_draft(document, args.source, root)
+    unresolved = sum("unresolved" in m for m in document["mentions"])
+    print(f"wrote {target}: {len(document['sentences'])} sentences, {len(document['mentions'])} mentions "
+          f"({unresolved} unresolved), {len(document['statements'])} candidate statements")
     return 0
 
 

@@ -51,6 +51,18 @@ CONTEXT_KEYS = {"cell_type", "tissue", "disease"}
 STATEMENT_TYPES = {"finding", "limitation"}
 REFERENCE_STATUSES = {"resolved", "ambiguous", "unresolved"}
 
+# The fields each record may have (schemas/*.schema.json are checked against these).
+ENTITY_FIELDS = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
+SOURCE_INFO_FIELDS = {"id", "journal", "year", "published_online", "note"}
+WORK_FIELDS = {"id", "authors", "title", "journal", "year", "doi", "pmid", "pmcid", "note"}
+REFERENCE_FIELDS = {"number", "status", "work", "candidates", "note"}
+JOINT_FIELDS = {"cited_as", "works", "note"}
+AGENT_FIELDS = {"id", "label", "work"}
+STATEMENT_FIELDS = {
+    "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
+    "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
+}
+
 
 @dataclass
 class Entity:
@@ -265,7 +277,7 @@ def read_entities(file: Path, texts: list[SourceText], reference: Reference) -> 
     rows = _top_list(file, load_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
-    allowed = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
+    allowed = ENTITY_FIELDS
     for index, record in enumerate(rows, 1):
         f = _Fields(file, record, "entity", index)
         f.check_keys(allowed)
@@ -343,7 +355,7 @@ def read_citations(file: Path, reference: Reference):
     if not isinstance(data, dict):
         raise CurationError(file, "the file should be a mapping with source, works, references, joint, agents", "restore its layout")
     src = _Fields(file, data.get("source"), "source", 1)
-    src.check_keys({"id", "journal", "year", "published_online", "note"})
+    src.check_keys(SOURCE_INFO_FIELDS)
     published = src.get("published_online", (str, datetime.date))
     source_info = SourceInfo(src.local_id(), src.text("journal"), src.get("year", int), str(published), src.text("note", False))
 
@@ -351,7 +363,7 @@ def read_citations(file: Path, reference: Reference):
     seen: dict = {}
     for index, record in enumerate(_top_list(file, data, "works"), 1):
         f = _Fields(file, record, "work", index)
-        f.check_keys({"id", "authors", "title", "journal", "year", "doi", "pmid", "pmcid", "note"})
+        f.check_keys(WORK_FIELDS)
         wid = f.local_id()
         _unique(f, seen, wid, "id")
         ids = {}
@@ -376,7 +388,7 @@ def read_citations(file: Path, reference: Reference):
     seen = {}
     for index, record in enumerate(_top_list(file, data, "references"), 1):
         f = _Fields(file, record, "reference", index)
-        f.check_keys({"number", "status", "work", "candidates", "note"})
+        f.check_keys(REFERENCE_FIELDS)
         number = f.get("number", int)
         _unique(f, seen, number, "number")
         status = f.text("status")
@@ -397,7 +409,7 @@ def read_citations(file: Path, reference: Reference):
     joints: dict[str, JointCitation] = {}
     for index, record in enumerate(_top_list(file, data, "joint", required=False), 1):
         f = _Fields(file, record, "joint citation", index)
-        f.check_keys({"cited_as", "works", "note"})
+        f.check_keys(JOINT_FIELDS)
         cited_as = f.text("cited_as")
         numbers = _citation_numbers(f, cited_as, references)
         if len(numbers) < 2:
@@ -414,7 +426,7 @@ def read_citations(file: Path, reference: Reference):
     seen = {}
     for index, record in enumerate(_top_list(file, data, "agents"), 1):
         f = _Fields(file, record, "agent", index)
-        f.check_keys({"id", "label", "work"})
+        f.check_keys(AGENT_FIELDS)
         aid = f.local_id()
         _unique(f, seen, aid, "id")
         work = f.text("work", required=False)
@@ -528,10 +540,7 @@ def read_statements(
     text = source.text
     statements: list[Statement] = []
     seen: dict = {}
-    allowed = {
-        "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
-        "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
-    }
+    allowed = STATEMENT_FIELDS
 
     for index, record in enumerate(rows, 1):
         f = _Fields(file, record, "statement", index)

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import curies
+if TYPE_CHECKING:
+    import curies
 
 # The syntax each prefix's local part must follow (from the prefixes' registry patterns).
 LOCAL_PATTERNS: dict[str, str] = {
@@ -79,6 +81,8 @@ class Reference:
 
     @cached_property
     def converter(self) -> curies.Converter:
+        import curies  # imported when first needed: it takes half a second (pydantic)
+
         return curies.Converter.from_prefix_map(self.prefixes)
 
     @cached_property
