@@ -14,7 +14,7 @@ from pathlib import Path
 from .bulk import gc_paused
 from .errors import CurationError
 from .identifiers import REFERENCE_DIR, Reference, split_curie
-from .ontology import Relation
+from .ontology import EntityKind, Relation
 from .source import SourceText, Span
 from .yamlio import load_yaml
 
@@ -26,29 +26,13 @@ SOURCE_FILE = Path("source") / "review.txt"
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")
 
-# entity kind -> (prefix its identifier must have, kind of the reference-table row)
-KIND_IDENTIFIERS: dict[str, tuple[str, str] | None] = {
-    "mirna": ("mirbase.mature", "mature_mirna"),
-    "mirna_class": ("SO", "sequence"),
-    "gene": ("HGNC", "gene"),
-    "protein_complex": None,
-    "cell_type": ("CL", "cell_type"),
-    "anatomy": ("UBERON", "anatomy"),
-    "disease": ("MONDO", "disease"),
-    "process": ("GO", "process"),
-    "vesicle": ("GO", "component"),
-    "intervention": None,
-    "phenotype": None,
-    "cell_balance": None,
-    "cell_population_change": None,
-    "sequence_feature": ("SO", "sequence"),
-    "other": None,
-}
 RELATED_KINDS = {"precursor", "gene", "has_part"}
 DIRECTIONS = {"increase", "decrease"}
 CONTEXT_KEYS = {"cell_type", "tissue", "disease"}
 STATEMENT_TYPES = {"finding", "limitation"}
 REFERENCE_STATUSES = {"resolved", "ambiguous", "unresolved"}
+TRACEABLE_AUTHOR_STATEMENT = "ECO:0000304"  # TAS
+NON_TRACEABLE_AUTHOR_STATEMENT = "ECO:0000303"  # NAS
 
 
 @dataclass
@@ -125,7 +109,7 @@ class Statement:
     citation: str | None  # exactly as the text writes it, None when the text gives none
     citation_numbers: list[int]
     attributed_to: str
-    evidence: str  # an ECO CURIE, or "uncited"
+    evidence: str  # an ECO CURIE
     hedge: str | None
     statement_type: str
     quote: str
@@ -145,6 +129,7 @@ class Curation:
     statements: list[Statement]
     reference: Reference
     relations: dict[str, Relation] = field(repr=False, default_factory=dict)
+    kinds: dict[str, EntityKind] = field(repr=False, default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -258,7 +243,9 @@ def _check_curie(fields: _Fields, reference: Reference, curie: str, what: str) -
     return curie
 
 
-def read_entities(file: Path, source: SourceText, reference: Reference, read_yaml=load_yaml) -> dict[str, Entity]:
+def read_entities(
+    file: Path, source: SourceText, reference: Reference, kinds: dict[str, EntityKind], read_yaml=load_yaml
+) -> dict[str, Entity]:
     rows = _top_list(file, read_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
@@ -269,8 +256,8 @@ def read_entities(file: Path, source: SourceText, reference: Reference, read_yam
         eid = f.local_id()
         _unique(f, seen, eid, "id")
         kind = f.text("kind")
-        if kind not in KIND_IDENTIFIERS:
-            raise f.error(f"unknown kind '{kind}'", f"use one of: {', '.join(KIND_IDENTIFIERS)}")
+        if kind not in kinds:
+            raise f.error(f"unknown kind '{kind}'", f"use an entity kind of the ontology: {', '.join(kinds)}")
         written = f.text_list("written")
         for label in written:
             if label not in source.text:
@@ -294,10 +281,12 @@ def read_entities(file: Path, source: SourceText, reference: Reference, read_yam
             )
         if curie is not None:
             _check_curie(f, reference, curie, "id_curie")
-            expected = KIND_IDENTIFIERS[kind]
+            expected = kinds[kind]
             term = reference.terms[curie]
-            if expected is None or curie.split(":", 1)[0] != expected[0] or term.kind != expected[1]:
-                want = f"a {expected[0]} identifier" if expected else "no identifier (say `unresolved:`)"
+            if (expected.identifier_prefix is None or curie.split(":", 1)[0] != expected.identifier_prefix
+                    or term.kind != expected.identifier_kind):
+                want = (f"a {expected.identifier_prefix} identifier" if expected.identifier_prefix
+                        else "no identifier (say `unresolved:`)")
                 raise f.error(f"an entity of kind '{kind}' cannot have the identifier '{curie}'", f"give {want}")
             if name != term.label:
                 raise f.error(
@@ -513,13 +502,21 @@ def read_statements(
         if attributed_to not in agents:
             raise f.error(f"unknown agent '{attributed_to}'", f"use an agent of data/citations.yaml: {', '.join(agents)}")
         evidence = f.text("evidence")
-        if evidence == "uncited":
-            if citation is not None:
-                raise f.error("evidence 'uncited' but the statement has a citation", "use the ECO code for a cited statement")
-        else:
-            _check_curie(f, reference, evidence, "evidence")
-            if reference.terms[evidence].kind != "evidence":
-                raise f.error(f"'{evidence}' is not an evidence code", "use an ECO code of the reference table")
+        _check_curie(f, reference, evidence, "evidence")
+        if reference.terms[evidence].kind != "evidence":
+            raise f.error(f"'{evidence}' is not an evidence code", "use an ECO code of the reference table")
+        # A traceable author statement needs a reference to trace to; a statement the text gives
+        # without one is a non-traceable author statement (ECO's NAS), and the reverse.
+        if citation is None and evidence == TRACEABLE_AUTHOR_STATEMENT:
+            raise f.error(
+                f"evidence {evidence} (traceable author statement) but the text gives no reference",
+                f"use {NON_TRACEABLE_AUTHOR_STATEMENT} (author statement without traceable support)",
+            )
+        if citation is not None and evidence == NON_TRACEABLE_AUTHOR_STATEMENT:
+            raise f.error(
+                f"evidence {evidence} (author statement without traceable support) but the text gives the reference {citation}",
+                f"use {TRACEABLE_AUTHOR_STATEMENT} (traceable author statement)",
+            )
         statement_type = f.text("statement_type", required=False) or "finding"
         if statement_type not in STATEMENT_TYPES:
             raise f.error(f"unknown statement_type '{statement_type}'", f"use one of: {', '.join(sorted(STATEMENT_TYPES))}")
@@ -537,14 +534,16 @@ def read_statements(
 
 
 @gc_paused()
-def load_curation(data_dir: Path, relations: dict[str, Relation], read_yaml=load_yaml) -> Curation:
+def load_curation(
+    data_dir: Path, relations: dict[str, Relation], kinds: dict[str, EntityKind], read_yaml=load_yaml
+) -> Curation:
     """read_yaml: what reads a YAML file into records (yamlio.load_yaml, or one that has some
     files read in another process, as the benchmark does with the largest)."""
     reference = Reference(data_dir / REFERENCE_DIR)
     source = SourceText(data_dir / SOURCE_FILE)
-    entities = read_entities(data_dir / ENTITIES_FILE, source, reference, read_yaml)
+    entities = read_entities(data_dir / ENTITIES_FILE, source, reference, kinds, read_yaml)
     source_info, works, refs, joints, agents = read_citations(data_dir / CITATIONS_FILE, reference, read_yaml)
     statements = read_statements(
         data_dir / STATEMENTS_FILE, source, entities, refs, agents, relations, reference, read_yaml
     )
-    return Curation(source, source_info, entities, works, refs, joints, agents, statements, reference, relations)
+    return Curation(source, source_info, entities, works, refs, joints, agents, statements, reference, relations, kinds)

@@ -29,7 +29,7 @@ from .errors import BuildError
 from .identifiers import expander
 from .imports import build_imports
 from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
-from .ontology import IMPORTS_FILE, claim_relations, load_ontology
+from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import owl_release_files
 from .paths import Paths
@@ -117,7 +117,7 @@ def compile_curation(paths: Paths) -> tuple[Graph, list[MappingSet], Curation]:
     """The ontology (with its mapping links), its mapping sets, and the checked curated input.
     Raises CurationError on bad input."""
     ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
-    curation = load_curation(paths.data, claim_relations(ontology))
+    curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
     return ontology, mapping_sets, curation
 
 
@@ -139,7 +139,7 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
         owl_files = None
         try:
             feed.started()
-            curation = load_curation(paths.data, claim_relations(ontology))
+            curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in
             # its JVM) in a thread beside everything else, once the input is known to be good.

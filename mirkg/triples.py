@@ -15,7 +15,6 @@ from rdflib import Graph, Literal, URIRef, namespace
 from . import namespaces
 from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
-from .identifiers import ONTOLOGY_PREFIXES
 from .iris import (
     agent_iri,
     claim_iri,
@@ -34,26 +33,12 @@ DCTERMS, RDF, RDFS, SKOS, XSD = (
     Terms(n) for n in (namespace.DCTERMS, namespace.RDF, namespace.RDFS, namespace.SKOS, namespace.XSD))
 MIRKG, OA, PROV = (Terms(n) for n in (namespaces.MIRKG, namespaces.OA, namespaces.PROV))
 
-KIND_CLASS = {
-    "mirna": MIRKG.MatureMiRNA,
-    "mirna_class": MIRKG.MicroRNA,
-    "gene": MIRKG.GeneOrGeneProduct,
-    "protein_complex": MIRKG.ProteinComplex,
-    "cell_type": MIRKG.Cell,
-    "anatomy": MIRKG.AnatomicalEntity,
-    "disease": MIRKG.Disease,
-    "process": MIRKG.BiologicalProcess,
-    "vesicle": MIRKG.Vesicle,
-    "intervention": MIRKG.Intervention,
-    "phenotype": MIRKG.Phenotype,
-    "cell_balance": MIRKG.CellBalance,
-    "cell_population_change": MIRKG.CellPopulationChange,
-    "sequence_feature": MIRKG.SequenceFeature,
-    "other": MIRKG.OtherEntity,
-}
 DIRECTION = {"increase": MIRKG.Increase, "decrease": MIRKG.Decrease}
 RELATED_PROPERTY = {"precursor": MIRKG.precursorXref, "gene": MIRKG.geneXref, "has_part": MIRKG.subunitXref}
 CONTEXT_PROPERTY = {"cell_type": MIRKG.cellContext, "tissue": MIRKG.tissueContext, "disease": MIRKG.diseaseContext}
+# A gene entity stands for the gene and its products; its UniProt record is the protein, a
+# product of the gene rather than the same thing. Every other identifier names the same kind.
+MATCH = {"uniprot": SKOS.relatedMatch}
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 
 # Literals recur: the same label, quote, offset or flag in every record (and every copy of a
@@ -123,22 +108,24 @@ def _source(g: Graph, c: Curation) -> None:
 
 def _entity(g: Graph, c: Curation, e: Entity) -> None:
     node = entity_iri(e.id)
-    g.add((node, RDF.type, KIND_CLASS[e.kind]))
-    g.add((node, RDFS.label, _literal(e.name)))
-    g.add((node, SKOS.prefLabel, _literal(e.name)))
+    # The node is a concept standing for a kind (docs/modelling.md): typed by its mirkg class
+    # only, and matched, never typed, to the external class or record of the kind.
+    g.add((node, RDF.type, c.kinds[e.kind].iri))
+    g.add((node, RDFS.label, _en(e.name)))
+    g.add((node, SKOS.prefLabel, _en(e.name)))
     g.add((node, DCTERMS.identifier, _literal(e.id)))
     for label in e.written:
         g.add((node, MIRKG.labelAsWritten, _literal(label)))
     if e.curie:
         g.add((node, MIRKG.identifierStatus, MIRKG.Resolved))
         g.add((node, DCTERMS.identifier, _literal(e.curie)))
-        if e.curie.split(":", 1)[0] in ONTOLOGY_PREFIXES:
-            g.add((node, RDF.type, URIRef(c.reference.iri(e.curie))))
     else:
         g.add((node, MIRKG.identifierStatus, MIRKG.Unresolved))
         g.add((node, MIRKG.unresolvedBecause, _en(e.unresolved)))
     for curie in ([e.curie] if e.curie else []) + e.xrefs:
-        g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
+        iri = URIRef(c.reference.iri(curie))
+        g.add((node, MIRKG.xref, iri))
+        g.add((node, MATCH.get(curie.split(":", 1)[0], SKOS.exactMatch), iri))
     for kind, curies in e.related.items():
         for curie in curies:
             g.add((node, RELATED_PROPERTY[kind], URIRef(c.reference.iri(curie))))
@@ -258,10 +245,7 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     evidence = evidence_iri(s.id)
     g.add((node, MIRKG.hasEvidence, evidence))
     g.add((evidence, RDF.type, MIRKG.Evidence))
-    if s.evidence == "uncited":
-        g.add((evidence, RDF.type, MIRKG.UncitedAuthorStatement))
-    else:
-        g.add((evidence, RDF.type, URIRef(c.reference.iri(s.evidence))))
+    g.add((evidence, RDF.type, URIRef(c.reference.iri(s.evidence))))
     if cited is not None:
         g.add((evidence, MIRKG.evidenceSource, cited))
 
