@@ -29,7 +29,10 @@ CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")
 RELATED_KINDS = {"precursor", "gene", "has_part"}
 DIRECTIONS = {"increase", "decrease"}
 CONTEXT_KEYS = {"cell_type", "tissue", "disease"}
-STATEMENT_TYPES = {"finding", "limitation"}
+# A limitation is a caveat the text states about a finding it names; a conclusion not drawn is
+# the limitation whose subject, relation and object say what the evidence does not support.
+LIMITATION_TYPES = {"limitation", "conclusion_not_drawn"}
+STATEMENT_TYPES = {"finding"} | LIMITATION_TYPES
 REFERENCE_STATUSES = {"resolved", "ambiguous", "unresolved"}
 TRACEABLE_AUTHOR_STATEMENT = "ECO:0000304"  # TAS
 NON_TRACEABLE_AUTHOR_STATEMENT = "ECO:0000303"  # NAS
@@ -115,6 +118,7 @@ class Statement:
     quote: str
     span: Span
     note: str | None
+    limits: str | None = None  # a limitation's: the id of the claim whose reach it limits
 
 
 @dataclass
@@ -435,10 +439,11 @@ def read_statements(
 ) -> list[Statement]:
     rows = _top_list(file, read_yaml(file), "statements")
     statements: list[Statement] = []
+    lines: dict[str, int | None] = {}
     seen: dict = {}
     allowed = {
         "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
-        "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
+        "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note", "limits",
     }
 
     for index, record in enumerate(rows, 1):
@@ -520,6 +525,12 @@ def read_statements(
         statement_type = f.text("statement_type", required=False) or "finding"
         if statement_type not in STATEMENT_TYPES:
             raise f.error(f"unknown statement_type '{statement_type}'", f"use one of: {', '.join(sorted(STATEMENT_TYPES))}")
+        limits = f.local_id("limits") if f.record.get("limits") is not None else None
+        if (statement_type in LIMITATION_TYPES) != (limits is not None):
+            raise f.error(
+                "a limitation names the claim it limits, and only a limitation does",
+                "give a limitation `limits: <id of the claim it qualifies>`, or remove 'limits' from a finding",
+            )
         hedge = f.text("hedge", required=False)
         if hedge is not None and hedge not in span.exact:
             raise f.error(f"the hedge {hedge!r} is not in the quote", "quote the words that hedge the claim")
@@ -528,8 +539,17 @@ def read_statements(
             Statement(
                 sid, subject, relation, obj, direction, dict(context), via, f.text("subject_aspect", False),
                 citation, numbers, attributed_to, evidence, hedge, statement_type, quote, span, f.text("note", False),
+                limits,
             )
         )
+        lines[sid] = f.line
+    by_id = {s.id: s for s in statements}
+    for s in statements:
+        if s.limits is not None and (s.limits not in by_id or by_id[s.limits].statement_type != "finding"):
+            raise CurationError(
+                file, f"limits '{s.limits}', which is not a finding of this file",
+                "name the id of the finding the limitation qualifies", record=s.id, line=lines[s.id],
+            )
     return statements
 
 

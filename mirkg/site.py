@@ -548,7 +548,7 @@ def claims_table(build) -> str:
         if s.subject_aspect:
             context.append(f"subject aspect: {h(s.subject_aspect)}")
         hedge = h(s.hedge) if s.hedge else ""
-        if s.statement_type == "limitation":
+        if s.statement_type != "finding":
             hedge += ('<br>' if hedge else "") + '<span class="tag">limitation</span>'
         note = f'<details><summary>curator note</summary>{h(s.note)}</details>' if s.note else ""
         rows.append(
