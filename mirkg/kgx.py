@@ -53,6 +53,8 @@ EDGE = {
         "subject_direction_qualifier": "decreased",
     },
     "contributesTo": {"predicate": "biolink:contributes_to"},
+    # only limitations use it (a sole cause the text could not conclude), and they are no edges
+    "soleCauseOf": {"predicate": "biolink:causes"},
     "locatedIn": {"predicate": "biolink:located_in"},
     "internalizedBy": {"predicate": "biolink:related_to_at_instance_level"},
     "sourceOf": {"predicate": "biolink:produces"},
