@@ -78,6 +78,8 @@ EXPECTED_FAILURE = {
     "undeclared-external-term": "http://purl.obolibrary.org/obo/GO_0006915",
     "obsolete-external-term": "http://purl.obolibrary.org/obo/CL_0000493",
     "missing-domain-range": "https://w3id.org/mirkg/rangeless",
+    "skos-label-clash": "https://w3id.org/mirkg/id/entity/TRAF6",
+    "entity-typed-by-external-class": "https://w3id.org/mirkg/id/entity/BM-MSC",
 }
 
 
