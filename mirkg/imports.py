@@ -86,7 +86,8 @@ def build_imports(reference: Reference, *graphs: Graph) -> Graph:
         sub, sup = URIRef(reference.iri(child)), URIRef(reference.iri(parent))
         if sub in used and sup in used:
             g.add((sub, RDFS.subClassOf, sup))
-            axiom = BNode()
+            # labelled from the link, so that the committed file is written the same every time
+            axiom = BNode(f"isa_{child}_{parent}".replace(":", "_"))
             g.add((axiom, RDF.type, OWL.Axiom))
             g.add((axiom, OWL.annotatedSource, sub))
             g.add((axiom, OWL.annotatedProperty, RDFS.subClassOf))
