@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from mirkg import paths
-from mirkg.ontology import claim_relations
+from mirkg.ontology import claim_relations, entity_kinds
 from mirkg.ontology_checks import load_checks
 
 STAGES = ("load curated input", "emit triples", "SHACL validation", "ontology checks", "OWL consistency",
@@ -50,7 +50,7 @@ def run_naive(data_dir: Path, report) -> None:
 
     mirkg.yamlio._CSafeLoader = None  # the pure-Python YAML reader
     ontology, _ = load_ontology_with_mappings(paths.ONTOLOGY)
-    curation = load_curation(data_dir, claim_relations(ontology))
+    curation = load_curation(data_dir, claim_relations(ontology), entity_kinds(ontology))
     lap("load curated input")
     data = build_graph(curation, ontology)
     union = data + ontology

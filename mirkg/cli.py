@@ -176,17 +176,14 @@ def _validate(paths: Paths, engine: str) -> int:
 
 
 def _imports(paths: Paths) -> int:
-    from rdflib import Graph
-
     from .imports import HEADER, build_imports
     from .ontology import IMPORTS_FILE
-    from .pipeline import compile_curation
+    from .pipeline import compile_curation, ontology_sources
     from .release import turtle
     from .triples import triples_of
 
     ontology, _, curation = compile_curation(paths)
-    own = Graph().parse(paths.ontology / "mirkg.ttl", format="turtle")
-    imports = build_imports(curation.reference, own, triples_of(curation, ontology))
+    imports = build_imports(curation.reference, *ontology_sources(paths), triples_of(curation, ontology))
     target = paths.ontology / IMPORTS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(HEADER.encode("utf-8") + turtle(imports))

@@ -14,7 +14,7 @@ from pathlib import Path
 from .bulk import gc_paused
 from .errors import CurationError
 from .identifiers import REFERENCE_DIR, Reference, split_curie
-from .ontology import Relation
+from .ontology import EntityKind, Relation
 from .source import SourceText, Span
 from . import sources
 from .sources import Source
@@ -27,29 +27,16 @@ LEVELS_FILE = "levels.yaml"
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 CITATION_TEXT = re.compile(r"\[(\d+(?:, \d+)*)\]")
 
-# entity kind -> (prefix its identifier must have, kind of the reference-table row)
-KIND_IDENTIFIERS: dict[str, tuple[str, str] | None] = {
-    "mirna": ("mirbase.mature", "mature_mirna"),
-    "mirna_class": ("SO", "sequence"),
-    "gene": ("HGNC", "gene"),
-    "protein_complex": None,
-    "cell_type": ("CL", "cell_type"),
-    "anatomy": ("UBERON", "anatomy"),
-    "disease": ("MONDO", "disease"),
-    "process": ("GO", "process"),
-    "vesicle": ("GO", "component"),
-    "intervention": None,
-    "phenotype": None,
-    "cell_balance": None,
-    "cell_population_change": None,
-    "sequence_feature": ("SO", "sequence"),
-    "other": None,
-}
 RELATED_KINDS = {"precursor", "gene", "has_part"}
 DIRECTIONS = {"increase", "decrease"}
 CONTEXT_KEYS = {"cell_type", "tissue", "disease"}
-STATEMENT_TYPES = {"finding", "limitation"}
+# A limitation is a caveat the text states about a finding it names; a conclusion not drawn is
+# the limitation whose subject, relation and object say what the evidence does not support.
+LIMITATION_TYPES = {"limitation", "conclusion_not_drawn"}
+STATEMENT_TYPES = {"finding"} | LIMITATION_TYPES
 REFERENCE_STATUSES = {"resolved", "ambiguous", "unresolved"}
+TRACEABLE_AUTHOR_STATEMENT = "ECO:0000304"  # TAS
+NON_TRACEABLE_AUTHOR_STATEMENT = "ECO:0000303"  # NAS
 
 # The fields each record may have (schemas/*.schema.json are checked against these).
 ENTITY_FIELDS = {"id", "kind", "written", "name", "id_curie", "unresolved", "xrefs", "related", "parts", "change", "note"}
@@ -60,7 +47,7 @@ JOINT_FIELDS = {"cited_as", "works", "note"}
 AGENT_FIELDS = {"id", "label", "work"}
 STATEMENT_FIELDS = {
     "id", "subject", "relation", "object", "direction", "context", "via", "subject_aspect", "citation",
-    "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note",
+    "attributed_to", "evidence", "hedge", "statement_type", "quote", "occurrence", "note", "limits",
 }
 
 
@@ -138,13 +125,14 @@ class Statement:
     citation: str | None  # exactly as the text writes it, None when the text gives none
     citation_numbers: list[int]
     attributed_to: str
-    evidence: str  # an ECO CURIE, or "uncited"
+    evidence: str  # an ECO CURIE
     hedge: str | None
     statement_type: str
     quote: str
     span: Span
     note: str | None
     source: str  # the id of the source the statement is read from
+    limits: str | None = None  # a limitation's: the id of the claim whose reach it limits
 
 
 @dataclass
@@ -160,6 +148,7 @@ class Curation:
     reference: Reference
     relations: dict[str, Relation] = field(repr=False, default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # subject aspect words -> increase | decrease
+    kinds: dict[str, EntityKind] = field(repr=False, default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -273,7 +262,7 @@ def _check_curie(fields: _Fields, reference: Reference, curie: str, what: str) -
     return curie
 
 
-def read_entities(file: Path, texts: list[SourceText], reference: Reference) -> dict[str, Entity]:
+def read_entities(file: Path, texts: list[SourceText], reference: Reference, kinds: dict[str, EntityKind]) -> dict[str, Entity]:
     rows = _top_list(file, load_yaml(file), "entities")
     entities: dict[str, Entity] = {}
     seen: dict = {}
@@ -284,8 +273,8 @@ def read_entities(file: Path, texts: list[SourceText], reference: Reference) -> 
         eid = f.local_id()
         _unique(f, seen, eid, "id")
         kind = f.text("kind")
-        if kind not in KIND_IDENTIFIERS:
-            raise f.error(f"unknown kind '{kind}'", f"use one of: {', '.join(KIND_IDENTIFIERS)}")
+        if kind not in kinds:
+            raise f.error(f"unknown kind '{kind}'", f"use an entity kind of the ontology: {', '.join(kinds)}")
         written = f.text_list("written")
         for label in written:
             holding = [t for t in texts if label in t.text]
@@ -310,10 +299,12 @@ def read_entities(file: Path, texts: list[SourceText], reference: Reference) -> 
             )
         if curie is not None:
             _check_curie(f, reference, curie, "id_curie")
-            expected = KIND_IDENTIFIERS[kind]
+            expected = kinds[kind]
             term = reference.terms[curie]
-            if expected is None or curie.split(":", 1)[0] != expected[0] or term.kind != expected[1]:
-                want = f"a {expected[0]} identifier" if expected else "no identifier (say `unresolved:`)"
+            if (expected.identifier_prefix is None or curie.split(":", 1)[0] != expected.identifier_prefix
+                    or term.kind != expected.identifier_kind):
+                want = (f"a {expected.identifier_prefix} identifier" if expected.identifier_prefix
+                        else "no identifier (say `unresolved:`)")
                 raise f.error(f"an entity of kind '{kind}' cannot have the identifier '{curie}'", f"give {want}")
             if name != term.label:
                 raise f.error(
@@ -539,6 +530,7 @@ def read_statements(
         )
     text = source.text
     statements: list[Statement] = []
+    lines: dict[str, int | None] = {}
     seen: dict = {}
     allowed = STATEMENT_FIELDS
 
@@ -612,16 +604,30 @@ def read_statements(
         if attributed_to not in agents:
             raise f.error(f"unknown agent '{attributed_to}'", f"use an agent of data/citations.yaml: {', '.join(agents)}")
         evidence = f.text("evidence")
-        if evidence == "uncited":
-            if citation is not None:
-                raise f.error("evidence 'uncited' but the statement has a citation", "use the ECO code for a cited statement")
-        else:
-            _check_curie(f, reference, evidence, "evidence")
-            if reference.terms[evidence].kind != "evidence":
-                raise f.error(f"'{evidence}' is not an evidence code", "use an ECO code of the reference table")
+        _check_curie(f, reference, evidence, "evidence")
+        if reference.terms[evidence].kind != "evidence":
+            raise f.error(f"'{evidence}' is not an evidence code", "use an ECO code of the reference table")
+        # A traceable author statement needs a reference to trace to; a statement the text gives
+        # without one is a non-traceable author statement (ECO's NAS), and the reverse.
+        if citation is None and evidence == TRACEABLE_AUTHOR_STATEMENT:
+            raise f.error(
+                f"evidence {evidence} (traceable author statement) but the text gives no reference",
+                f"use {NON_TRACEABLE_AUTHOR_STATEMENT} (author statement without traceable support)",
+            )
+        if citation is not None and evidence == NON_TRACEABLE_AUTHOR_STATEMENT:
+            raise f.error(
+                f"evidence {evidence} (author statement without traceable support) but the text gives the reference {citation}",
+                f"use {TRACEABLE_AUTHOR_STATEMENT} (traceable author statement)",
+            )
         statement_type = f.text("statement_type", required=False) or "finding"
         if statement_type not in STATEMENT_TYPES:
             raise f.error(f"unknown statement_type '{statement_type}'", f"use one of: {', '.join(sorted(STATEMENT_TYPES))}")
+        limits = f.local_id("limits") if f.record.get("limits") is not None else None
+        if (statement_type in LIMITATION_TYPES) != (limits is not None):
+            raise f.error(
+                "a limitation names the claim it limits, and only a limitation does",
+                "give a limitation `limits: <id of the claim it qualifies>`, or remove 'limits' from a finding",
+            )
         hedge = f.text("hedge", required=False)
         if hedge is not None and hedge not in span.exact:
             raise f.error(f"the hedge {hedge!r} is not in the quote", "quote the words that hedge the claim")
@@ -631,17 +637,26 @@ def read_statements(
                 sid, subject, relation, obj, direction, dict(context), via, f.text("subject_aspect", False),
                 citation, numbers, attributed_to, evidence, hedge, statement_type, quote, span, f.text("note", False),
                 source.id,
+                limits,
             )
         )
+        lines[sid] = f.line
+    by_id = {s.id: s for s in statements}
+    for s in statements:
+        if s.limits is not None and (s.limits not in by_id or by_id[s.limits].statement_type != "finding"):
+            raise CurationError(
+                file, f"limits '{s.limits}', which is not a finding of this file",
+                "name the id of the finding the limitation qualifies", record=s.id, line=lines[s.id],
+            )
     return statements
 
 
 @gc_paused()
-def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
+def load_curation(data_dir: Path, relations: dict[str, Relation], kinds: dict[str, EntityKind]) -> Curation:
     reference = Reference(data_dir / REFERENCE_DIR)
     source_info, works, refs, joints, agents = read_citations(data_dir / CITATIONS_FILE, reference)
     found = read_sources(data_dir, {source_info.id, *works})
-    entities = read_entities(data_dir / ENTITIES_FILE, [s.text for s in found.values()], reference)
+    entities = read_entities(data_dir / ENTITIES_FILE, [s.text for s in found.values()], reference, kinds)
     statements: list[Statement] = []
     ids: dict[str, str] = {}
     for source in found.values():
@@ -655,4 +670,4 @@ def load_curation(data_dir: Path, relations: dict[str, Relation]) -> Curation:
             ids[statement.id] = source.id
             statements.append(statement)
     return Curation(found, source_info, entities, works, refs, joints, agents, statements, reference, relations,
-                    read_levels(data_dir / LEVELS_FILE))
+                    read_levels(data_dir / LEVELS_FILE), kinds)

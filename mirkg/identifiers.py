@@ -102,6 +102,12 @@ class Reference:
         return terms
 
     @cached_property
+    def is_a(self) -> list[tuple[str, str, str]]:
+        """Confirmed subclass links between external terms: (child, parent, source) CURIEs."""
+        path = self.directory / "is_a.tsv"
+        return [(row["child"], row["parent"], row["source"]) for row in _read_tsv(path)] if path.exists() else []
+
+    @cached_property
     def confirmed_citation_ids(self) -> set[str]:
         """DOIs, PMIDs and PMCIDs the citations table gives as confirmed values."""
         found: set[str] = set()

@@ -1,5 +1,7 @@
 """The MIREOT import module: each external term the ontology and the data use, declared with
-its label (from the reference table), its kind and the release it was checked against.
+its label (from the reference table), its kind and the release it was checked against, and the
+subclass links between those terms that the ontologies' own files state (data/reference/is_a.tsv),
+each with its source as an axiom annotation.
 
 `python build.py imports` writes ontology/imports/external.ttl; a test checks it is current.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from .errors import BuildError
@@ -34,6 +36,9 @@ ANNOTATION_PROPERTIES = [
     URIRef("http://www.w3.org/2004/02/skos/core#editorialNote"),
     URIRef("http://www.w3.org/2004/02/skos/core#hiddenLabel"),
     URIRef("http://www.w3.org/2004/02/skos/core#closeMatch"),
+    URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+    URIRef("http://www.w3.org/2004/02/skos/core#relatedMatch"),
+    DCTERMS.hasFormat,
 ]
 
 
@@ -58,7 +63,8 @@ def build_imports(reference: Reference, *graphs: Graph) -> Graph:
     g.add((IMPORT_IRI, RDFS.label, Literal("mirkg import module: external terms", lang="en")))
     for prop in ANNOTATION_PROPERTIES:
         g.add((prop, RDF.type, OWL.AnnotationProperty))
-    for term in sorted(used_external_terms(*graphs)):
+    used = used_external_terms(*graphs)
+    for term in sorted(used):
         curie = reference.converter.compress(str(term))
         if curie is None or curie not in reference.terms:
             raise BuildError(
@@ -70,4 +76,21 @@ def build_imports(reference: Reference, *graphs: Graph) -> Graph:
         g.add((term, RDF.type, kind))
         g.add((term, RDFS.label, Literal(row.label, lang="en")))
         g.add((term, DCTERMS.source, Literal(row.source)))
+    for child, parent, source in reference.is_a:
+        for curie in (child, parent):
+            if curie not in reference.terms:
+                raise BuildError(
+                    f"data/reference/is_a.tsv links {curie}, which data/reference/identifiers.tsv does not confirm; "
+                    "add the term there from a checked source, or remove the link"
+                )
+        sub, sup = URIRef(reference.iri(child)), URIRef(reference.iri(parent))
+        if sub in used and sup in used:
+            g.add((sub, RDFS.subClassOf, sup))
+            # labelled from the link, so that the committed file is written the same every time
+            axiom = BNode(f"isa_{child}_{parent}".replace(":", "_"))
+            g.add((axiom, RDF.type, OWL.Axiom))
+            g.add((axiom, OWL.annotatedSource, sub))
+            g.add((axiom, OWL.annotatedProperty, RDFS.subClassOf))
+            g.add((axiom, OWL.annotatedTarget, sup))
+            g.add((axiom, DCTERMS.source, Literal(source)))
     return g

@@ -7,8 +7,10 @@ curated id, never a blank node, so that two builds give the same graph:
     claim/<id>                        a claim of data/sources/*/statements.yaml
     claim/<id>/evidence               its evidence
     claim/<id>/span[/position|/quote] the text span it rests on, and its selectors
+    claim/<id>/annotation             the Web Annotation whose target is the span, whose body the claim
     reference/<n>, citation/<n>-<m>   a numbered reference, a joint citation
-    work/<id>, agent/<id>             a cited work, an agent the text names
+    work/<id>, agent/<id>             a cited work, an agent the text names (or the curators)
+    activity/<id>                     an activity of the curation (PROV)
     source/<id>                       a source text (data/sources/*/source.yaml)
     np/<id>                           a claim's nanopublication
     query/<name>                      a stored query (queries/catalog.ttl)
@@ -51,6 +53,21 @@ def evidence_iri(sid: str) -> URIRef:
 def span_iri(sid: str, part: str | None = None) -> URIRef:
     """The claim's span, or one of its selectors (part: position or quote)."""
     return URIRef(f"{BASE}claim/{sid}/span" + (f"/{part}" if part else ""))
+
+
+def annotation_iri(sid: str) -> URIRef:
+    return URIRef(f"{BASE}claim/{sid}/annotation")
+
+
+def activity_iri(name: str) -> URIRef:
+    return URIRef(f"{BASE}activity/{name}")
+
+
+def release_file_iri(name: str) -> URIRef:
+    """Where a file of this version's release is published (its path in dist/)."""
+    from . import __version__  # the version is the package's; imported here to keep iris a leaf
+
+    return URIRef(f"https://w3id.org/mirkg/release/{__version__}/{name}")
 
 
 def reference_iri(number: int) -> URIRef:

@@ -2,7 +2,7 @@
 
 One node per entity: its external CURIE as id where it has a confirmed one (HGNC:12036,
 mirbase.mature:MIMAT0000449, CL:0002540, ...), else its local CURIE mirkg.entity:<id>; its
-Biolink category from the kind of entity; its mirkg IRI in `iri`. One edge per unhedged finding
+Biolink category from the kind of entity (the ontology's mirkg:biolinkCategory); its mirkg IRI in `iri`. One edge per unhedged finding
 (the claims that also have a direct triple): the Biolink predicate and qualifiers of its direct
 property, knowledge_level / agent_type (a curator read it from the text), the publications its
 citation is confirmed to resolve to (PMIDs and DOIs only), and the claim id as the edge id.
@@ -16,32 +16,13 @@ from __future__ import annotations
 
 from .curation import Curation, Statement
 from .namespaces import MIRKG
-from .triples import DIRECTION, KIND_CLASS, entity_iri
+from .triples import DIRECTION, entity_iri
 
 BIOLINK_VERSION = "4.4.6"  # the biolink-model release the terms were checked against
 # Local CURIEs with no '/' in the local part (KGX's validator refuses it): mirkg.entity:NF-kB is
 # https://w3id.org/mirkg/id/entity/NF-kB, mirkg.claim:<id> the claim https://w3id.org/mirkg/id/claim/<id>.
 ENTITY_PREFIX = "mirkg.entity"
 CLAIM_PREFIX = "mirkg.claim"
-
-# entity kind -> Biolink category (the mirkg class of the kind maps to it in the SSSOM set)
-CATEGORY = {
-    "mirna": "biolink:MicroRNA",
-    "mirna_class": "biolink:MicroRNA",
-    "gene": "biolink:Gene",
-    "protein_complex": "biolink:MacromolecularComplex",
-    "cell_type": "biolink:Cell",
-    "anatomy": "biolink:GrossAnatomicalStructure",
-    "disease": "biolink:Disease",
-    "process": "biolink:BiologicalProcess",
-    "vesicle": "biolink:CellularComponent",
-    "intervention": "biolink:Procedure",
-    "phenotype": "biolink:PhenotypicFeature",
-    "cell_balance": "biolink:NamedThing",
-    "cell_population_change": "biolink:NamedThing",
-    "sequence_feature": "biolink:NamedThing",
-    "other": "biolink:NamedThing",
-}
 
 _REGULATES_EXPRESSION = {
     "predicate": "biolink:regulates",
@@ -72,6 +53,8 @@ EDGE = {
         "subject_direction_qualifier": "decreased",
     },
     "contributesTo": {"predicate": "biolink:contributes_to"},
+    # only limitations use it (a sole cause the text could not conclude), and they are no edges
+    "soleCauseOf": {"predicate": "biolink:causes"},
     "locatedIn": {"predicate": "biolink:located_in"},
     "internalizedBy": {"predicate": "biolink:related_to_at_instance_level"},
     "sourceOf": {"predicate": "biolink:produces"},
@@ -125,10 +108,9 @@ def publications(c: Curation, s: Statement) -> list[str]:
 def nodes(c: Curation) -> list[dict[str, str]]:
     rows = []
     for e in c.entities.values():
-        assert e.kind in KIND_CLASS, e.kind
         rows.append({
             "id": node_id(c, e.id),
-            "category": CATEGORY[e.kind],
+            "category": c.kinds[e.kind].biolink_category,
             "name": e.name,
             "iri": str(entity_iri(e.id)),
             "xref": MULTI.join(sorted(e.xrefs)),

@@ -6,6 +6,7 @@ MIRKG = Namespace("https://w3id.org/mirkg/")
 ID = Namespace("https://w3id.org/mirkg/id/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+PAV = Namespace("http://purl.org/pav/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 
 ONTOLOGY_IRI = "https://w3id.org/mirkg/ontology"
@@ -15,6 +16,7 @@ PREFIXES = {
     "mirkgid": str(ID),
     "oa": str(OA),
     "prov": str(PROV),
+    "pav": str(PAV),
     "obo": str(OBO),
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
+from .errors import BuildError
 from .namespaces import MIRKG
 
 ONTOLOGY_FILE = "mirkg.ttl"
@@ -51,6 +52,8 @@ class Relation:
 def claim_relations(ontology: Graph) -> dict[str, Relation]:
     relations: dict[str, Relation] = {}
     for iri, name in ontology.subject_objects(MIRKG.curationName):
+        if (iri, RDF.type, OWL.ObjectProperty) not in ontology:
+            continue  # an entity kind (a class), not a relation
         relations[str(name)] = Relation(
             name=str(name),
             iri=iri,
@@ -68,3 +71,36 @@ def claim_relations(ontology: Graph) -> dict[str, Relation]:
 def label_of(ontology: Graph, iri: URIRef) -> str:
     value = ontology.value(iri, RDFS.label)
     return str(value) if value is not None else str(iri)
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    """A kind of entity as curators write it in data/entities.yaml, read from the ontology class
+    that carries it as mirkg:curationName."""
+
+    name: str
+    iri: URIRef
+    identifier_prefix: str | None  # the CURIE prefix an identifier of this kind must have
+    identifier_kind: str | None  # the kind of row of data/reference/identifiers.tsv it must be
+    biolink_category: str  # the category of its nodes in the KGX export
+
+
+def entity_kinds(ontology: Graph) -> dict[str, EntityKind]:
+    """The entity kinds, sorted by name so that whatever lists them lists them the same way."""
+    kinds: dict[str, EntityKind] = {}
+    for iri, name in ontology.subject_objects(MIRKG.curationName):
+        if (iri, RDF.type, OWL.Class) not in ontology:
+            continue
+        prefix = ontology.value(iri, MIRKG.identifierPrefix)
+        row_kind = ontology.value(iri, MIRKG.identifierKind)
+        category = ontology.value(iri, MIRKG.biolinkCategory)
+        if (prefix is None) != (row_kind is None) or category is None:
+            raise BuildError(
+                f"the entity kind {iri} needs mirkg:biolinkCategory, and mirkg:identifierPrefix with "
+                "mirkg:identifierKind or neither"
+            )
+        kinds[str(name)] = EntityKind(
+            str(name), iri, str(prefix) if prefix is not None else None,
+            str(row_kind) if row_kind is not None else None, str(category),
+        )
+    return dict(sorted(kinds.items()))

@@ -36,8 +36,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from . import __version__, iris
 from .clock import Clock
 from .curation import Curation
+from .sources import release_text_path
 from .errors import BuildError
-from .namespaces import MIRKG, PREFIXES, PROV
+from .namespaces import MIRKG, PAV, PREFIXES, PROV
 from .release import (
     LICENSE,
     Release,
@@ -75,7 +76,6 @@ DESCRIPTION = (
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 NP = Namespace("http://www.nanopub.org/nschema#")
-PAV = Namespace("http://purl.org/pav/")
 DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
 IDOT = Namespace("http://identifiers.org/idot/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -91,7 +91,7 @@ NANOPUB_PREFIXES = {**PREFIXES, "np": str(NP), "pav": str(PAV), "mirkgraph": str
 # nanopublication they go to the provenance graph, not the assertion.
 CLAIM_PROVENANCE_PREDICATES = {
     MIRKG.hasTextSpan, MIRKG.hasEvidence, MIRKG.hasCitation, MIRKG.citedAs, MIRKG.sourceGivesNoCitation,
-    PROV.wasAttributedTo, PROV.wasDerivedFrom,
+    MIRKG.attributedInText, PROV.wasAttributedTo, PROV.wasGeneratedBy, PROV.wasDerivedFrom,
 }
 
 # The release's files: name -> (media type, what it holds). The description lists them as
@@ -153,7 +153,7 @@ def version_iri() -> URIRef:
 
 def download_url(name: str) -> URIRef:
     """Where a release file is published: the version's folder under the project's namespace."""
-    return URIRef(f"https://w3id.org/mirkg/release/{__version__}/{name}")
+    return iris.release_file_iri(name)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def graph_of(subject: str, parsed: iris.Parsed | None = None) -> URIRef:
         raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
     if parsed.kind == "entity" or (parsed.kind == "claim" and not parsed.part):
         return DATA_GRAPH
-    if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source"):
+    if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source", "activity"):
         return PROVENANCE_GRAPH
     raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; publish.graph_of must place it")
 
@@ -448,6 +448,7 @@ _NT = {name: f"<{term}>".encode() for name, term in {
     "type": RDF.type, "Nanopublication": NP.Nanopublication, "hasAssertion": NP.hasAssertion,
     "hasProvenance": NP.hasProvenance, "hasPublicationInfo": NP.hasPublicationInfo,
     "wasDerivedFrom": PROV.wasDerivedFrom, "wasAttributedTo": PROV.wasAttributedTo,
+    "attributedInText": MIRKG.attributedInText,
     "created": DCTERMS.created, "license": DCTERMS.license, "creator": DCTERMS.creator,
     "isPartOf": DCTERMS.isPartOf, "label": RDFS.label, "claimSubject": MIRKG.claimSubject,
     "claimObject": MIRKG.claimObject, "hasTextSpan": MIRKG.hasTextSpan}.items()}
@@ -512,7 +513,7 @@ def nanopublications(split: Split, curation: Curation) -> bytes:
             pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
             graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
         graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
-                             b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["wasAttributedTo"]])})
+                             b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["attributedInText"]])})
         label = Literal(f"nanopublication of claim {s.id}").n3().encode()
         graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
         for graph in sorted(graphs):
@@ -548,6 +549,8 @@ def write_release(release: Release, dist: Path, started: float) -> None:
                 clock.lap(f"release: {stage}")
 
             put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+            # the source text, byte for byte: the annotations' source (oa:hasSource)
+            put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
             tree.write_with("mirkg.ttl", lambda path: ox.serialize(
                 _parsed(release.data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
             clock.lap("release: Turtle")
@@ -619,7 +622,7 @@ def build_report(release: Release) -> str:
         *(f"- source {s.id}: data/sources/{s.folder.name}/text.txt ({s.part}), sha256 {s.text.sha256}"
           for s in c.sources.values()),
         f"- statements: {len(c.statements)} ({len(hedged)} hedged, "
-        f"{sum(s.statement_type == 'limitation' for s in c.statements)} limitations, "
+        f"{sum(s.statement_type != 'finding' for s in c.statements)} limitations, "
         f"{sum(s.citation is None for s in c.statements)} without a reference number)",
         f"- entities: {len(c.entities)} ({len(c.entities) - len(unresolved)} with a confirmed identifier, "
         f"{len(unresolved)} unresolved)",

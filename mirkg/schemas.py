@@ -14,12 +14,16 @@ from pathlib import Path
 from . import curation as c
 from .draft import CANDIDATE_FIELDS, DRAFT_FIELDS, MARKER_FIELDS, MENTION_FIELDS, SOURCE_FIELDS
 from .draft import lexicon as lx
+from . import paths
+from .ontology import entity_kinds, load_ontology
 from .sources import PARTS
 
 DRAFT_KINDS = ["mirna_cluster", "unknown", "phrase"]
 SCHEMA_DIR = Path("schemas")
 BASE = "https://w3id.org/mirkg/schemas/"
 LOCAL_ID = {"type": "string", "pattern": "^" + c.LOCAL_ID.pattern + "$"}
+# The entity kinds are the ontology's (mirkg:curationName on its classes), as the loader reads them.
+KINDS = list(entity_kinds(load_ontology(paths.ONTOLOGY)))  # of the project folder it runs in
 
 
 def _text(description: str, **extra) -> dict:
@@ -43,7 +47,7 @@ def _id(what: str) -> dict:
 
 ENTITY = _record(c.ENTITY_FIELDS, {
     "id": _id("local identifier; becomes the entity IRI .../id/entity/<id>"),
-    "kind": {"enum": list(c.KIND_IDENTIFIERS), "description": "what the entity is; decides which prefix its identifier must have"},
+    "kind": {"enum": KINDS, "description": "what the entity is; decides which prefix its identifier must have"},
     "written": {**_texts("the label(s) exactly as the source writes them: each must occur in the text as a whole word"), "minItems": 1},
     "name": _text("the normalised name; for an identified entity, the label of data/reference/identifiers.tsv"),
     "id_curie": _text("the external identifier, a CURIE confirmed in data/reference/identifiers.tsv (give it or `unresolved`)",
@@ -73,10 +77,11 @@ STATEMENT_PROPERTIES = {
     "citation": {"type": "string", "pattern": r"^(none|\[\d+(, \d+)*\])$",
                  "description": "the reference exactly as the text gives it (\"[4, 5]\"), in the quote's sentence; `none` when it gives none"},
     "attributed_to": _text("who the text says it: an agent id of data/citations.yaml"),
-    "evidence": {"type": "string", "pattern": r"^(uncited|ECO:\d{7})$",
-                 "description": "an ECO CURIE of the reference table, or `uncited` for a statement the source makes without a reference"},
+    "evidence": {"type": "string", "pattern": r"^ECO:\d{7}$",
+                 "description": "an ECO CURIE of the reference table: ECO:0000304 (traceable author statement) with a citation, ECO:0000303 (author statement without traceable support) without one"},
     "hedge": _text("the word(s) by which the text hedges it; they must be in the quote; absent when the text states it plainly"),
-    "statement_type": {"enum": sorted(c.STATEMENT_TYPES), "description": "finding (the default) | limitation (a caveat the text itself states)"},
+    "statement_type": {"enum": sorted(c.STATEMENT_TYPES), "description": "finding (the default) | limitation (a caveat the text states about a finding) | conclusion_not_drawn (a conclusion the text says could not be drawn)"},
+    "limits": _id("a limitation's (either kind): the id of the finding of this file whose reach it limits"),
     "quote": _text("the exact words of the source the claim rests on (same characters, spacing and punctuation)"),
     "occurrence": {"type": "integer", "minimum": 1, "description": "which occurrence of the quote (1-based), only when it occurs more than once"},
     "note": _text("curator's note: where the text is loose or wrong; never edit the quote"),
@@ -128,7 +133,7 @@ _DRAFT_STATEMENT["draft"] = {"type": "object", "description": "how the draft fou
                              "properties": {k: {"description": v} for k, v in sorted(CANDIDATE_FIELDS.items())},
                              "additionalProperties": False}
 _DRAFT_ENTITY = json.loads(json.dumps(ENTITY))
-_DRAFT_ENTITY["properties"]["kind"]["enum"] = list(c.KIND_IDENTIFIERS)
+_DRAFT_ENTITY["properties"]["kind"]["enum"] = KINDS
 DRAFT = {
     "type": "object", "additionalProperties": False, "required": sorted(DRAFT_FIELDS),
     "properties": {

@@ -27,7 +27,6 @@ from .iris import claim_iri, local_id
 from .namespaces import MIRKG
 from .ontology import label_of
 from .queries import Answer, parse_term_text
-from .triples import KIND_CLASS
 
 FIGURE_QUERY = "90-network-figure-edges"
 ASSETS = Path(__file__).resolve().parent / "site_assets"
@@ -556,7 +555,7 @@ def claims_table(build) -> str:
         if s.subject_aspect:
             context.append(f"subject aspect: {h(s.subject_aspect)}")
         hedge = h(s.hedge) if s.hedge else ""
-        if s.statement_type == "limitation":
+        if s.statement_type != "finding":
             hedge += ('<br>' if hedge else "") + '<span class="tag">limitation</span>'
         note = f'<details><summary>curator note</summary>{h(s.note)}</details>' if s.note else ""
         rows.append(
@@ -602,7 +601,6 @@ def _mentions(c) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-KIND_ORDER = list(KIND_CLASS)
 KIND_HEADINGS = {
     "mirna": "microRNAs", "mirna_class": "microRNAs in general", "gene": "Genes and gene products",
     "protein_complex": "Protein complexes", "cell_type": "Cell types", "anatomy": "Tissues", "disease": "Disease",
@@ -648,7 +646,8 @@ def entity_index(build) -> str:
     c = build.curation
     mentions = _mentions(c)
     out = []
-    for kind in KIND_ORDER:
+    # the kinds in the order data/entities.yaml first uses them
+    for kind in dict.fromkeys(e.kind for e in c.entities.values()):
         group = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
         if group:
             out.append(f'<h3 class="kind-head">{h(KIND_HEADINGS.get(kind, kind))}</h3>')

@@ -31,8 +31,9 @@ class Span:
 class SourceText:
     def __init__(self, path: Path):
         self.path = path
+        self.data = path.read_bytes()  # as the release ships it
         self.text = read_text(path)
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
 
     def occurrences(self, quote: str) -> list[int]:
         # Cached per quote: the text is scanned once for each distinct quote, not once per

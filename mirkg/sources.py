@@ -23,6 +23,12 @@ PARTS = ("paragraph", "title", "abstract", "section", "figure legend")
 FIELDS = ("id", "work", "part", "origin", "licence", "note")
 
 
+def release_text_path(source_id: str) -> str:
+    """Where the release ships a source's text (dist/), byte for byte: the file the text spans'
+    selectors select from."""
+    return f"sources/{source_id}.txt"
+
+
 @dataclass(frozen=True)
 class Source:
     id: str

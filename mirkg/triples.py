@@ -15,15 +15,18 @@ from rdflib import Graph, Literal, URIRef, namespace
 from . import namespaces
 from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
-from .sources import Source
 from .identifiers import ONTOLOGY_PREFIXES
+from .sources import Source, release_text_path
 from .iris import (
+    activity_iri,
     agent_iri,
+    annotation_iri,
     claim_iri,
     entity_iri,
     evidence_iri,
     joint_iri,
     reference_iri,
+    release_file_iri,
     source_iri,
     span_iri,
     work_iri,
@@ -33,28 +36,20 @@ from .ontology import label_of
 
 DCTERMS, RDF, RDFS, SKOS, XSD = (
     Terms(n) for n in (namespace.DCTERMS, namespace.RDF, namespace.RDFS, namespace.SKOS, namespace.XSD))
-MIRKG, OA, PROV = (Terms(n) for n in (namespaces.MIRKG, namespaces.OA, namespaces.PROV))
+MIRKG, OA, PAV, PROV = (Terms(n) for n in (namespaces.MIRKG, namespaces.OA, namespaces.PAV, namespaces.PROV))
 
-KIND_CLASS = {
-    "mirna": MIRKG.MatureMiRNA,
-    "mirna_class": MIRKG.MicroRNA,
-    "gene": MIRKG.GeneOrGeneProduct,
-    "protein_complex": MIRKG.ProteinComplex,
-    "cell_type": MIRKG.Cell,
-    "anatomy": MIRKG.AnatomicalEntity,
-    "disease": MIRKG.Disease,
-    "process": MIRKG.BiologicalProcess,
-    "vesicle": MIRKG.Vesicle,
-    "intervention": MIRKG.Intervention,
-    "phenotype": MIRKG.Phenotype,
-    "cell_balance": MIRKG.CellBalance,
-    "cell_population_change": MIRKG.CellPopulationChange,
-    "sequence_feature": MIRKG.SequenceFeature,
-    "other": MIRKG.OtherEntity,
-}
+# Who is responsible for every node the curation makes (PROV's sense of attribution), and the
+# activity that made them. The agents of data/citations.yaml are whom the text credits instead.
+CURATORS = "mirkg-contributors"
+CURATORS_LABEL = "the mirkg contributors"
+CURATION = "curation"
+
 DIRECTION = {"increase": MIRKG.Increase, "decrease": MIRKG.Decrease}
 RELATED_PROPERTY = {"precursor": MIRKG.precursorXref, "gene": MIRKG.geneXref, "has_part": MIRKG.subunitXref}
 CONTEXT_PROPERTY = {"cell_type": MIRKG.cellContext, "tissue": MIRKG.tissueContext, "disease": MIRKG.diseaseContext}
+# A gene entity stands for the gene and its products; its UniProt record is the protein, a
+# product of the gene rather than the same thing. Every other identifier names the same kind.
+MATCH = {"uniprot": SKOS.relatedMatch}
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 
 # Literals recur: the same label, quote, offset or flag in every record (and every copy of a
@@ -128,28 +123,32 @@ def _source(g: Graph, c: Curation, source: Source) -> None:
         g.add((node, DCTERMS.isPartOf, work_iri(work.id)))
         if source.note:
             g.add((node, MIRKG.curatorNote, _en(source.note)))
+    # the text itself, as the release ships it: what the spans' selectors select from
+    g.add((node, DCTERMS.hasFormat, release_file_iri(release_text_path(source.id))))
     g.add((node, MIRKG.text, _literal(source.text.text)))
     g.add((node, MIRKG.sha256, _literal(source.text.sha256)))
 
 
 def _entity(g: Graph, c: Curation, e: Entity) -> None:
     node = entity_iri(e.id)
-    g.add((node, RDF.type, KIND_CLASS[e.kind]))
-    g.add((node, RDFS.label, _literal(e.name)))
-    g.add((node, SKOS.prefLabel, _literal(e.name)))
+    # The node is a concept standing for a kind (docs/modelling.md): typed by its mirkg class
+    # only, and matched, never typed, to the external class or record of the kind.
+    g.add((node, RDF.type, c.kinds[e.kind].iri))
+    g.add((node, RDFS.label, _en(e.name)))
+    g.add((node, SKOS.prefLabel, _en(e.name)))
     g.add((node, DCTERMS.identifier, _literal(e.id)))
     for label in e.written:
         g.add((node, MIRKG.labelAsWritten, _literal(label)))
     if e.curie:
         g.add((node, MIRKG.identifierStatus, MIRKG.Resolved))
         g.add((node, DCTERMS.identifier, _literal(e.curie)))
-        if e.curie.split(":", 1)[0] in ONTOLOGY_PREFIXES:
-            g.add((node, RDF.type, URIRef(c.reference.iri(e.curie))))
     else:
         g.add((node, MIRKG.identifierStatus, MIRKG.Unresolved))
         g.add((node, MIRKG.unresolvedBecause, _en(e.unresolved)))
     for curie in ([e.curie] if e.curie else []) + e.xrefs:
-        g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
+        iri = URIRef(c.reference.iri(curie))
+        g.add((node, MIRKG.xref, iri))
+        g.add((node, MATCH.get(curie.split(":", 1)[0], SKOS.exactMatch), iri))
     for kind, curies in e.related.items():
         for curie in curies:
             g.add((node, RELATED_PROPERTY[kind], URIRef(c.reference.iri(curie))))
@@ -172,7 +171,7 @@ def _citations(g: Graph, c: Curation) -> None:
     for w in c.works.values():
         node = work_iri(w.id)
         g.add((node, RDF.type, MIRKG.Work))
-        g.add((node, RDFS.label, _literal(f"{w.authors.split(',')[0].split(' et al')[0]} et al. {w.year}")))
+        g.add((node, RDFS.label, _en(f"{w.authors.split(',')[0].split(' et al')[0]} et al. {w.year}")))
         g.add((node, DCTERMS.title, _en(w.title)))
         g.add((node, DCTERMS.creator, _literal(w.authors)))
         g.add((node, DCTERMS.bibliographicCitation, _literal(w.journal)))
@@ -186,7 +185,7 @@ def _citations(g: Graph, c: Curation) -> None:
     for r in c.references.values():
         node = reference_iri(r.number)
         g.add((node, RDF.type, MIRKG.Reference))
-        g.add((node, RDFS.label, _literal(f"reference [{r.number}]")))
+        g.add((node, RDFS.label, _en(f"reference [{r.number}]")))
         g.add((node, MIRKG.referenceNumber, _literal(r.number)))
         g.add((node, MIRKG.citedAs, _literal(f"[{r.number}]")))
         g.add((node, MIRKG.identifierStatus, status[r.status]))
@@ -202,7 +201,7 @@ def _citations(g: Graph, c: Curation) -> None:
         works = c.joints[cited_as].works if cited_as in c.joints else []
         node = joint_iri(numbers)
         g.add((node, RDF.type, MIRKG.JointCitation))
-        g.add((node, RDFS.label, _literal(f"joint citation {cited_as}")))
+        g.add((node, RDFS.label, _en(f"joint citation {cited_as}")))
         g.add((node, MIRKG.citedAs, _literal(cited_as)))
         for n in numbers:
             g.add((node, MIRKG.hasMember, reference_iri(n)))
@@ -217,7 +216,14 @@ def _citations(g: Graph, c: Curation) -> None:
         g.add((node, RDF.type, PROV.Agent))
         g.add((node, RDFS.label, _en(a.label)))
         if a.work:
-            g.add((node, MIRKG.authorOf, work_iri(a.work)))
+            g.add((work_iri(a.work), PAV.authoredBy, node))
+    curators, curation = agent_iri(CURATORS), activity_iri(CURATION)
+    g.add((curators, RDF.type, PROV.Agent))
+    g.add((curators, RDFS.label, _en(CURATORS_LABEL)))
+    g.add((curation, RDF.type, PROV.Activity))
+    g.add((curation, RDFS.label, _en("curation of the review paragraph into claims")))
+    g.add((curation, PROV.wasAssociatedWith, curators))
+    g.add((curation, PROV.used, source_iri(c.source_info.id)))
 
 
 def citation_node(s: Statement) -> URIRef | None:
@@ -237,9 +243,11 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
     hedged = s.hedge is not None
 
     g.add((node, RDF.type, MIRKG.Claim))
-    if s.statement_type == "limitation":
+    if s.statement_type != "finding":
         g.add((node, RDF.type, MIRKG.Limitation))
-    g.add((node, RDFS.label, _literal(f"{c.entities[s.subject].name} {predicate_label} {c.entities[s.object].name}")))
+    if s.statement_type == "conclusion_not_drawn":
+        g.add((node, RDF.type, MIRKG.ConclusionNotDrawn))
+    g.add((node, RDFS.label, _en(claim_label(c, s, predicate_label))))
     g.add((node, DCTERMS.identifier, _literal(s.id)))
     g.add((node, MIRKG.claimSubject, subject))
     g.add((node, MIRKG.claimRelation, s.relation.iri))
@@ -261,18 +269,19 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
         g.add((node, MIRKG.citedAs, _literal(s.citation)))
     else:
         g.add((node, MIRKG.sourceGivesNoCitation, _literal(True)))
-    g.add((node, PROV.wasAttributedTo, agent_iri(s.attributed_to)))
+    g.add((node, MIRKG.attributedInText, agent_iri(s.attributed_to)))
+    g.add((node, PROV.wasAttributedTo, agent_iri(CURATORS)))
+    g.add((node, PROV.wasGeneratedBy, activity_iri(CURATION)))
     g.add((node, PROV.wasDerivedFrom, source_iri(s.source)))
+    if s.limits:
+        g.add((node, MIRKG.limits, claim_iri(s.limits)))
     if s.note:
         g.add((node, MIRKG.curatorNote, _en(s.note)))
 
     evidence = evidence_iri(s.id)
     g.add((node, MIRKG.hasEvidence, evidence))
     g.add((evidence, RDF.type, MIRKG.Evidence))
-    if s.evidence == "uncited":
-        g.add((evidence, RDF.type, MIRKG.UncitedAuthorStatement))
-    else:
-        g.add((evidence, RDF.type, URIRef(c.reference.iri(s.evidence))))
+    g.add((evidence, RDF.type, URIRef(c.reference.iri(s.evidence))))
     if cited is not None:
         g.add((evidence, MIRKG.evidenceSource, cited))
 
@@ -282,6 +291,15 @@ def _claim(g: Graph, c: Curation, s: Statement, ontology: Graph) -> None:
         g.add((subject, predicate, obj))
 
 
+def claim_label(c: Curation, s: Statement, predicate_label: str) -> str:
+    """Subject, relation and object, and what the text says of them: a conclusion it could not
+    draw says so, a hedged claim keeps its hedge."""
+    label = f"{c.entities[s.subject].name} {predicate_label} {c.entities[s.object].name}"
+    if s.statement_type == "conclusion_not_drawn":
+        return f"{label} (not concluded: \u201c{s.hedge}\u201d)" if s.hedge else f"{label} (not concluded)"
+    return f"{label} (hedged: \u201c{s.hedge}\u201d)" if s.hedge else label
+
+
 def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
     span, text = span_iri(s.id), c.sources[s.source].text.text
     position, quote = span_iri(s.id, "position"), span_iri(s.id, "quote")
@@ -289,7 +307,15 @@ def _span(g: Graph, c: Curation, s: Statement, claim: URIRef) -> None:
     g.add((claim, MIRKG.hasTextSpan, span))
     g.add((span, RDF.type, MIRKG.TextSpan))
     g.add((span, MIRKG.inSource, source))
-    g.add((span, OA.hasSource, source))
+    # The annotation source is the source text file of the release, which a client can fetch
+    # and apply the selectors to.
+    g.add((span, OA.hasSource, release_file_iri(release_text_path(s.source))))
+    annotation = annotation_iri(s.id)
+    g.add((annotation, RDF.type, OA.Annotation))
+    g.add((annotation, OA.hasTarget, span))
+    g.add((annotation, OA.hasBody, claim))
+    g.add((annotation, OA.motivatedBy, OA.describing))
+    g.add((annotation, DCTERMS.creator, agent_iri(CURATORS)))
     g.add((span, OA.hasSelector, position))
     g.add((span, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))

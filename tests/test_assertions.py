@@ -15,9 +15,11 @@ import pytest
 from mirkg import paths
 from mirkg.assertions import Merged, compatible
 from mirkg.curation import load_curation
-from mirkg.ontology import claim_relations, load_ontology
+from mirkg.ontology import claim_relations, entity_kinds, load_ontology
 
 CORPUS = Path(__file__).parent / "corpus" / "three-sources"
+_ONTOLOGY = load_ontology(paths.ONTOLOGY)
+RELATIONS_AND_KINDS = (claim_relations(_ONTOLOGY), entity_kinds(_ONTOLOGY))
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def corpus_data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def merged(corpus_data) -> Merged:
-    curation = load_curation(corpus_data, claim_relations(load_ontology(paths.ONTOLOGY)))
+    curation = load_curation(corpus_data, *RELATIONS_AND_KINDS)
     return Merged(curation)
 
 
@@ -78,7 +80,7 @@ def test_hedged_evidence_alone_is_not_stated_plainly(corpus_data):
     doc = yaml.safe_load(other.read_text(encoding="utf-8"))
     doc["statements"] = [s for s in doc["statements"] if s["id"] != "o-mir146a-targets-traf6"]
     other.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    alone = Merged(load_curation(data, claim_relations(load_ontology(paths.ONTOLOGY))))
+    alone = Merged(load_curation(data, *RELATIONS_AND_KINDS))
     assert not alone.assertion_of["p-mir146a-may-target-traf6"].stated_plainly
 
 
@@ -109,7 +111,7 @@ def test_every_statement_is_evidence_of_exactly_one_assertion(merged):
 
 
 def test_assertion_ids_come_from_content_not_from_order(corpus_data, merged):
-    again = Merged(load_curation(corpus_data, claim_relations(load_ontology(paths.ONTOLOGY))))
+    again = Merged(load_curation(corpus_data, *RELATIONS_AND_KINDS))
     assert [a.id for a in again.assertions] == [a.id for a in merged.assertions]
     assert merged.assertion_of["p-let7f5p-targets-nlrp3"].id.startswith("hsa-let-7f-5p-targets-NLRP3-")
 
@@ -138,7 +140,7 @@ def test_a_less_specific_statement_joins_one_assertion_only(corpus_data):
     doc["statements"].append({**base, "id": "p-mir153-anywhere", "context": {},
                               "quote": "reduces the proliferation of UC-MSCs"})
     para.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    m = Merged(load_curation(data, claim_relations(load_ontology(paths.ONTOLOGY))))
+    m = Merged(load_curation(data, *RELATIONS_AND_KINDS))
     homes = [a for a in m.assertions if any(s.id == "p-mir153-anywhere" for s in a.evidence)]
     assert len(homes) == 1
     assert [s.id for s in homes[0].evidence] == ["p-mir153-anywhere", "p-mir153-in-bm-mscs"]

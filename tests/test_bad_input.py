@@ -21,6 +21,38 @@ def _edit(path, old: str, new: str, count: int = 1) -> None:
 
 # (file, text to replace, replacement, words the error must contain)
 CASES = {
+    # issue 16: a claim the text gives no reference for is a non-traceable author statement (NAS)
+    "traceable author statement without a reference": (
+        "sources/review/statements.yaml",
+        "  attributed_to: dong-et-al\n  evidence: ECO:0000303\n  quote: Dong et al. revealed",
+        "  attributed_to: dong-et-al\n  evidence: ECO:0000304\n  quote: Dong et al. revealed",
+        ["exosomes-promote-sle-msc-senescence", "ECO:0000304", "no reference", "ECO:0000303"],
+    ),
+    "non-traceable author statement with a reference": (
+        "sources/review/statements.yaml",
+        'citation: "[7]"\n  attributed_to: li-et-al\n  evidence: ECO:0000304\n  quote: increased levels',
+        'citation: "[7]"\n  attributed_to: li-et-al\n  evidence: ECO:0000303\n  quote: increased levels',
+        ["mir153-increased-in-sle", "ECO:0000303", "[7]", "ECO:0000304"],
+    ),
+    # issue 16: a limitation names the finding it qualifies
+    "limitation without the claim it limits": (
+        "sources/review/statements.yaml",
+        "  object: cellular-senescence\n  limits: exosomes-promote-sle-msc-senescence\n",
+        "  object: cellular-senescence\n",
+        ["senescence-not-exclusively-exosome-uptake", "limitation names the claim it limits", "limits:"],
+    ),
+    "limitation limiting a limitation": (
+        "sources/review/statements.yaml",
+        "  statement_type: limitation\n  limits: exosomes-promote-sle-msc-senescence",
+        "  statement_type: limitation\n  limits: senescence-not-exclusively-exosome-uptake",
+        ["other-serum-factors-may-promote-senescence", "not a finding"],
+    ),
+    "entity kind the ontology does not have": (
+        "entities.yaml",
+        "  kind: protein_complex\n",
+        "  kind: complex\n",
+        ["NF-kB", "unknown kind 'complex'", "protein_complex"],
+    ),
     "quote altered": (
         "sources/review/statements.yaml",
         "quote: increased levels of miR-153-3p in SLE patients",

@@ -400,13 +400,14 @@ def test_accepting_a_candidate_is_an_edit_the_loader_takes(drafter, tmp_path):
     # its citation is its sentence's, its hedge is in its quote, its relation and direction fit.
     from mirkg import curation
     from mirkg.identifiers import Reference
-    from mirkg.ontology import claim_relations, load_ontology
+    from mirkg.ontology import claim_relations, entity_kinds, load_ontology
 
     data = ROOT / "data"
     reference = Reference(data / "reference")
     source_info, works, refs, _, agents = curation.read_citations(data / "citations.yaml", reference)
     sources = curation.read_sources(data, {source_info.id, *works})
-    entities = curation.read_entities(data / "entities.yaml", [s.text for s in sources.values()], reference)
+    entities = curation.read_entities(data / "entities.yaml", [s.text for s in sources.values()], reference,
+                                      entity_kinds(load_ontology(ROOT / "ontology")))
     document = drafter.draft(data / "sources" / "review" / "text.txt", "review")
     accepted = []
     for s in document["statements"]:

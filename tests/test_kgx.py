@@ -18,9 +18,11 @@ import yaml
 
 from mirkg import paths
 from mirkg.identifiers import Reference
-from mirkg.kgx import CATEGORY, EDGE, EDGE_COLUMNS, MULTI, NODE_COLUMNS, kgx_files
+from mirkg.kgx import EDGE, EDGE_COLUMNS, MULTI, NODE_COLUMNS, kgx_files
 from mirkg.mappings import load_mapping_sets
-from mirkg.triples import KIND_CLASS
+from mirkg.ontology import entity_kinds, load_ontology
+
+KINDS = entity_kinds(load_ontology(paths.ONTOLOGY))
 
 ASSOCIATION_REQUIRED = ("id", "subject", "predicate", "object", "knowledge_level", "agent_type")
 ENUM_OF = {
@@ -128,7 +130,7 @@ def test_columns_are_biolink_slots():
 
 def test_node_categories_are_biolink_classes(export):
     nodes, _ = export
-    for category in set(CATEGORY.values()) | {n["category"] for n in nodes}:
+    for category in {k.biolink_category for k in KINDS.values()} | {n["category"] for n in nodes}:
         name, cls = element("classes", category)
         assert "named thing" in ancestors("classes", name), category
         assert not cls.get("mixin") and not cls.get("abstract"), category
@@ -182,9 +184,9 @@ def test_edges_and_categories_follow_the_sssom_mappings(build, export):
     pairs = {(r["subject_id"], r["object_id"]) for r in biolink.rows if r["predicate_id"] != "skos:relatedMatch"}
     for e in edges:
         assert (e["original_predicate"], e["predicate"]) in pairs, e["id"]
-    for kind, category in CATEGORY.items():
-        cls = "mirkg:" + str(KIND_CLASS[kind]).rsplit("/", 1)[1]
-        assert (cls, category) in pairs, (kind, category)
+    for kind in KINDS.values():
+        cls = "mirkg:" + str(kind.iri).rsplit("/", 1)[1]
+        assert (cls, kind.biolink_category) in pairs, kind
 
 
 def test_publications_are_confirmed_pmids_and_dois(build, export):

@@ -305,7 +305,9 @@ def test_query_80_expresses_every_claim_in_biolink_predicates(engines, build):
     claims = {r["claim"] for r in rows}
     assert len(claims) == len(build.curation.statements)  # every claim relation has a Biolink match
     traf6 = {r["biolink_predicate"] for r in rows if r["claim"].endswith("/claim/mir146a-targets-traf6>")}
-    assert traf6 == {f"<{BIOLINK}regulates>", f"<{BIOLINK}directly_physically_interacts_with>"}
+    # Targeting is expression repressed, not a physical interaction with the gene or its protein
+    # (issue 16): it no longer also maps to directly_physically_interacts_with.
+    assert traf6 == {f"<{BIOLINK}regulates>"}
     # a directional claim follows the mapping of its directional property
     let7f = [r for r in rows if r["claim"].endswith("/claim/let7f5p-alleviates-inflammation>")]
     assert [r["relation"] for r in let7f] == [f"<{MIRKG}negativelyRegulates>"]

@@ -87,7 +87,7 @@ def test_the_split_puts_claims_and_entities_in_data_and_their_support_in_provena
     assert all("/id/entity/" in s or ("/id/claim/" in s and s.count("/") == 6) for s in data)
     assert any("/id/claim/" in s for s in data) and any("/id/entity/" in s for s in data)
     kinds = {s.split("/id/")[1].split("/")[0] for s in provenance}
-    assert kinds == {"claim", "reference", "citation", "work", "agent", "source"}
+    assert kinds == {"claim", "reference", "citation", "work", "agent", "source", "activity"}  # activity: the curation (PROV)
     assert all(s.count("/") > 6 for s in provenance if "/id/claim/" in s)  # spans, selectors, evidence
     # The direct triples (miRNA targets gene) are data.
     targets = [q for q in quads if q.predicate.value == "https://w3id.org/mirkg/targets"]

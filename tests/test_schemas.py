@@ -61,7 +61,9 @@ def test_each_records_fields_are_the_loaders():
     statement = schemas.SCHEMAS["statements"]["properties"]["statements"]["items"]
     assert set(entity["properties"]) == curation.ENTITY_FIELDS
     assert set(statement["properties"]) == curation.STATEMENT_FIELDS
-    assert entity["properties"]["kind"]["enum"] == list(curation.KIND_IDENTIFIERS)
+    from mirkg.ontology import entity_kinds, load_ontology
+
+    assert entity["properties"]["kind"]["enum"] == list(entity_kinds(load_ontology(ROOT / "ontology")))
     citations = schemas.SCHEMAS["citations"]["properties"]
     for key, fields in (("works", curation.WORK_FIELDS), ("references", curation.REFERENCE_FIELDS),
                         ("joint", curation.JOINT_FIELDS), ("agents", curation.AGENT_FIELDS)):
@@ -100,13 +102,15 @@ def test_a_draft_is_valid_against_its_schema(tmp_path):
 
 @pytest.fixture(scope="module")
 def loaded():
-    from mirkg.ontology import claim_relations, load_ontology
+    from mirkg.ontology import claim_relations, entity_kinds, load_ontology
 
+    ontology = load_ontology(ROOT / "ontology")
     data = ROOT / "data"
     reference = Reference(data / "reference")
     source_info, works, refs, _, agents = curation.read_citations(data / "citations.yaml", reference)
     return {
-        "relations": claim_relations(load_ontology(ROOT / "ontology")),
+        "relations": claim_relations(ontology),
+        "kinds": entity_kinds(ontology),
         "refs": refs,
         "agents": agents,
         "reference": reference,
@@ -119,7 +123,7 @@ def loaded():
 def _load_entities(loaded, document, folder: Path):
     file = folder / "entities.yaml"
     file.write_text(yaml.safe_dump(_plain(document), allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return curation.read_entities(file, [s.text for s in loaded["sources"].values()], loaded["reference"])
+    return curation.read_entities(file, [s.text for s in loaded["sources"].values()], loaded["reference"], loaded["kinds"])
 
 
 def _load_statements(loaded, document, folder: Path):

@@ -3,7 +3,7 @@ and the entity index.
 
 Expected counts are worked out here from the curated input itself (data/*.yaml and the source
 paragraph), never copied from a build: the number of claims is the number of records in
-data/statements.yaml, the highlighted spans are where their quotes sit in data/source/review.txt,
+data/sources/review/statements.yaml, the highlighted spans are where their quotes sit in its text.txt,
 and the figure's edges are what the stored query 90 returns on the built graph.
 
 The browser tests open the built page in headless Chromium (Debian `chromium` and
@@ -371,7 +371,7 @@ def test_browser_renders_figure_paragraph_and_table(page, tmp_path):
     assert spelled == {sid: SOURCE[a:b] for sid, (a, b) in SPANS.items()}
     assert len(set(spelled.values())) == len({s["quote"] for s in STATEMENTS})
     assert js(page, "return document.getElementById('paragraph').textContent") == SOURCE
-    # The table: one row per record of data/statements.yaml.
+    # The table: one row per record of data/sources/review/statements.yaml.
     assert js(page, "return document.querySelectorAll('#claims-table tbody tr').length") == len(STATEMENTS)
     count = js(page, "return document.getElementById('claim-count').textContent")
     assert count == f"{len(STATEMENTS)} of {len(STATEMENTS)} claims"

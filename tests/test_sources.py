@@ -12,6 +12,7 @@ import pytest
 
 from helpers import run, sentinel_dist, tree_digest
 from mirkg.cli import main
+from mirkg.iris import release_file_iri
 
 SECOND_TEXT = "Knockdown of MiR-153-3p restores the proliferation of umbilical cord MSCs."
 SECOND_META = """id: second
@@ -30,7 +31,7 @@ statements:
   context: {cell_type: UC-MSC}
   citation: none
   attributed_to: li-et-al
-  evidence: uncited
+  evidence: ECO:0000303
   quote: Knockdown of MiR-153-3p restores the proliferation of umbilical cord MSCs
 """
 
@@ -59,7 +60,11 @@ def test_a_second_source_needs_no_code_only_a_folder(data_copy, tmp_path):
     source = "<https://w3id.org/mirkg/id/source/second>"
     assert f"{claim} <http://www.w3.org/ns/prov#wasDerivedFrom> {source} ." in data
     span = "<https://w3id.org/mirkg/id/claim/second-mir153-reduces-proliferation/span>"
-    assert f"{span} <http://www.w3.org/ns/oa#hasSource> {source} ." in data
+    assert f"{span} <https://w3id.org/mirkg/inSource> {source} ." in data
+    # the Web Annotation source: the second source's text, shipped as a file of its own
+    shipped = f"<{release_file_iri('sources/second.txt')}>"
+    assert f"{span} <http://www.w3.org/ns/oa#hasSource> {shipped} ." in data
+    assert (dist / "sources" / "second.txt").read_text(encoding="utf-8") == SECOND_TEXT
     # offsets count in the second source's own text
     position = "<https://w3id.org/mirkg/id/claim/second-mir153-reduces-proliferation/span/position>"
     end = len("Knockdown of MiR-153-3p restores the proliferation of umbilical cord MSCs")

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import CurationError
+from ..curation import NON_TRACEABLE_AUTHOR_STATEMENT, TRACEABLE_AUTHOR_STATEMENT
 from ..source import SourceText
 from ..sources import FIELDS
 from ..yamlio import load_yaml, read_text
@@ -60,7 +61,9 @@ CANDIDATE_FIELDS = {
     "object_mention": "the object's mention id, or the words taken as the object",
     "attribution": "why it is attributed so",
 }
-EVIDENCE_CITED = "ECO:0000304"  # author statement supported by traceable reference (the curation's use)
+# ECO, as the curation uses it: a traceable author statement (TAS) with a reference, one without
+# traceable support (NAS) without
+EVIDENCE_CITED, EVIDENCE_UNCITED = TRACEABLE_AUTHOR_STATEMENT, NON_TRACEABLE_AUTHOR_STATEMENT
 
 
 @dataclass
@@ -198,8 +201,8 @@ class Drafter:
                 record["subject_aspect"] = c.trigger.aspect
             record["citation"] = c.citation or "none"
             record["attributed_to"] = self._agent(c.attributed_to, source_id)
-            cited = c.citation is not None or c.attributed_to.endswith("et al.")
-            record["evidence"] = EVIDENCE_CITED if cited else "uncited"
+            # traceable only through a reference the text gives (a named author is not one)
+            record["evidence"] = EVIDENCE_CITED if c.citation is not None else EVIDENCE_UNCITED
             if c.hedge:
                 record["hedge"] = c.hedge
             if c.limitation:

@@ -15,9 +15,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..curation import KIND_IDENTIFIERS
 from ..identifiers import Reference
-from ..ontology import IMPORTS_FILE, ONTOLOGY_FILE, claim_relations
+from ..ontology import IMPORTS_FILE, ONTOLOGY_FILE, claim_relations, entity_kinds
 
 OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
 SYNONYMS = [RDFS.label, SKOS.prefLabel, SKOS.altLabel] + [
@@ -81,7 +80,6 @@ class TermIndex:
     def __init__(self, data_dir: Path, ontology_dir: Path):
         self.reference = Reference(data_dir / "reference")
         terms = self.reference.terms
-        self.entity_kind = {v: k for k, v in reversed(list(KIND_IDENTIFIERS.items())) if v is not None}
         self.names: dict[str, Term] = {}  # name_key -> term
         self.heads: dict[str, Term] = {}  # name_key of a bare head word -> term
         self.symbols: dict[str, Term] = {}  # symbol_key -> term
@@ -93,6 +91,9 @@ class TermIndex:
         if (ontology_dir / IMPORTS_FILE).exists():
             graph.parse(ontology_dir / IMPORTS_FILE, format="turtle")
         self.relations = claim_relations(graph)
+        # (identifier prefix, reference row kind) -> the entity kind (the first by name where two share one)
+        self.entity_kind = {(k.identifier_prefix, k.identifier_kind): k.name
+                            for k in reversed(list(entity_kinds(graph).values())) if k.identifier_prefix}
         for curie, term in terms.items():
             if term.kind == "mature_mirna":
                 self.mature[term.label] = curie
