@@ -1,7 +1,7 @@
 """Every claim as a nanopublication with a trusty URI (dist/nanopubs.trig), signed when the user
 supplies a key.
 
-A nanopublication's IRI is https://w3id.org/mirkg/id/np/RA<hash>: the trusty URI "RA" module's
+A nanopublication's IRI is np/RA<hash> in the instance namespace (mirkg.iris.nanopub_iri): the trusty URI "RA" module's
 hash of its own content (head, assertion, provenance, pubinfo), so that two releases give the
 same IRI to a claim's nanopublication only when its content is the same, and a reader can check
 that the content is the one the IRI names (the `nanopub` library's verify_trusty does). The
@@ -138,21 +138,18 @@ def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
     return subject, predicate, rest[:-2].rstrip()
 
 
-def _lines(split, curation, pubinfo_lines, pubinfo_extra: bytes) -> list[bytes]:
+def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes) -> list[bytes]:
     """Each claim's nanopublication as N-Quads lines under its temporary IRI, claims by id, in
     one pass over the release's lines: a claim's own node and the nodes minted under it
     (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
-    from .publish import DATA_GRAPH, PROVENANCE_GRAPH, _with_subjects
-
     of_claim: dict[str, list[bytes]] = defaultdict(list)
     between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
-    for graph in (DATA_GRAPH, PROVENANCE_GRAPH):
-        for _, parsed, line in _with_subjects(split.graphs[graph]):
-            if parsed.kind == "claim":
-                of_claim[parsed.record].append(line)
-            elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
-                subject, _, obj = _terms(line)
-                between[(subject, obj)].append(line)
+    for _, parsed, line in instance:
+        if parsed.kind == "claim":
+            of_claim[parsed.record].append(line)
+        elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
+            subject, _, obj = _terms(line)
+            between[(subject, obj)].append(line)
     out: list[bytes] = []
     for s in sorted(curation.statements, key=lambda s: s.id):
         claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{_TEMPORARY}{s.id}>".encode()
@@ -222,7 +219,7 @@ def _signed(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
     return quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
 
 
-def nanopublications(split, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
+def nanopublications(instance, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
     """Each claim as a nanopublication with a trusty URI: head, assertion, provenance and
     pubinfo graphs, TriG.
 
@@ -233,7 +230,10 @@ def nanopublications(split, curation, created: str, version: str, key: SigningKe
     creation date, the dataset version; the signature when a key is given.
 
     Nanopublications come in claim id order, each one's quads in graph, subject, predicate,
-    object order, so the bytes do not change between runs. No blank nodes here."""
+    object order, so the bytes do not change between runs. No blank nodes here.
+
+    instance: the data and provenance graphs' lines, each with its subject and the subject's
+    parts, (subject, mirkg.iris.Parsed, line), in sorted order (publish._with_subjects)."""
     from .release import LICENSE
 
     curators = iris.curators_iri()
@@ -245,7 +245,7 @@ def nanopublications(split, curation, created: str, version: str, key: SigningKe
     )
     # The curators' name, beside the creator link, so that a nanopublication read alone names them.
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
-    text = b"".join(_lines(split, curation, pubinfo_lines, name))
+    text = b"".join(_lines(instance, curation, pubinfo_lines, name))
     out = []
     for temporary, quads in _each(ox.parse(text, format=ox.RdfFormat.N_QUADS)):
         pubinfo = ox.NamedNode(temporary + "#pubinfo")

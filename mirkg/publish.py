@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 
 from . import __version__, iris
 from .clock import Clock
@@ -43,52 +43,27 @@ from .release import (
     graph_of_ntriples,
     sorted_ntriples,
 )
+from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
+    CONTENT_GRAPHS,
+    CONTEXT_FILE,
+    DATA_GRAPH,
+    DATASET,
+    DCAT,
+    DESCRIPTION_FILE,
+    DESCRIPTION_GRAPH,
+    DUMPS,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
+    RELEASE_DATES,
+    VOID,
+    WHOLE_DUMPS,
+    download_url,
+    release_date,
+    version_iri,
+)
 from .nanopubs import nanopublications
 from .shacl_report import format_report
-
-# The named graphs carry the dataset's version, so that two releases loaded into one store keep
-# their triples apart and a graph IRI always names the same content.
-GRAPH = Namespace(f"https://w3id.org/mirkg/graph/{__version__}/")
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-DATA_GRAPH = GRAPH["data"]
-PROVENANCE_GRAPH = GRAPH["provenance"]
-DESCRIPTION_GRAPH = GRAPH["description"]
-CONTENT_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, PROVENANCE_GRAPH)
-
-# The release date of each version of the dataset: the description's dcterms:issued and the
-# nanopublications' dcterms:created come from here, so builds never read the clock. Add a line
-# when mirkg.__version__ changes; the build stops if the current version has none.
-RELEASE_DATES = {"0.1.0": "2026-11-26"}
-
-DATASET = URIRef("https://w3id.org/mirkg/dataset")  # HCLS summary level (all versions)
-
-# Open namespaces (rdflib's DCAT and VOID are closed and warn on DCAT 3 terms such as dcat:version).
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-
-# The release's files: name -> (media type, what it holds). The description lists them as
-# distributions; `dist/` holds each of them.
-DUMPS = {
-    "mirkg.trig": ("application/trig", "the dataset as three named graphs (ontology, data, provenance), TriG"),
-    "mirkg.nq": ("application/n-quads", "the dataset as three named graphs (ontology, data, provenance), N-Quads, sorted"),
-    "mirkg-all.ttl": ("text/turtle", "the whole dataset (ontology, data, provenance) in one graph, Turtle"),
-    "mirkg-all.nt": ("application/n-triples", "the whole dataset in one graph, N-Triples, sorted"),
-    "mirkg-all.nt.gz": ("application/n-triples", "the whole dataset in one graph, sorted N-Triples, gzip-compressed"),
-    "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
-    "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
-    "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
-    "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),
-    "ontology.nt": ("application/n-triples", "the ontology with its import module, N-Triples, sorted"),
-    "ontology.owl": ("application/rdf+xml", "the ontology with its import module merged in (no owl:imports left), RDF/XML for OWL tools"),
-    "mirkg-base.owl": ("application/rdf+xml", "the ontology's own axioms only, external terms declared: the module to import, RDF/XML"),
-    "mirkg-full.owl": ("application/rdf+xml", "the ontology with its import module merged in and the classification HermiT infers asserted, RDF/XML"),
-    "nanopubs.trig": ("application/trig", "every claim as a nanopublication with a trusty URI (head, assertion, provenance, pubinfo), TriG"),
-}
-# The files that hold the whole dataset (void:dataDump).
-WHOLE_DUMPS = ("mirkg.nq", "mirkg.trig", "mirkg-all.nt", "mirkg-all.nt.gz", "mirkg-all.ttl", "mirkg-all.jsonld")
-CONTEXT_FILE = "context.jsonld"
-DESCRIPTION_FILE = "void.ttl"
-
 
 @dataclass(frozen=True)
 class Split:
@@ -109,23 +84,6 @@ class Split:
         """The N-Quads lines of every graph, sorted, each with its newline."""
         return sorted(b"%s <%s> .\n" % (ln[:-1].rstrip(), str(g).encode()) for g in CONTENT_GRAPHS
                       for ln in self.graphs[g])
-
-
-def release_date() -> str:
-    if __version__ not in RELEASE_DATES:
-        raise BuildError(
-            f"mirkg version {__version__} has no release date; add it to RELEASE_DATES in mirkg/publish.py"
-        )
-    return RELEASE_DATES[__version__]
-
-
-def version_iri() -> URIRef:
-    return URIRef(f"{DATASET}/{__version__}")
-
-
-def download_url(name: str) -> URIRef:
-    """Where a release file is published: the version's folder under the project's namespace."""
-    return URIRef(f"https://w3id.org/mirkg/release/{__version__}/{name}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -304,7 +262,8 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
-            put({"nanopubs.trig": nanopublications(split, release.curation, f"{release_date()}T00:00:00Z",
+            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
+            put({"nanopubs.trig": nanopublications(instance, release.curation, f"{release_date()}T00:00:00Z",
                                                    str(version_iri()), signing_key)}, "nanopublications")
             stats = dataset_description.statistics(split, release.store, release.curation)
             void = turtle_of(sorted_ntriples(dataset_description.description(stats, release.curation, tree.sizes)),

@@ -27,8 +27,8 @@ from . import __version__, iris
 from .curation import Curation
 from .errors import BuildError
 from .namespaces import MIRKG, PREFIXES, PROV
-from .publish import (
-    CONTENT_GRAPHS, DATA_GRAPH, DATASET, DCAT, DUMPS, GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOID, WHOLE_DUMPS, Split,
+from .dataset import (
+    CONTENT_GRAPHS, DATA_GRAPH, DATASET, DCAT, DUMPS, GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOID, WHOLE_DUMPS,
     download_url, release_date, version_iri,
 )
 from .release import LICENSE
@@ -116,7 +116,7 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(store.query(query)))[0].value)
 
 
-def statistics(split: Split, store: ox.Store, curation: Curation) -> dict:
+def statistics(split, store: ox.Store, curation: Curation) -> dict:
     """The counts the description gives, computed from the dataset itself: the release's store
     holds the whole dataset (ontology and instance data) in its default graph."""
     classes = {row[0].value: int(row[1].value) for row in store.query(

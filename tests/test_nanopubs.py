@@ -12,8 +12,8 @@ from rdflib.namespace import DCTERMS, FOAF
 
 from helpers import run, tree_digest
 from mirkg import iris
-from mirkg.nanopubs import SigningKey, nanopublications
-from mirkg.publish import split_graphs
+from mirkg.nanopubs import SigningKey
+from mirkg.publish import DATA_GRAPH, PROVENANCE_GRAPH, Split, _with_subjects, split_graphs
 
 NP = "http://www.nanopub.org/nschema#"
 CREATED = "2026-11-26T00:00:00Z"
@@ -59,6 +59,13 @@ def split(built_dist):
     return split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes())
 
 
+def nanopublications(split: Split, *args):
+    """mirkg.nanopubs.nanopublications of the release's instance lines, as publish.py calls it."""
+    from mirkg.nanopubs import nanopublications as made
+
+    return made((row for g in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[g])), *args)
+
+
 @pytest.fixture(scope="module")
 def released(built_dist):
     return nanopubs_of((built_dist / "nanopubs.trig").read_bytes())
@@ -91,8 +98,6 @@ def test_the_iri_changes_with_the_content_and_only_then(split, build):
     later = set(nanopubs_of(nanopublications(split, build.curation, "2027-01-01T00:00:00Z", VERSION)))
     assert not before & later  # every pubinfo's creation date changed: every IRI did
     # One claim's label changed: its nanopublication, and only it, gets a new IRI.
-    from mirkg.publish import DATA_GRAPH, Split
-
     claim = f"<{iris.claim_iri(build.curation.statements[0].id)}> ".encode()
     label = b"<http://www.w3.org/2000/01/rdf-schema#label>"
     lines = [ln.replace(b'" .', b' (changed)" .') if ln.startswith(claim) and label in ln else ln
