@@ -39,6 +39,8 @@ DUMPS = {
     "mirkg-all.nt": ("application/n-triples", "the whole dataset in one graph, N-Triples, sorted"),
     "mirkg-all.nt.gz": ("application/n-triples", "the whole dataset in one graph, sorted N-Triples, gzip-compressed"),
     "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
+    "mirkg-claims.jsonld": ("application/ld+json", "the claims for JSON developers: one object per claim with its "
+                            "evidence, text span and selectors nested, JSON-LD using context.jsonld"),
     "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
     "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
     "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),

@@ -62,6 +62,8 @@ from .dataset import (  # noqa: F401 - the release's names, used by the modules 
     release_date,
     version_iri,
 )
+from .jsonld import CLAIMS_FILE, claims_document
+from .jsonld import context as jsonld_context
 from .nanopubs import nanopublications
 from .shacl_report import format_report
 
@@ -184,11 +186,6 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 # JSON-LD
 
 
-def jsonld_context() -> dict:
-    """The published context: the project's prefixes. dist/context.jsonld holds it."""
-    return {"@context": {prefix: ns for prefix, ns in sorted(PREFIXES.items())}}
-
-
 def jsonld(whole: list[bytes], out: Path) -> None:
     """The whole dataset as JSON-LD, node objects in expanded form (written by Oxigraph, node by
     node, in subject order), in a document whose @context is the published context file, so
@@ -256,8 +253,10 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             tree.write_with("mirkg-all.ttl", partial(turtle_of_lines, whole, PREFIXES))
             clock.lap("release: whole Turtle")
             tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
-            put({CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
-                "JSON-LD")
+            ld_context = jsonld_context(release.ontology)
+            put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")}, "JSON-LD")
+            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
+            put({CLAIMS_FILE: claims_document(instance, ld_context)}, "JSON-LD claims, framed")
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
