@@ -138,9 +138,9 @@ def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
     return subject, predicate, rest[:-2].rstrip()
 
 
-def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes) -> list[bytes]:
-    """Each claim's nanopublication as N-Quads lines under its temporary IRI, claims by id, in
-    one pass over the release's lines: a claim's own node and the nodes minted under it
+def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes):
+    """Each claim's nanopublication as N-Quads text under its temporary IRI, claims by id:
+    (temporary IRI, text), in one pass over the release's lines: a claim's own node and the nodes minted under it
     (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
     of_claim: dict[str, list[bytes]] = defaultdict(list)
     between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
@@ -150,7 +150,6 @@ def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes) -> list[byte
         elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
             subject, _, obj = _terms(line)
             between[(subject, obj)].append(line)
-    out: list[bytes] = []
     for s in sorted(curation.statements, key=lambda s: s.id):
         claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{_TEMPORARY}{s.id}>".encode()
         head, assertion, prov, pubinfo = (b"%s#%s>" % (np[:-1], part)
@@ -177,46 +176,26 @@ def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes) -> list[byte
         label = Literal(f"nanopublication of claim {s.id}").n3().encode()
         graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
         graphs[pubinfo].add(pubinfo_extra)
-        for graph in sorted(graphs):
-            out += [b"%s %s .\n" % (triple, graph) for triple in sorted(graphs[graph])]
-    return out
+        yield np[1:-1].decode(), b"".join(b"%s %s .\n" % (triple, graph) for graph in sorted(graphs)
+                                          for triple in sorted(graphs[graph]))
 
 
-def _each(quads):
-    """The quads grouped by nanopublication (they come one nanopublication after another):
-    (temporary IRI, its quads)."""
-    current, group = None, []
-    for q in quads:
-        name = q.graph_name.value.partition("#")[0]
-        if name != current:
-            if group:
-                yield current, group
-            current, group = name, []
-        group.append(q)
-    if group:
-        yield current, group
+def _renamed(text: bytes, temporary: str, final: str) -> bytes:
+    """N-Quads text with the temporary IRI (and its parts, `…#assertion`) renamed."""
+    old, new = temporary.encode(), final.encode()
+    return text.replace(b"<%s>" % old, b"<%s>" % new).replace(b"<%s#" % old, b"<%s#" % new)
 
 
-def _renamed(quads, temporary: str, final: str):
-    own, parts = temporary, temporary + "#"
-
-    def term(t):
-        if isinstance(t, ox.NamedNode) and t.value.startswith(own) and (t.value == own or t.value.startswith(parts)):
-            return ox.NamedNode(final + t.value[len(own):])
-        return t
-
-    return [ox.Quad(term(q.subject), q.predicate, term(q.object), term(q.graph_name)) for q in quads]
-
-
-def _signed(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
+def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
+    """The pubinfo quads that sign the nanopublication (nanopub-java's and the nanopub library's form)."""
     sig = ox.NamedNode(np_iri + "#sig")
-    quads = quads + [
+    sig_quads = [
         ox.Quad(sig, ox.NamedNode(NPX + "hasPublicKey"), ox.Literal(key.public_key), pubinfo),
         ox.Quad(sig, ox.NamedNode(NPX + "hasAlgorithm"), ox.Literal("RSA"), pubinfo),
         ox.Quad(sig, ox.NamedNode(NPX + "hasSignatureTarget"), ox.NamedNode(np_iri), pubinfo),
     ]
-    signature = key.sign(normalised(quads, np_iri))
-    return quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
+    signature = key.sign(normalised(quads + sig_quads, np_iri))
+    return sig_quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
 
 
 def nanopublications(instance, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
@@ -245,17 +224,17 @@ def nanopublications(instance, curation, created: str, version: str, key: Signin
     )
     # The curators' name, beside the creator link, so that a nanopublication read alone names them.
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
-    text = b"".join(_lines(instance, curation, pubinfo_lines, name))
     out = []
-    for temporary, quads in _each(ox.parse(text, format=ox.RdfFormat.N_QUADS)):
-        pubinfo = ox.NamedNode(temporary + "#pubinfo")
+    for temporary, text in _lines(instance, curation, pubinfo_lines, name):
+        quads = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
         if key is not None:
-            quads = _signed(quads, temporary, pubinfo, key)
+            signature = _signature(quads, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
+            quads += signature
+            text += ox.serialize(signature, format=ox.RdfFormat.N_QUADS)
         final = str(iris.nanopub_iri(artefact_code(normalised(quads, temporary))))
-        renamed = _renamed(quads, temporary, final)
-        renamed.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
-        out += renamed
+        out.append(_renamed(text, temporary, final))
     # Oxigraph writes a prefixed name even when its local part needs escapes, so the project's
     # own namespaces, which prefix those IRIs, stay whole.
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return ox.serialize(out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return ox.serialize(ox.parse(b"".join(out), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
+                        prefixes=prefixes)
