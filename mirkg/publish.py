@@ -1,20 +1,22 @@
-"""The release for triplestores: named graphs, dumps in every common syntax, the dataset
-description (VoID + DCAT, HCLS profile) and the nanopublication view.
+"""The release for triplestores: named graphs, dumps in every common syntax, and the files
+made by their own modules: the dataset description (mirkg/void.py, HCLS profile), the
+nanopublications (mirkg/nanopubs.py), the JSON-LD context and claims (mirkg/jsonld.py).
 
-The dataset is split into three named graphs, each triple by the node it is about (its subject):
+The dataset is split into three named graphs, each triple by the node it is about (its subject);
+their IRIs carry the version (mirkg/dataset.py: https://w3id.org/mirkg/graph/VERSION/...):
 
-- https://w3id.org/mirkg/graph/ontology    the ontology and its import module;
-- https://w3id.org/mirkg/graph/data        entities, claims (the n-ary claim nodes with all their
-                                           links) and the direct triples (miRNA targets gene);
-- https://w3id.org/mirkg/graph/provenance  what the claims rest on: text spans and selectors,
-                                           evidence nodes, references and joint citations, works,
-                                           agents and the source text.
+- .../ontology    the ontology and its import module;
+- .../data        entities, claims (the n-ary claim nodes with all their links) and the direct
+                  triples (miRNA targets gene);
+- .../provenance  what the claims rest on: text spans and selectors, evidence nodes, references
+                  and joint citations, works, agents and the source text.
 
 The description (void.ttl) is loaded by `python build.py load` into a fourth graph,
-https://w3id.org/mirkg/graph/description; it is not part of the dumps it describes.
+.../description; it is not part of the dumps it describes.
 
 Every file is written from sorted N-Triples/N-Quads (blank nodes labelled from their content:
-the ontology's are canonicalised once, as it is loaded), and every date comes from the release table below, never from the clock, so two
+the ontology's are canonicalised once, as it is loaded), and every date comes from the release
+table (mirkg/dataset.py), never from the clock, so two
 builds give the same bytes.
 """
 
