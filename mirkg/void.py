@@ -200,7 +200,8 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((version, DCTERMS.creator, curators))
     g.add((version, DCTERMS.publisher, curators))
     g.add((version, DCTERMS.language, ENGLISH))
-    g.add((version, DCTERMS.source, iris.source_iri(curation.source_info.id)))
+    for source in curation.sources:  # the texts the statements are read from
+        g.add((version, DCTERMS.source, iris.source_iri(source)))
     g.add((version, DCTERMS.conformsTo, ONTOLOGY))
     g.add((version, FOAF.page, page))
 
@@ -298,5 +299,6 @@ def _distribution(g: Graph, node: URIRef, *, title: str, what: str, curators: UR
     g.add((node, DCTERMS.issued, issued))
     g.add((node, DCTERMS.language, ENGLISH))
     g.add((node, PAV.version, Literal(__version__)))
-    g.add((node, DCTERMS.source, iris.source_iri(curation.source_info.id)))
+    for source in curation.sources:
+        g.add((node, DCTERMS.source, iris.source_iri(source)))
     g.add((node, FOAF.page, page))
