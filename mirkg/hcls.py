@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import BuildError
+
 REQUIREMENTS = Path("checks") / "hcls" / "requirements.tsv"  # under the ontology folder
 LEVELS = ("summary", "version", "distribution")
 
@@ -81,6 +83,9 @@ class Check:
 
 def load_requirements(ontology_dir: Path) -> list[Row]:
     path = ontology_dir / REQUIREMENTS
+    if not path.is_file():
+        raise BuildError(f"{path}: the HCLS profile's requirement table is missing; fix: restore it "
+                         "(ontology/checks/hcls/requirements.tsv of the project)")
     rows = []
     # Comment lines open the file, before the header; rows may start with "#" ("# of triples").
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -95,7 +100,8 @@ def load_requirements(ontology_dir: Path) -> list[Row]:
             prop, _, value = alt.strip().partition("=")
             alternatives.append((prop, value or None))
         if cells["value"] not in VALUE_TEST and cells["value"] != "any":
-            raise ValueError(f"{path}: line {number}: unknown value type {cells['value']!r}")
+            raise BuildError(f"{path}: line {number}: unknown value type {cells['value']!r}; fix: one of "
+                             f"{', '.join([*VALUE_TEST, 'any'])}")
         rows.append(Row(cells["element"], tuple(alternatives), cells["value"], {lv: cells[lv] for lv in LEVELS}))
     return rows
 
