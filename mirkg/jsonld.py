@@ -115,10 +115,24 @@ class _Compactor:
             return key, {"@value": obj.value, "@language": obj.language}
         datatype = obj.datatype.value
         if term and coercion == datatype:
-            return key, obj.value
+            return key, _native(obj.value, datatype)
         if datatype == str(XSD.string) and (not term or coercion is None):
             return key, obj.value
         return key, {"@value": obj.value, "@type": self.iri(datatype)}
+
+
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
+def _native(lexical: str, datatype: str):
+    """A JSON number or boolean where one stands for the literal exactly (a canonical integer,
+    true/false), so that a JSON reader gets 3 and true rather than "3" and "true"; the term's
+    type gives the datatype back. Any other value stays the literal's own text."""
+    if datatype == str(XSD.boolean) and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == str(XSD.integer) and _INTEGER.fullmatch(lexical):
+        return int(lexical)
+    return lexical
 
 
 def _claim_lines(instance):

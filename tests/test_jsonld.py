@@ -83,6 +83,8 @@ def test_the_claims_document_has_one_object_per_claim_with_its_evidence_nested(b
         assert isinstance(evidence, dict) and evidence["@id"] == f"{o['@id']}/evidence"
         assert isinstance(span, dict) and len(span["hasSelector"]) == 2
         assert isinstance(o["subject"], str) and o["subject"].startswith("entity/")
+    hedged = {f"claim/{s.id}" for s in build.curation.statements if s.hedge}
+    assert hedged and all(o["isHedged"] is (o["@id"] in hedged) for o in objects)  # JSON booleans
     traf6 = next(o for o in objects if o["@id"] == "claim/mir146a-targets-traf6")
     quote = next(s for s in traf6["hasTextSpan"]["hasSelector"] if "exact" in s)["exact"]
     assert quote == next(s.quote for s in build.curation.statements if s.id == "mir146a-targets-traf6")
