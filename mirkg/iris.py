@@ -79,15 +79,15 @@ def nanopub_iri(artefact_code: str) -> URIRef:
 
 
 # The dataset's curators: the agent that creates and publishes the release (the description's
-# dct:creator and dct:publisher, the nanopublications' creator). One IRI of the dataset's own,
-# described where it is used (void.ttl, each nanopublication's pubinfo); no organisation outside
-# the project is named, since none has been confirmed.
-CURATORS = "https://w3id.org/mirkg/contributors"
+# dct:creator and dct:publisher, the nanopublications' creator), an agent of the dataset's own
+# namespace, described where it is used (void.ttl, each nanopublication's pubinfo). No
+# organisation outside the project is named: none has been confirmed.
+CURATORS_ID = "curators"
 CURATORS_NAME = "the mirkg contributors"
 
 
 def curators_iri() -> URIRef:
-    return URIRef(CURATORS)
+    return agent_iri(CURATORS_ID)
 
 
 def query_iri(name: str) -> URIRef:

@@ -12,7 +12,7 @@ Community Profile (https://www.w3.org/TR/hcls-dataset/), checked against its req
   and one distribution per release file (RDF dumps, nanopublications, KGX, SSSOM, JSON-LD), each
   with its format, media type, size and download URL.
 
-The creator and publisher are the dataset's curators (mirkg.iris.CURATORS), described here.
+The creator and publisher are the dataset's curators (mirkg.iris.curators_iri), described here.
 """
 
 from __future__ import annotations
