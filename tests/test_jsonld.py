@@ -3,7 +3,8 @@ the JSON-LD test suite's Python implementation), not with the code that wrote it
 
 - dist/mirkg-all.jsonld, expanded by pyld under the published context, gives the Turtle's triples;
 - dist/mirkg-claims.jsonld (one object per claim, its evidence, span and selectors nested)
-  gives exactly the claim nodes' triples of the Turtle;
+  gives exactly the claim nodes' triples of the Turtle, and is what pyld's JSON-LD framing
+  (frame `{"@type": "Claim"}`) makes of it;
 - the context's term definitions come from the ontology's property declarations.
 Each has a fixture that breaks it.
 """
@@ -122,3 +123,33 @@ def test_a_claims_document_missing_a_nested_node_is_caught(built_dist, turtle, t
     (tmp_path / "mirkg-claims.jsonld").write_text(json.dumps(document), encoding="utf-8")
     (tmp_path / "context.jsonld").write_bytes((built_dist / "context.jsonld").read_bytes())
     assert set(triples_by_pyld(tmp_path, "mirkg-claims.jsonld")) != _claim_part(turtle)
+
+
+FRAME = {"@type": "Claim"}  # every claim a top-level object, what it alone links to embedded
+
+
+def _normal(value):
+    if isinstance(value, list):
+        return sorted((_normal(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    return value
+
+
+def _is_its_own_framing(dist: Path, document: dict, context: dict) -> bool:
+    """The document has the shape JSON-LD framing gives it: pyld's frame of it with FRAME, and
+    the document itself, expand to the same nested node objects."""
+    options = {"base": (dist / "mirkg-claims.jsonld").as_uri(), "documentLoader": _loader(dist)}
+    framed = jsonld.frame(document, {"@context": context["@context"], **FRAME}, options)
+    return _normal(jsonld.expand(document, options)) == _normal(jsonld.expand(framed, options))
+
+
+def test_the_claims_document_is_the_claims_framed(built_dist, context):
+    document = json.loads((built_dist / "mirkg-claims.jsonld").read_text(encoding="utf-8"))
+    assert _is_its_own_framing(built_dist, document, context)
+    # Its fixture: the first claim's evidence moved out of it, to the top level, is not framed.
+    first = document["@graph"][0]
+    evidence = first["hasEvidence"]
+    first["hasEvidence"] = evidence["@id"]
+    document["@graph"].append(evidence)
+    assert not _is_its_own_framing(built_dist, document, context)
