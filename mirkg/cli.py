@@ -50,6 +50,11 @@ def _options(parser: argparse.ArgumentParser, *, engine: bool = False, reasoning
             "--skip-reasoning", action="store_true", default=argparse.SUPPRESS,
             help="build without the OWL consistency check (HermiT needs Java); the report says it was skipped",
         )
+        parser.add_argument(
+            "--nanopub-key", type=Path, default=argparse.SUPPRESS, metavar="KEY",
+            help="sign every nanopublication with this RSA private key (PEM or DER, e.g. from `openssl genrsa "
+                 "2048`); without it they are unsigned, with a trusty URI all the same",
+        )
     return parser
 
 
@@ -121,7 +126,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
     try:
         layout.check_layout(found, needed, root)
         if command == "build":
-            return _build(paths, engine, reason)
+            return _build(paths, engine, reason, getattr(args, "nanopub_key", None))
         if command == "validate":
             return _validate(paths, engine)
         if command == "imports":
@@ -146,12 +151,12 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
         return 128 + stopped.signum
 
 
-def _build(paths: Paths, engine: str, reason: bool = True) -> int:
+def _build(paths: Paths, engine: str, reason: bool = True, nanopub_key: Path | None = None) -> int:
     from .pipeline import ValidationFailed, run_build
     from .shacl_report import format_report
 
     try:
-        release = run_build(paths, engine, reason)
+        release = run_build(paths, engine, reason, nanopub_key=nanopub_key)
     except ValidationFailed as failed:
         sys.stderr.write(format_report(failed.results))
         print("The data breaks its shapes; the build stopped and dist/ is unchanged.", file=sys.stderr)

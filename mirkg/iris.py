@@ -12,7 +12,7 @@ curated id, never a blank node, so that two builds give the same graph:
     work/<id>, agent/<id>             a cited work, an agent the text names (or the curators)
     activity/<id>                     an activity of the curation (PROV)
     source/<id>                       a source text (data/sources/*/source.yaml)
-    np/<id>                           a claim's nanopublication
+    np/RA<hash>                       a claim's nanopublication: its trusty URI (mirkg/nanopubs.py)
     query/<name>                      a stored query (queries/catalog.ttl)
 """
 
@@ -90,8 +90,21 @@ def source_iri(source_id: str) -> URIRef:
     return URIRef(f"{BASE}source/{source_id}")
 
 
-def nanopub_iri(sid: str) -> URIRef:
-    return URIRef(f"{BASE}np/{sid}")
+def nanopub_iri(artefact_code: str) -> URIRef:
+    """A nanopublication's trusty URI: its artefact code is the hash of its content."""
+    return URIRef(f"{BASE}np/{artefact_code}")
+
+
+# The dataset's curators: the agent that creates and publishes the release (the description's
+# dct:creator and dct:publisher, the nanopublications' creator), an agent of the dataset's own
+# namespace, described where it is used (void.ttl, each nanopublication's pubinfo). No
+# organisation outside the project is named: none has been confirmed.
+CURATORS_ID = "mirkg-contributors"
+CURATORS_NAME = "the mirkg contributors"
+
+
+def curators_iri() -> URIRef:
+    return agent_iri(CURATORS_ID)
 
 
 def query_iri(name: str) -> URIRef:

@@ -2,10 +2,22 @@
 
 One node per entity: its external CURIE as id where it has a confirmed one (HGNC:12036,
 mirbase.mature:MIMAT0000449, CL:0002540, ...), else its local CURIE mirkg.entity:<id>; its
-Biolink category from the kind of entity (the ontology's mirkg:biolinkCategory); its mirkg IRI in `iri`. One edge per unhedged finding
-(the claims that also have a direct triple): the Biolink predicate and qualifiers of its direct
-property, knowledge_level / agent_type (a curator read it from the text), the publications its
-citation is confirmed to resolve to (PMIDs and DOIs only), and the claim id as the edge id.
+Biolink category from the kind of entity (the ontology's mirkg:biolinkCategory); its mirkg IRI in `iri`. One edge per finding: the
+Biolink predicate and qualifiers of its direct property, knowledge_level / agent_type (a curator
+read it from the text), the publications its citation is confirmed to resolve to (PMIDs and DOIs
+only), the quote it rests on (supporting_text), its evidence (has_evidence, an ECO term), the
+species it is about when its nodes say so (species_context_qualifier), the dataset as its
+primary_knowledge_source, and the claim id as the edge id.
+
+Hedged findings ("might", "suggesting", "may") are edges too, marked by their knowledge level:
+`prediction` (Biolink: "a statement of a possible fact ... that lead[s] to more speculative
+conclusions") where an unhedged finding is a `knowledge_assertion`. Limitations (what the text
+says the evidence does not support) are not edges: an edge asserts its relation, and a limitation
+does not; they are in the RDF, with their claim nodes.
+
+primary_knowledge_source: Biolink expects an Information Resource Registry id (infores:...), and
+mirkg has none registered; the column holds the dataset's own IRI (https://w3id.org/mirkg/dataset)
+rather than an unregistered infores id.
 
 Every Biolink term used here is also a mapping of the mirkg term in
 ontology/mappings/mirkg-biolink.sssom.tsv, and exists in the Biolink Model: both are tested
@@ -16,6 +28,7 @@ from __future__ import annotations
 
 from .curation import Curation, Statement
 from .namespaces import MIRKG
+from .dataset import DATASET
 from .triples import DIRECTION, entity_iri
 
 BIOLINK_VERSION = "4.4.6"  # the biolink-model release the terms were checked against
@@ -56,7 +69,9 @@ EDGE = {
     # only limitations use it (a sole cause the text could not conclude), and they are no edges
     "soleCauseOf": {"predicate": "biolink:causes"},
     "locatedIn": {"predicate": "biolink:located_in"},
-    "internalizedBy": {"predicate": "biolink:related_to_at_instance_level"},
+    # Biolink has no predicate for uptake into a cell; taking up a vesicle's cargo is a physical
+    # interaction of the two (and an edge between kinds, which related_to_at_instance_level is not).
+    "internalizedBy": {"predicate": "biolink:physically_interacts_with"},
     "sourceOf": {"predicate": "biolink:produces"},
     "exhibits": {"predicate": "biolink:has_phenotype"},
     "increasesEfficacyOf": {"predicate": "biolink:affects"},
@@ -70,9 +85,15 @@ EDGE_COLUMNS = [
     "subject_aspect_qualifier", "subject_direction_qualifier",
     "object_aspect_qualifier", "object_direction_qualifier", "causal_mechanism_qualifier",
     "anatomical_context_qualifier", "disease_context_qualifier",
-    "knowledge_level", "agent_type", "publications",
+    "species_context_qualifier",
+    "knowledge_level", "agent_type", "primary_knowledge_source", "publications", "supporting_text", "has_evidence",
     "original_subject", "original_predicate", "original_object",
 ]
+HUMAN = "NCBITaxon:9606"  # data/reference/identifiers.tsv
+# Identifiers that name human things: HGNC genes, human (hsa-) miRNAs; and a disease context,
+# which in this paragraph is always patients' disease (MONDO names human diseases).
+HUMAN_GENE_PREFIXES = {"HGNC"}
+HUMAN_MIRNA_LABEL = "hsa-"
 MULTI = "|"  # KGX TSV separator of multivalued fields
 
 
@@ -82,8 +103,31 @@ def node_id(c: Curation, eid: str) -> str:
 
 
 def is_edge(s: Statement) -> bool:
-    """An unhedged finding: the claims the instance data also writes as a direct triple."""
-    return s.hedge is None and s.statement_type == "finding"
+    """A finding, hedged or not (limitations are not edges)."""
+    return s.statement_type == "finding"
+
+
+def knowledge_level(s: Statement) -> str:
+    """Biolink's knowledge level: the hedge's marker."""
+    return "prediction" if s.hedge else "knowledge_assertion"
+
+
+def is_human(c: Curation, eid: str) -> bool:
+    """The entity's identifier names a human thing (a human gene or miRNA)."""
+    curie = c.entities[eid].curie
+    if curie is None:
+        return False
+    if curie.split(":", 1)[0] in HUMAN_GENE_PREFIXES:
+        return True
+    term = c.reference.terms.get(curie)
+    return term is not None and term.kind.endswith("mirna") and term.label.startswith(HUMAN_MIRNA_LABEL)
+
+
+def species_context(c: Curation, s: Statement) -> str:
+    """Human when the claim's nodes or its disease context say so; left empty otherwise (the
+    text names no species for, e.g., its background statements about stem cells)."""
+    nodes = [s.subject, s.object, *s.context.values()]
+    return HUMAN if "disease" in s.context or any(is_human(c, n) for n in nodes) else ""
 
 
 def publications(c: Curation, s: Statement) -> list[str]:
@@ -138,15 +182,26 @@ def edges(c: Curation) -> list[dict[str, str]]:
             **spec,
             "anatomical_context_qualifier": MULTI.join(anatomy),
             "disease_context_qualifier": node_id(c, s.context["disease"]) if "disease" in s.context else "",
-            "knowledge_level": "knowledge_assertion",
+            "species_context_qualifier": species_context(c, s),
+            "knowledge_level": knowledge_level(s),
             "agent_type": "manual_agent",
+            "primary_knowledge_source": str(DATASET),
             "publications": MULTI.join(publications(c, s)),
+            "supporting_text": _single(s.quote),
+            "has_evidence": s.evidence if s.evidence.startswith("ECO:") else "",
             "original_subject": f"{ENTITY_PREFIX}:{s.subject}",
             "original_predicate": f"mirkg:{local}",
             "original_object": f"{ENTITY_PREFIX}:{s.object}",
         }
         rows.append(row)
     return sorted(rows, key=lambda r: r["id"])
+
+
+def _single(value: str) -> str:
+    """A value of a multivalued column that holds one value: it must not hold the separator."""
+    if MULTI in value:
+        raise ValueError(f"a KGX value holds the separator {MULTI!r}: {value!r}")
+    return value
 
 
 def tsv(rows: list[dict[str, str]], columns: list[str]) -> bytes:

@@ -28,8 +28,10 @@ from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
 from .identifiers import expander
+from .hcls import all_checks
 from .imports import build_imports
 from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
+from .nanopubs import SigningKey
 from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import owl_release_files
@@ -218,10 +220,13 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
 
 
 def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
-              shacl_budget: float | None = None) -> Release:
-    """The whole job. Writes dist/ only when every stage has passed."""
+              shacl_budget: float | None = None, nanopub_key: Path | None = None) -> Release:
+    """The whole job. Writes dist/ only when every stage has passed. With nanopub_key (an RSA
+    private key file), the nanopublications are signed with it."""
     started = time.perf_counter()
+    key = SigningKey(nanopub_key) if nanopub_key is not None else None  # a bad key stops the build first
+    checks = all_checks(paths.ontology)
     with stopping():
         release = make_release(paths, engine, reason, shacl_budget)
-        write_release(release, paths.dist, started)
+        write_release(release, paths.dist, started, hcls_checks=checks, signing_key=key)
     return release

@@ -1,20 +1,22 @@
-"""The release for triplestores: named graphs, dumps in every common syntax, the dataset
-description (VoID + DCAT, HCLS profile) and the nanopublication view.
+"""The release for triplestores: named graphs, dumps in every common syntax, and the files
+made by their own modules: the dataset description (mirkg/void.py, HCLS profile), the
+nanopublications (mirkg/nanopubs.py), the JSON-LD context and claims (mirkg/jsonld.py).
 
-The dataset is split into three named graphs, each triple by the node it is about (its subject):
+The dataset is split into three named graphs, each triple by the node it is about (its subject);
+their IRIs carry the version (mirkg/dataset.py: https://w3id.org/mirkg/graph/VERSION/...):
 
-- https://w3id.org/mirkg/graph/ontology    the ontology and its import module;
-- https://w3id.org/mirkg/graph/data        entities, claims (the n-ary claim nodes with all their
-                                           links) and the direct triples (miRNA targets gene);
-- https://w3id.org/mirkg/graph/provenance  what the claims rest on: text spans and selectors,
-                                           evidence nodes, references and joint citations, works,
-                                           agents and the source text.
+- .../ontology    the ontology and its import module;
+- .../data        entities, claims (the n-ary claim nodes with all their links) and the direct
+                  triples (miRNA targets gene);
+- .../provenance  what the claims rest on: text spans and selectors, evidence nodes, references
+                  and joint citations, works, agents and the source text.
 
 The description (void.ttl) is loaded by `python build.py load` into a fourth graph,
-https://w3id.org/mirkg/graph/description; it is not part of the dumps it describes.
+.../description; it is not part of the dumps it describes.
 
 Every file is written from sorted N-Triples/N-Quads (blank nodes labelled from their content:
-the ontology's are canonicalised once, as it is loaded), and every date comes from the release table below, never from the clock, so two
+the ontology's are canonicalised once, as it is loaded), and every date comes from the release
+table (mirkg/dataset.py), never from the clock, so two
 builds give the same bytes.
 """
 
@@ -23,100 +25,51 @@ from __future__ import annotations
 import heapq
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib import Graph, URIRef
 
 from . import __version__, iris
 from .clock import Clock
 from .curation import Curation
 from .sources import release_text_path
 from .errors import BuildError
-from .namespaces import MIRKG, PAV, PREFIXES, PROV
+from .namespaces import PREFIXES
 from .release import (
-    LICENSE,
     Release,
     StagedTree,
     deterministic_gzip,
     graph_of_ntriples,
     sorted_ntriples,
 )
-from .shacl_report import format_report
-
-GRAPH = Namespace("https://w3id.org/mirkg/graph/")
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-DATA_GRAPH = GRAPH["data"]
-PROVENANCE_GRAPH = GRAPH["provenance"]
-DESCRIPTION_GRAPH = GRAPH["description"]
-CONTENT_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, PROVENANCE_GRAPH)
-
-# The release date of each version of the dataset: the description's dcterms:issued and the
-# nanopublications' dcterms:created come from here, so builds never read the clock. Add a line
-# when mirkg.__version__ changes; the build stops if the current version has none.
-RELEASE_DATES = {"0.1.0": "2026-11-26"}
-
-DATASET = URIRef("https://w3id.org/mirkg/dataset")  # HCLS summary level (all versions)
-CREATOR = "the mirkg contributors"
-TITLE = "mirkg: microRNAs, mesenchymal stem cells and systemic lupus erythematosus"
-DESCRIPTION = (
-    "An RDF knowledge graph of the claims one paragraph of a 2021 review in Cellular & Molecular "
-    "Immunology makes about how microRNAs act on mesenchymal stem cells in systemic lupus "
-    "erythematosus. Every claim is anchored to the exact words of the source (offsets and quote), "
-    "carries its citation, attribution, evidence and hedging, and links its entities to miRBase, "
-    "HGNC, NCBI Gene, UniProt, CL, UBERON, GO and MONDO."
+from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
+    CONTENT_GRAPHS,
+    CONTEXT_FILE,
+    DATA_GRAPH,
+    DATASET,
+    DCAT,
+    DESCRIPTION_FILE,
+    DESCRIPTION_GRAPH,
+    DUMPS,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PROVENANCE_GRAPH,
+    RELEASE_DATES,
+    VOID,
+    WHOLE_DUMPS,
+    download_url,
+    release_date,
+    version_iri,
 )
-
-# Open namespaces (rdflib's DCAT and VOID are closed and warn on DCAT 3 terms such as dcat:version).
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-NP = Namespace("http://www.nanopub.org/nschema#")
-DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
-IDOT = Namespace("http://identifiers.org/idot/")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-
-DESCRIPTION_PREFIXES = {
-    "dcat": str(DCAT), "dcterms": str(DCTERMS), "void": str(VOID), "pav": str(PAV), "dctypes": str(DCTYPES),
-    "idot": str(IDOT), "sd": str(SD), "xsd": str(XSD), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
-    "mirkg": str(MIRKG), "mirkgid": iris.BASE, "mirkgraph": str(GRAPH), "prov": str(PROV),
-}
-NANOPUB_PREFIXES = {**PREFIXES, "np": str(NP), "pav": str(PAV), "mirkgraph": str(GRAPH)}
-
-# Claim links that say where a claim comes from rather than what it says: in a claim's
-# nanopublication they go to the provenance graph, not the assertion.
-CLAIM_PROVENANCE_PREDICATES = {
-    MIRKG.hasTextSpan, MIRKG.hasEvidence, MIRKG.hasCitation, MIRKG.citedAs, MIRKG.sourceGivesNoCitation,
-    MIRKG.attributedInText, PROV.wasAttributedTo, PROV.wasGeneratedBy, PROV.wasDerivedFrom,
-}
-
-# The release's files: name -> (media type, what it holds). The description lists them as
-# distributions; `dist/` holds each of them.
-DUMPS = {
-    "mirkg.trig": ("application/trig", "the dataset as three named graphs (ontology, data, provenance), TriG"),
-    "mirkg.nq": ("application/n-quads", "the dataset as three named graphs (ontology, data, provenance), N-Quads, sorted"),
-    "mirkg-all.ttl": ("text/turtle", "the whole dataset (ontology, data, provenance) in one graph, Turtle"),
-    "mirkg-all.nt": ("application/n-triples", "the whole dataset in one graph, N-Triples, sorted"),
-    "mirkg-all.nt.gz": ("application/n-triples", "the whole dataset in one graph, sorted N-Triples, gzip-compressed"),
-    "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
-    "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
-    "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
-    "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),
-    "ontology.nt": ("application/n-triples", "the ontology with its import module, N-Triples, sorted"),
-    "ontology.owl": ("application/rdf+xml", "the ontology with its import module merged in (no owl:imports left), RDF/XML for OWL tools"),
-    "mirkg-base.owl": ("application/rdf+xml", "the ontology's own axioms only, external terms declared: the module to import, RDF/XML"),
-    "mirkg-full.owl": ("application/rdf+xml", "the ontology with its import module merged in and the classification HermiT infers asserted, RDF/XML"),
-    "nanopubs.trig": ("application/trig", "every claim as an unsigned nanopublication (head, assertion, provenance, pubinfo), TriG"),
-}
-# The files that hold the whole dataset (void:dataDump).
-WHOLE_DUMPS = ("mirkg.nq", "mirkg.trig", "mirkg-all.nt", "mirkg-all.nt.gz", "mirkg-all.ttl", "mirkg-all.jsonld")
-CONTEXT_FILE = "context.jsonld"
-DESCRIPTION_FILE = "void.ttl"
-
+from .jsonld import CLAIMS_FILE, claims_document
+from .jsonld import context as jsonld_context
+from .nanopubs import nanopublications
+from .shacl_report import format_report
 
 @dataclass(frozen=True)
 class Split:
@@ -137,23 +90,6 @@ class Split:
         """The N-Quads lines of every graph, sorted, each with its newline."""
         return sorted(b"%s <%s> .\n" % (ln[:-1].rstrip(), str(g).encode()) for g in CONTENT_GRAPHS
                       for ln in self.graphs[g])
-
-
-def release_date() -> str:
-    if __version__ not in RELEASE_DATES:
-        raise BuildError(
-            f"mirkg version {__version__} has no release date; add it to RELEASE_DATES in mirkg/publish.py"
-        )
-    return RELEASE_DATES[__version__]
-
-
-def version_iri() -> URIRef:
-    return URIRef(f"{DATASET}/{__version__}")
-
-
-def download_url(name: str) -> URIRef:
-    """Where a release file is published: the version's folder under the project's namespace."""
-    return iris.release_file_iri(name)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -254,11 +190,6 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 # JSON-LD
 
 
-def jsonld_context() -> dict:
-    """The published context: the project's prefixes. dist/context.jsonld holds it."""
-    return {"@context": {prefix: ns for prefix, ns in sorted(PREFIXES.items())}}
-
-
 def jsonld(whole: list[bytes], out: Path) -> None:
     """The whole dataset as JSON-LD, node objects in expanded form (written by Oxigraph, node by
     node, in subject order), in a document whose @context is the published context file, so
@@ -270,268 +201,15 @@ def jsonld(whole: list[bytes], out: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# The dataset description: VoID + DCAT, HCLS dataset description profile
-
-
-def _external_datasets(curation: Curation) -> dict[str, str]:
-    """prefix -> IRI prefix of every external dataset in the checked prefix table."""
-    return dict(curation.reference.prefixes)
-
-
-def _external_prefix(iri: str, externals: dict[str, str]) -> str | None:
-    best = None
-    for prefix, ns in externals.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(externals[best])):
-            best = prefix
-    return best
-
-
-def _local(iri: str) -> str:
-    for prefix, ns in sorted({**PREFIXES, **DESCRIPTION_PREFIXES}.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns):
-            return f"{prefix}_{iri[len(ns):]}"
-    raise BuildError(f"no prefix for {iri} in the dataset description's prefix table")
-
-
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))[0].value)
-
-
-def statistics(split: Split, store: ox.Store, curation: Curation) -> dict:
-    """The counts the description gives, computed from the dataset itself: the release's store
-    holds the whole dataset (ontology and instance data) in its default graph."""
-    classes = {row[0].value: int(row[1].value) for row in store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
-    properties = {row[0].value: int(row[1].value) for row in store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    externals = _external_datasets(curation)
-    links: Counter = Counter()
-    # Links from the dataset's own IRIs (ontology terms and instance nodes) to external IRIs,
-    # counted per predicate and object by the store.
-    for row in store.query(f"SELECT ?p ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) "
-                           f"&& STRSTARTS(STR(?s), \"{MIRKG}\") && !STRSTARTS(STR(?o), \"{MIRKG}\")) }} "
-                           "GROUP BY ?p ?o"):
-        prefix = _external_prefix(row[1].value, externals)
-        if prefix is not None:
-            links[(prefix, row[0].value)] += int(row[2].value)
-    return {
-        "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        "graphs": {g: len(split.graphs[g]) for g in CONTENT_GRAPHS},
-        "classes": dict(sorted(classes.items())),
-        "properties": dict(sorted(properties.items())),
-        "distinct_subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        "distinct_objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
-        "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
-                                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{iris.BASE}\")) }}"),
-        "links": dict(sorted(links.items())),
-        "externals": externals,
-        "claims": len(curation.statements),
-    }
-
-
-def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph:
-    g = Graph()
-    for prefix, ns in DESCRIPTION_PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    issued = Literal(release_date(), datatype=XSD.date)
-    version = version_iri()
-    title, desc = Literal(TITLE, lang="en"), Literal(DESCRIPTION, lang="en")
-
-    # Summary level: the dataset across versions.
-    g.add((DATASET, RDF.type, DCTYPES.Dataset))
-    g.add((DATASET, DCTERMS.title, title))
-    g.add((DATASET, DCTERMS.description, desc))
-    g.add((DATASET, DCTERMS.license, LICENSE))
-    g.add((DATASET, DCTERMS.creator, Literal(CREATOR)))
-    g.add((DATASET, PAV.hasCurrentVersion, version))
-    g.add((DATASET, IDOT.preferredPrefix, Literal("mirkgid")))
-
-    # Version level: this release, with its statistics (a void:Dataset as well, so that VoID
-    # tools find the counts on the node they load).
-    for cls in (DCTYPES.Dataset, DCAT.Dataset, VOID.Dataset):
-        g.add((version, RDF.type, cls))
-    g.add((version, DCTERMS.title, Literal(f"{TITLE} (version {__version__})", lang="en")))
-    g.add((version, DCTERMS.description, desc))
-    g.add((version, DCTERMS.isVersionOf, DATASET))
-    g.add((version, PAV.version, Literal(__version__)))
-    g.add((version, DCAT.version, Literal(__version__)))  # DCAT 3
-    g.add((version, OWL.versionInfo, Literal(__version__)))
-    g.add((version, DCTERMS.issued, issued))
-    g.add((version, DCTERMS.license, LICENSE))
-    g.add((version, DCTERMS.creator, Literal(CREATOR)))
-    g.add((version, DCTERMS.language, URIRef("http://lexvo.org/id/iso639-3/eng")))
-    g.add((version, DCTERMS.source, iris.source_iri(curation.source_info.id)))
-    g.add((version, DCTERMS.conformsTo, URIRef("https://w3id.org/mirkg/ontology")))
-    g.add((version, VOID.vocabulary, URIRef(str(MIRKG))))
-    g.add((version, VOID.uriSpace, Literal(iris.BASE)))
-    g.add((version, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
-    g.add((version, VOID.entities, Literal(stats["entities"], datatype=XSD.integer)))
-    g.add((version, VOID.distinctSubjects, Literal(stats["distinct_subjects"], datatype=XSD.integer)))
-    g.add((version, VOID.distinctObjects, Literal(stats["distinct_objects"], datatype=XSD.integer)))
-    g.add((version, VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer)))
-    g.add((version, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
-    g.add((version, VOID.exampleResource, iris.claim_iri(curation.statements[0].id)))
-
-    # Named graphs: each a subset with its own count.
-    names = {ONTOLOGY_GRAPH: "the ontology and its import module",
-             DATA_GRAPH: "entities, claims and direct triples",
-             PROVENANCE_GRAPH: "text spans, selectors, evidence, references, works, agents and the source"}
-    for graph_iri in CONTENT_GRAPHS:
-        g.add((version, VOID.subset, graph_iri))
-        g.add((graph_iri, RDF.type, VOID.Dataset))
-        g.add((graph_iri, RDF.type, SD.NamedGraph))
-        g.add((graph_iri, SD.name, graph_iri))
-        g.add((graph_iri, DCTERMS.title, Literal(f"mirkg named graph: {names[graph_iri]}", lang="en")))
-        g.add((graph_iri, VOID.triples, Literal(stats["graphs"][graph_iri], datatype=XSD.integer)))
-
-    # Class and property partitions.
-    for cls, count in stats["classes"].items():
-        node = URIRef(f"{version}/class/{_local_or_external(cls, stats['externals'])}")
-        g.add((version, VOID.classPartition, node))
-        g.add((node, VOID["class"], URIRef(cls)))
-        g.add((node, VOID.entities, Literal(count, datatype=XSD.integer)))
-    for prop, count in stats["properties"].items():
-        node = URIRef(f"{version}/property/{_local_or_external(prop, stats['externals'])}")
-        g.add((version, VOID.propertyPartition, node))
-        g.add((node, VOID.property, URIRef(prop)))
-        g.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
-
-    # Linksets: triples from the dataset's own nodes to an external dataset's IRIs.
-    for (prefix, predicate), count in stats["links"].items():
-        target = URIRef(f"https://bioregistry.io/registry/{prefix.lower()}")
-        node = URIRef(f"{version}/linkset/{prefix}/{_local(predicate)}")
-        g.add((version, VOID.subset, node))
-        g.add((node, RDF.type, VOID.Linkset))
-        g.add((node, VOID.subjectsTarget, version))
-        g.add((node, VOID.objectsTarget, target))
-        g.add((node, VOID.linkPredicate, URIRef(predicate)))
-        g.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
-        g.add((target, RDF.type, VOID.Dataset))
-        g.add((target, DCTERMS.identifier, Literal(prefix)))
-        g.add((target, VOID.uriSpace, Literal(stats["externals"][prefix])))
-
-    # Distributions: the release's files with their media types and sizes.
-    for name, (media, what) in DUMPS.items():
-        node = URIRef(f"{version}/distribution/{name}")
-        url = download_url(name)
-        g.add((version, DCAT.distribution, node))
-        g.add((node, RDF.type, DCAT.Distribution))
-        g.add((node, DCTERMS.title, Literal(name)))
-        g.add((node, DCTERMS.description, Literal(what, lang="en")))
-        g.add((node, DCTERMS.format, URIRef(f"http://www.iana.org/assignments/media-types/{media}")))
-        g.add((node, DCAT.mediaType, URIRef(f"http://www.iana.org/assignments/media-types/{media}")))
-        g.add((node, DCAT.downloadURL, url))
-        g.add((node, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
-        g.add((node, DCTERMS.license, LICENSE))
-        g.add((node, DCTERMS.issued, issued))
-        if name.endswith(".gz"):
-            g.add((node, DCAT.compressFormat, URIRef("http://www.iana.org/assignments/media-types/application/gzip")))
-        if name in WHOLE_DUMPS:
-            g.add((version, VOID.dataDump, url))
-    return g
-
-
-def _local_or_external(iri: str, externals: dict[str, str]) -> str:
-    prefix = _external_prefix(iri, externals)
-    if prefix is not None:
-        return f"{prefix}_{iri[len(externals[prefix]):]}"
-    return _local(iri)
-
-
-# ------------------------------------------------------------------------------------------------
-# Nanopublications
-
-
-_ENTITY = str(iris.entity_iri("")).encode()
-_PROVENANCE_PREDICATES = {f"<{p}>".encode() for p in CLAIM_PROVENANCE_PREDICATES}
-_NT = {name: f"<{term}>".encode() for name, term in {
-    "type": RDF.type, "Nanopublication": NP.Nanopublication, "hasAssertion": NP.hasAssertion,
-    "hasProvenance": NP.hasProvenance, "hasPublicationInfo": NP.hasPublicationInfo,
-    "wasDerivedFrom": PROV.wasDerivedFrom, "wasAttributedTo": PROV.wasAttributedTo,
-    "attributedInText": MIRKG.attributedInText,
-    "created": DCTERMS.created, "license": DCTERMS.license, "creator": DCTERMS.creator,
-    "isPartOf": DCTERMS.isPartOf, "label": RDFS.label, "claimSubject": MIRKG.claimSubject,
-    "claimObject": MIRKG.claimObject, "hasTextSpan": MIRKG.hasTextSpan}.items()}
-
-
-def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """Subject, predicate and object of an N-Triples line whose subject and predicate are IRIs
-    (as every instance triple's are), in their N-Triples form."""
-    subject, predicate, rest = line.split(b" ", 2)
-    return subject, predicate, rest[:-2].rstrip()
-
-
-def nanopublications(split: Split, curation: Curation) -> bytes:
-    """Each claim as an unsigned nanopublication: head, assertion, provenance and pubinfo graphs.
-
-    Assertion: what the claim says (the claim node's own triples, and its direct triple when
-    the claim has one). Provenance: where it comes from (the claim's span, selectors, evidence,
-    citation and attribution; the assertion graph derived from the span and attributed to the
-    agent the text names). Pubinfo: licence, creator, creation date, the dataset version.
-
-    Made as N-Quads text in one pass over the release's lines: a claim's own node and the nodes
-    minted under it (evidence, span, selectors) are found by their IRIs (mirkg/iris.py). The
-    quads are in graph, subject, predicate, object order (claims by id: their graphs' IRIs sort
-    as the ids do, since `#` sorts before any character of an id), which Oxigraph writes as TriG,
-    so that the bytes do not change between runs. No blank nodes here."""
-    of_claim: dict[str, list[bytes]] = defaultdict(list)
-    between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
-    for graph in (DATA_GRAPH, PROVENANCE_GRAPH):
-        for _, parsed, line in _with_subjects(split.graphs[graph]):
-            if parsed.kind == "claim":
-                of_claim[parsed.record].append(line)
-            elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
-                subject, _, obj = _terms(line)
-                between[(subject, obj)].append(line)
-    created = Literal(f"{release_date()}T00:00:00Z", datatype=XSD.dateTime).n3().encode()
-    pubinfo_lines = (
-        (_NT["created"], created),
-        (_NT["license"], f"<{LICENSE}>".encode()),
-        (_NT["creator"], Literal(CREATOR).n3().encode()),
-        (_NT["isPartOf"], f"<{version_iri()}>".encode()),
-    )
-    out: list[bytes] = []
-    for s in sorted(curation.statements, key=lambda s: s.id):
-        claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{iris.nanopub_iri(s.id)}>".encode()
-        head, assertion, prov, pubinfo = (b"%s#%s>" % (np[:-1], part)
-                                          for part in (b"Head", b"assertion", b"provenance", b"pubinfo"))
-        graphs: dict[bytes, set[bytes]] = {head: set(), assertion: set(), prov: set(), pubinfo: set()}
-        graphs[head].update({b"%s %s %s" % (np, _NT["type"], _NT["Nanopublication"]),
-                             b"%s %s %s" % (np, _NT["hasAssertion"], assertion),
-                             b"%s %s %s" % (np, _NT["hasProvenance"], prov),
-                             b"%s %s %s" % (np, _NT["hasPublicationInfo"], pubinfo)})
-        values: dict[bytes, bytes] = {}
-        for line in of_claim[s.id]:
-            subject, predicate, obj = _terms(line)
-            if subject == claim:
-                values.setdefault(predicate, obj)
-                graph = prov if predicate in _PROVENANCE_PREDICATES else assertion
-            else:  # its evidence, span and selectors
-                graph = prov
-            graphs[graph].add(b"%s %s %s" % (subject, predicate, obj))
-        if not s.hedge and s.statement_type == "finding":
-            pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
-            graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
-        graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
-                             b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["attributedInText"]])})
-        label = Literal(f"nanopublication of claim {s.id}").n3().encode()
-        graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
-        for graph in sorted(graphs):
-            out += [b"%s %s .\n" % (triple, graph) for triple in sorted(graphs[graph])]
-    # Oxigraph writes a prefixed name even when its local part needs escapes
-    # (mirkg:id\/np\/x\#Head), so the project's own namespaces, which prefix those IRIs, stay whole.
-    prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return ox.serialize(ox.parse(b"".join(out), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
-                        prefixes=prefixes)
-
-
-# ------------------------------------------------------------------------------------------------
 # All the files
 
 
-def write_release(release: Release, dist: Path, started: float) -> None:
+def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None) -> None:
     """dist/, every file made from the release object, written into a staging folder that
-    replaces dist/ in one step when all are written. Each file's time goes into timings.json."""
+    replaces dist/ in one step when all are written. Each file's time goes into timings.json.
+    hcls_checks: the HCLS profile's checks (mirkg.hcls.all_checks) the description must pass;
+    signing_key: a mirkg.nanopubs.SigningKey to sign the nanopublications with."""
+    from . import void as dataset_description
     from .docs import OntologyDocs
     from .kgx import kgx_files
     from .mappings import mapping_files
@@ -581,19 +259,27 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             tree.write_with("mirkg-all.ttl", partial(turtle_of_lines, whole, PREFIXES))
             clock.lap("release: whole Turtle")
             tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
-            put({CONTEXT_FILE: (json.dumps(jsonld_context(), indent=2, sort_keys=True) + "\n").encode("utf-8")},
-                "JSON-LD")
+            ld_context = jsonld_context(release.ontology)
+            put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")}, "JSON-LD")
+            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
+            put({CLAIMS_FILE: claims_document(instance, ld_context)}, "JSON-LD claims, framed")
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
-            put({"nanopubs.trig": nanopublications(split, release.curation)}, "nanopublications")
-            missing = [name for name in DUMPS if name not in tree.sizes]
-            if missing:
-                raise BuildError(f"the description lists files the release does not have: {', '.join(missing)}")
-            stats = statistics(split, release.store, release.curation)
-            void = description(stats, release.curation, tree.sizes)
-            put({DESCRIPTION_FILE: turtle_of(sorted_ntriples(void), DESCRIPTION_PREFIXES)}, "VoID description")
+            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
+            put({"nanopubs.trig": nanopublications(instance, release.curation, f"{release_date()}T00:00:00Z",
+                                                   str(version_iri()), signing_key)}, "nanopublications")
+            stats = dataset_description.statistics(split, release.store, release.curation)
+            void = turtle_of(sorted_ntriples(dataset_description.description(stats, release.curation, tree.sizes)),
+                             dataset_description.DESCRIPTION_PREFIXES)
+            if hcls_checks is not None:
+                from .hcls import failures_and_gaps, format_failures, store_of_turtle
+
+                failures, _ = failures_and_gaps(hcls_checks, store_of_turtle(void))
+                if failures:
+                    raise BuildError(format_failures(failures))
+            put({DESCRIPTION_FILE: void}, "VoID description (checked against the HCLS profile)")
             put({"docs/index.html": docs.result()}, "ontology documentation (pyLODE, waited for)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef, namespace
 
-from . import namespaces
+from . import iris, namespaces
 from .bulk import gc_paused
 from .curation import Curation, Entity, Statement
 from .identifiers import ONTOLOGY_PREFIXES
@@ -40,8 +40,7 @@ MIRKG, OA, PAV, PROV = (Terms(n) for n in (namespaces.MIRKG, namespaces.OA, name
 
 # Who is responsible for every node the curation makes (PROV's sense of attribution), and the
 # activity that made them. The agents of data/citations.yaml are whom the text credits instead.
-CURATORS = "mirkg-contributors"
-CURATORS_LABEL = "the mirkg contributors"
+CURATORS, CURATORS_LABEL = iris.CURATORS_ID, iris.CURATORS_NAME  # the agent void.ttl and the nanopublications name too
 CURATION = "curation"
 
 DIRECTION = {"increase": MIRKG.Increase, "decrease": MIRKG.Decrease}
@@ -221,9 +220,10 @@ def _citations(g: Graph, c: Curation) -> None:
     g.add((curators, RDF.type, PROV.Agent))
     g.add((curators, RDFS.label, _en(CURATORS_LABEL)))
     g.add((curation, RDF.type, PROV.Activity))
-    g.add((curation, RDFS.label, _en("curation of the review paragraph into claims")))
+    g.add((curation, RDFS.label, _en("curation of the sources into claims")))
     g.add((curation, PROV.wasAssociatedWith, curators))
-    g.add((curation, PROV.used, source_iri(c.source_info.id)))
+    for source in c.sources.values():
+        g.add((curation, PROV.used, source_iri(source.id)))
 
 
 def citation_node(s: Statement) -> URIRef | None:

@@ -97,14 +97,76 @@ def test_exactly_one_node_per_entity(export):
         assert node["id"] == e.get("id_curie", f"mirkg.entity:{e['id']}")
 
 
-def test_exactly_one_edge_per_unhedged_claim(export):
-    """Issue 9 acceptance: claims without `hedge:` that are not limitations, from statements.yaml."""
+def test_exactly_one_edge_per_finding_hedged_ones_marked(export):
+    """Issue 9 acceptance, as issue 16 changed it: every claim that is not a limitation is an
+    edge (statements.yaml read here); hedged ones are marked by their knowledge level."""
     _, edges = export
     statements = curated("sources/review/statements.yaml")["statements"]
-    unhedged = {s["id"] for s in statements if "hedge" not in s and s.get("statement_type", "finding") != "limitation"}
-    assert len(unhedged) < len(statements)  # some claims are hedged: the filter matters
-    assert len(edges) == len(unhedged)
-    assert {e["id"] for e in edges} == {f"mirkg.claim:{sid}" for sid in unhedged}
+    findings = {s["id"]: s for s in statements if s.get("statement_type", "finding") == "finding"}
+    assert len(findings) < len(statements)  # some claims are limitations: the filter matters
+    assert len(edges) == len(findings)
+    assert {e["id"] for e in edges} == {f"mirkg.claim:{sid}" for sid in findings}
+    hedged = {f"mirkg.claim:{sid}" for sid, s in findings.items() if "hedge" in s}
+    assert len(hedged) >= 3
+    for e in edges:
+        assert e["knowledge_level"] == ("prediction" if e["id"] in hedged else "knowledge_assertion"), e["id"]
+
+
+def test_the_knowledge_level_follows_the_hedge(build):
+    """The marker's fixture: the same claim with its hedge taken away is an assertion again."""
+    from dataclasses import replace
+
+    from mirkg.kgx import knowledge_level
+
+    s = next(s for s in build.curation.statements if s.hedge)
+    assert knowledge_level(s) == "prediction"
+    assert knowledge_level(replace(s, hedge=None)) == "knowledge_assertion"
+
+
+def test_edges_carry_quote_evidence_source_and_species(export):
+    """supporting_text is the quote, has_evidence the ECO term, both read from statements.yaml;
+    the primary knowledge source is the dataset's IRI (no infores id is registered for mirkg)."""
+    _, edges = export
+    statements = {f"mirkg.claim:{s['id']}": s for s in curated("sources/review/statements.yaml")["statements"]}
+    for e in edges:
+        s = statements[e["id"]]
+        assert e["supporting_text"] == " ".join(s["quote"].split()), e["id"]
+        assert e["has_evidence"] == (s["evidence"] if s["evidence"].startswith("ECO:") else ""), e["id"]
+        assert e["primary_knowledge_source"] == "https://w3id.org/mirkg/dataset"
+        assert not e["primary_knowledge_source"].startswith("infores:")
+    by_id = {e["id"]: e for e in edges}
+    # human: an HGNC gene, an hsa- miRNA, or patients' disease in the claim
+    assert by_id["mirkg.claim:mir146a-targets-traf6"]["species_context_qualifier"] == "NCBITaxon:9606"
+    assert by_id["mirkg.claim:mir153-increased-in-sle"]["species_context_qualifier"] == "NCBITaxon:9606"
+    # the review's background statement about stem cells names no species
+    assert by_id["mirkg.claim:msc-source-of-exosomes"]["species_context_qualifier"] == ""
+
+
+def test_species_context_needs_a_human_node(build):
+    """Its fixture: a claim about a human gene without it loses the species context."""
+    from dataclasses import replace
+
+    from mirkg.kgx import species_context
+
+    c = build.curation
+    s = next(s for s in c.statements if s.id == "mir146a-targets-traf6")
+    assert species_context(c, s) == "NCBITaxon:9606"
+    other = next(e.id for e in c.entities.values() if e.kind == "process")
+    assert species_context(c, replace(s, subject=other, object=other, context={})) == ""
+
+
+def test_a_value_holding_the_separator_is_refused():
+    from mirkg.kgx import _single
+
+    with pytest.raises(ValueError, match="separator"):
+        _single("a | b")
+
+
+def test_internalization_is_not_an_instance_level_edge(export):
+    _, edges = export
+    uptake = next(e for e in edges if e["id"] == "mirkg.claim:mir146a-internalized-by-mscs")
+    assert uptake["predicate"] == "biolink:physically_interacts_with"
+    assert all(e["predicate"] != "biolink:related_to_at_instance_level" for e in edges)
 
 
 def test_every_edge_joins_two_nodes(export):

@@ -120,10 +120,27 @@ CHANGED_BY_ISSUE_16 = {
         "90-network-figure-edges.tsv": "",
     }.items()},
 }
-NEW_FILES = {"sources/review.txt"}  # the source texts, the Web Annotations' oa:hasSource (one per source)
+# New files: the source texts, the Web Annotations' oa:hasSource (issues 16 and 17, one per source);
+# the framed claims (issue 16, point 10).
+NEW_FILES = {"sources/review.txt", "mirkg-claims.jsonld"}
 # Issue 17: the source text moved to data/sources/review/text.txt and the statements beside it; the
 # files that name those paths say so.
 MOVED_SOURCE_PATHS = {"build-report.md", "validation-report.txt", "site/index.html"}
+# Issue 16 (the publication half), each file with the reason it changed:
+ISSUE_16 = {
+    "void.ttl": "the HCLS profile's three levels: publisher, creator IRIs, counts on the RDF distribution (4)",
+    "nanopubs.trig": "trusty URIs, the curators' IRI as creator (6)",
+    "mirkg.nq": "versioned named-graph IRIs (13)",
+    "mirkg.trig": "versioned named-graph IRIs (13)",
+    "kgx/edges.tsv": "hedged findings, quote, evidence, species, knowledge source; uptake predicate (11)",
+    "context.jsonld": "term definitions, @vocab and @base (10)",
+    # mirkg:internalizedBy's Biolink mapping (11): the mapping files, the ontology graph that
+    # carries the mappings' skos links, the whole-dataset dumps that hold it, query 80's answer.
+    **{name: "mirkg:internalizedBy maps to biolink:physically_interacts_with (11)" for name in (
+        "mappings/mirkg-biolink.sssom.tsv", "mappings.ttl", "mappings.nt", "ontology.nt", "ontology.ttl",
+        "ontology.owl", "mirkg-all.nt", "mirkg-all.nt.gz", "mirkg-all.ttl", "mirkg-all.jsonld",
+        "queries/80-claims-as-biolink.tsv")},
+}
 
 # What the stored queries answer differently, beyond language tags and the hedge kept in claim
 # labels: only rows about what the model now says right. query -> (rows that went, rows that came),
@@ -137,7 +154,10 @@ ANSWERS_CHANGED_BY_ISSUE_16 = {
     "14-claims-with-provenance.tsv": ({LIMITATION}, {LIMITATION}),
     # targeting no longer maps to directly_physically_interacts_with (issue 16, point 2); the
     # limitation maps through soleCauseOf to biolink:causes
-    "80-claims-as-biolink.tsv": ({"directly_physically_interacts_with", LIMITATION}, {LIMITATION}),
+    "80-claims-as-biolink.tsv": ({"directly_physically_interacts_with", LIMITATION, "related_to_at_instance_level"},
+                                 {LIMITATION, "physically_interacts_with"}),
+    # (and, the publication half's point 11: uptake maps to physically_interacts_with, not to the
+    # instance-level relation)
     # one claim moved from regulates to soleCauseOf; the ConclusionNotDrawn class came, the
     # home-made UncitedAuthorStatement class went (ECO:0000303 instead)
     "07-dataset-summary.tsv": ({"mirkg/regulates>", "UncitedAuthorStatement"},
@@ -156,7 +176,7 @@ def test_the_release_is_the_previous_builds_but_for_the_changes_listed(built_dis
     assert set(now) - set(before) == NEW_FILES
     assert set(before) - set(now) == set()
     changed = {name for name in before if before[name] != now[name]}
-    assert changed == set(CHANGED_BY_ISSUE_16)
+    assert changed == set(CHANGED_BY_ISSUE_16) | set(ISSUE_16) | MOVED_SOURCE_PATHS
     for name in MOVED_SOURCE_PATHS:
         assert name in CHANGED_BY_ISSUE_16
         text = (built_dist / name).read_text(encoding="utf-8")
@@ -182,23 +202,33 @@ def test_the_stored_answers_still_hold(built_dist):
     assert compared == 21
 
 
-def test_the_description_changed_only_in_what_the_changed_graph_and_files_change(built_dist):
-    from rdflib.namespace import DCAT, VOID
+def test_the_description_moved_the_counts_to_the_rdf_distribution(built_dist):
+    """Issue 16 moved the counts and partitions from the version to the RDF distribution (the
+    HCLS profile's NEVER on the version level): the version has none left, the distribution has
+    them, and they count the release's whole dataset."""
+    from rdflib import URIRef
+
+    from mirkg.publish import VOID, version_iri
+    from mirkg.void import rdf_distribution
 
     before = Graph().parse(Path(__file__).parent / "release_before" / "void.ttl", format="turtle")
     now = Graph().parse(built_dist / "void.ttl", format="turtle")
-    counts = {VOID.triples, VOID.entities, VOID.classes, VOID.properties, VOID.distinctSubjects,
-              VOID.distinctObjects, VOID["class"], VOID.classPartition, VOID.property, VOID.propertyPartition}
+    old, new = URIRef(version_iri()), rdf_distribution()
+    whole = Graph().parse(built_dist / "mirkg-all.nt", format="nt")
+    for count in (VOID.triples, VOID.entities, VOID.distinctSubjects, VOID.distinctObjects, VOID.classes,
+                  VOID.properties):
+        assert before.value(old, count) is not None and now.value(old, count) is None, count
+        assert now.value(new, count) is not None, count
+    assert int(now.value(new, VOID.distinctSubjects)) == len(set(whole.subjects()))
+    assert int(now.value(new, VOID.properties)) == len(set(whole.predicates()))
+    for kind in (VOID.classPartition, VOID.propertyPartition):
+        assert not list(now.objects(old, kind)) and len(list(now.objects(new, kind))) > 10, kind
 
-    def explained(triple) -> bool:
-        subject, predicate, obj = triple
-        node = str(subject)
-        if "/linkset/" in node or "/linkset/" in str(obj):  # links of the changed graph
-            return True
-        if predicate in counts:
-            return True
-        name = node.rsplit("/distribution/", 1)[-1] if "/distribution/" in node else None
-        return name in CHANGED_BY_ISSUE_16 and predicate == DCAT.byteSize
 
-    assert {t for t in set(before) ^ set(now) if not explained(t)} == set()
-    assert any(explained(t) for t in set(before) - set(now))  # the old counts and sizes went
+def test_the_named_graphs_carry_the_version(built_dist):
+    from mirkg import __version__
+    from mirkg.publish import CONTENT_GRAPHS
+
+    names = {q.split(b" ")[-2].decode() for q in (built_dist / "mirkg.nq").read_bytes().splitlines()}
+    assert names == {f"<{g}>" for g in CONTENT_GRAPHS}
+    assert all(f"/graph/{__version__}/" in name for name in names)

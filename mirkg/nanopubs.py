@@ -1,0 +1,241 @@
+"""Every claim as a nanopublication with a trusty URI (dist/nanopubs.trig), signed when the user
+supplies a key.
+
+A nanopublication's IRI is np/RA<hash> in the instance namespace (mirkg.iris.nanopub_iri): the trusty URI "RA" module's
+hash of its own content (head, assertion, provenance, pubinfo), so that two releases give the
+same IRI to a claim's nanopublication only when its content is the same, and a reader can check
+that the content is the one the IRI names (the `nanopub` library's verify_trusty does). The
+hash is computed here, over the quads of one nanopublication at a time (linear in the release),
+the way the trusty URI reference code does it (nanopub.trustyuri.rdf.RdfHasher):
+
+- the nanopublication's own IRI is written `<prefix> ` and its parts (`…#assertion`) `<prefix> #assertion`;
+- the quads are sorted by graph, subject, predicate (IRIs as text), then object (IRIs before
+  literals; literals by their UTF-8 bytes, then datatype, then language);
+- each quad is four lines: graph, subject, predicate, and the object as an IRI, or as
+  `@lang text` / `^datatype text` with backslashes and line breaks escaped;
+- the hash is SHA-256 of that text, base64url without padding, after "RA".
+
+With a signing key (an RSA private key, PEM or DER, that the user supplies: `build --nanopub-key`),
+each nanopublication gets the signature nanopub-java and the `nanopub` library write: a `…#sig`
+node in pubinfo with the public key, the algorithm, the signature target, and the RSA PKCS#1 v1.5
+signature of the same normalised text; the hash is taken after the signature is added.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import XSD, Literal
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+
+from . import iris
+from .errors import BuildError
+from .namespaces import MIRKG, PREFIXES, PROV
+
+NP = "http://www.nanopub.org/nschema#"
+NPX = "http://purl.org/nanopub/x/"
+PAV = "http://purl.org/pav/"
+XSD_STRING = str(XSD.string)
+
+# Claim links that say where a claim comes from rather than what it says: in a claim's
+# nanopublication they go to the provenance graph, not the assertion.
+CLAIM_PROVENANCE_PREDICATES = {
+    MIRKG.hasTextSpan, MIRKG.hasEvidence, MIRKG.hasCitation, MIRKG.citedAs, MIRKG.sourceGivesNoCitation,
+    MIRKG.attributedInText, PROV.wasAttributedTo, PROV.wasGeneratedBy, PROV.wasDerivedFrom,
+}
+_PROVENANCE_PREDICATES = {f"<{p}>".encode() for p in CLAIM_PROVENANCE_PREDICATES}
+_ENTITY = str(iris.entity_iri("")).encode()
+_NT = {name: f"<{term}>".encode() for name, term in {
+    "type": RDF.type, "Nanopublication": NP + "Nanopublication", "hasAssertion": NP + "hasAssertion",
+    "hasProvenance": NP + "hasProvenance", "hasPublicationInfo": NP + "hasPublicationInfo",
+    "wasDerivedFrom": PROV.wasDerivedFrom, "wasAttributedTo": PROV.wasAttributedTo,
+    "attributedInText": MIRKG.attributedInText,
+    "created": DCTERMS.created, "license": DCTERMS.license, "creator": DCTERMS.creator,
+    "isPartOf": DCTERMS.isPartOf, "label": RDFS.label, "name": FOAF.name, "claimSubject": MIRKG.claimSubject,
+    "claimObject": MIRKG.claimObject, "hasTextSpan": MIRKG.hasTextSpan}.items()}
+
+NANOPUB_PREFIXES = {**PREFIXES, "np": NP, "npx": NPX, "pav": PAV, "foaf": str(FOAF)}
+# The temporary IRI a claim's nanopublication has until its hash is known; it never reaches the
+# release (the `…/np/` namespace only ever holds trusty URIs, whose codes start with "RA").
+_TEMPORARY = iris.BASE + "np/-temporary-"
+
+
+class SigningKey:
+    """An RSA private key the user supplies, to sign each nanopublication with."""
+
+    def __init__(self, path: Path):
+        from Crypto.PublicKey import RSA
+
+        try:
+            self._key = RSA.import_key(Path(path).read_bytes())
+        except (OSError, ValueError, IndexError, TypeError) as exc:
+            raise BuildError(f"{path}: not a readable RSA private key ({exc}); "
+                             "fix: give a PEM or DER RSA private key, e.g. made by `openssl genrsa 2048`") from exc
+        if not self._key.has_private():
+            raise BuildError(f"{path}: an RSA public key; fix: give the private key, the public one is derived from it")
+        self.public_key = base64.b64encode(self._key.publickey().export_key(format="DER")).decode("ascii")
+
+    def sign(self, text: str) -> str:
+        from Crypto.Hash import SHA256
+        from Crypto.Signature import pkcs1_15
+
+        return base64.b64encode(pkcs1_15.new(self._key).sign(SHA256.new(text.encode("utf-8")))).decode("ascii")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def normalised(quads, np_iri: str) -> str:
+    """The text the trusty URI hash (and the signature) is taken of: the quads of one
+    nanopublication whose own IRI is np_iri (see the module's docstring)."""
+    own, parts = np_iri, np_iri + "#"
+    prefix = np_iri[:np_iri.rindex("/") + 1]
+
+    def iri(value: str) -> str:
+        if value == own:
+            return prefix + " "
+        if value.startswith(parts):
+            return f"{prefix} #{value[len(parts):]}"
+        return value
+
+    rows = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.Literal):
+            if o.language:
+                line, key = f"@{o.language.lower()} {_escape(o.value)}", (1, o.value.encode("utf-8"), 0, "", o.language)
+            else:
+                line, key = f"^{o.datatype.value} {_escape(o.value)}", (1, o.value.encode("utf-8"), 1, o.datatype.value, "")
+        elif isinstance(o, ox.NamedNode):
+            line = iri(o.value)
+            key = (0, line)
+        else:
+            raise BuildError(f"a blank node in nanopublication {np_iri}: the trusty URI needs every node named")
+        g, s, p = iri(q.graph_name.value), iri(q.subject.value), q.predicate.value
+        rows.append(((g, s, p, key), f"{g}\n{s}\n{p}\n{line}\n"))
+    rows.sort(key=lambda row: row[0])
+    out, previous = [], None
+    for _, text in rows:
+        if text != previous:
+            out.append(text)
+        previous = text
+    return "".join(out)
+
+
+def artefact_code(text: str) -> str:
+    """The trusty URI artefact code ("RA" module) of normalised text."""
+    return "RA" + base64.urlsafe_b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii").rstrip("=")
+
+
+def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of an N-Triples line whose subject and predicate are IRIs
+    (as every instance triple's are), in their N-Triples form."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-2].rstrip()
+
+
+def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes):
+    """Each claim's nanopublication as N-Quads text under its temporary IRI, claims by id:
+    (temporary IRI, text), in one pass over the release's lines: a claim's own node and the nodes minted under it
+    (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
+    of_claim: dict[str, list[bytes]] = defaultdict(list)
+    between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
+    for _, parsed, line in instance:
+        if parsed.kind == "claim":
+            of_claim[parsed.record].append(line)
+        elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
+            subject, _, obj = _terms(line)
+            between[(subject, obj)].append(line)
+    for s in sorted(curation.statements, key=lambda s: s.id):
+        claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{_TEMPORARY}{s.id}>".encode()
+        head, assertion, prov, pubinfo = (b"%s#%s>" % (np[:-1], part)
+                                          for part in (b"Head", b"assertion", b"provenance", b"pubinfo"))
+        graphs: dict[bytes, set[bytes]] = {head: set(), assertion: set(), prov: set(), pubinfo: set()}
+        graphs[head].update({b"%s %s %s" % (np, _NT["type"], _NT["Nanopublication"]),
+                             b"%s %s %s" % (np, _NT["hasAssertion"], assertion),
+                             b"%s %s %s" % (np, _NT["hasProvenance"], prov),
+                             b"%s %s %s" % (np, _NT["hasPublicationInfo"], pubinfo)})
+        values: dict[bytes, bytes] = {}
+        for line in of_claim[s.id]:
+            subject, predicate, obj = _terms(line)
+            if subject == claim:
+                values.setdefault(predicate, obj)
+                graph = prov if predicate in _PROVENANCE_PREDICATES else assertion
+            else:  # its evidence, span and selectors
+                graph = prov
+            graphs[graph].add(b"%s %s %s" % (subject, predicate, obj))
+        if not s.hedge and s.statement_type == "finding":
+            pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
+            graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
+        graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
+                             b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["attributedInText"]])})
+        label = Literal(f"nanopublication of claim {s.id}").n3().encode()
+        graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
+        graphs[pubinfo].add(pubinfo_extra)
+        yield np[1:-1].decode(), b"".join(b"%s %s .\n" % (triple, graph) for graph in sorted(graphs)
+                                          for triple in sorted(graphs[graph]))
+
+
+def _renamed(text: bytes, temporary: str, final: str) -> bytes:
+    """N-Quads text with the temporary IRI (and its parts, `…#assertion`) renamed."""
+    old, new = temporary.encode(), final.encode()
+    return text.replace(b"<%s>" % old, b"<%s>" % new).replace(b"<%s#" % old, b"<%s#" % new)
+
+
+def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
+    """The pubinfo quads that sign the nanopublication (nanopub-java's and the nanopub library's form)."""
+    sig = ox.NamedNode(np_iri + "#sig")
+    sig_quads = [
+        ox.Quad(sig, ox.NamedNode(NPX + "hasPublicKey"), ox.Literal(key.public_key), pubinfo),
+        ox.Quad(sig, ox.NamedNode(NPX + "hasAlgorithm"), ox.Literal("RSA"), pubinfo),
+        ox.Quad(sig, ox.NamedNode(NPX + "hasSignatureTarget"), ox.NamedNode(np_iri), pubinfo),
+    ]
+    signature = key.sign(normalised(quads + sig_quads, np_iri))
+    return sig_quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
+
+
+def nanopublications(instance, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
+    """Each claim as a nanopublication with a trusty URI: head, assertion, provenance and
+    pubinfo graphs, TriG.
+
+    Assertion: what the claim says (the claim node's own triples, and its direct triple when
+    the claim has one). Provenance: where it comes from (the claim's span, selectors, evidence,
+    citation and attribution; the assertion graph derived from the span and attributed to the
+    agent the text names). Pubinfo: licence, creator (the dataset's curators, an agent IRI),
+    creation date, the dataset version; the signature when a key is given.
+
+    Nanopublications come in claim id order, each one's quads in graph, subject, predicate,
+    object order, so the bytes do not change between runs. No blank nodes here.
+
+    instance: the data and provenance graphs' lines, each with its subject and the subject's
+    parts, (subject, mirkg.iris.Parsed, line), in sorted order (publish._with_subjects)."""
+    from .release import LICENSE
+
+    curators = iris.curators_iri()
+    pubinfo_lines = (
+        (_NT["created"], Literal(created, datatype=XSD.dateTime).n3().encode()),
+        (_NT["license"], f"<{LICENSE}>".encode()),
+        (_NT["creator"], f"<{curators}>".encode()),
+        (_NT["isPartOf"], f"<{version}>".encode()),
+    )
+    # The curators' name, beside the creator link, so that a nanopublication read alone names them.
+    name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
+    out = []
+    for temporary, text in _lines(instance, curation, pubinfo_lines, name):
+        quads = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+        if key is not None:
+            signature = _signature(quads, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
+            quads += signature
+            text += ox.serialize(signature, format=ox.RdfFormat.N_QUADS)
+        final = str(iris.nanopub_iri(artefact_code(normalised(quads, temporary))))
+        out.append(_renamed(text, temporary, final))
+    # Oxigraph writes a prefixed name even when its local part needs escapes, so the project's
+    # own namespaces, which prefix those IRIs, stay whole.
+    prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
+    return ox.serialize(ox.parse(b"".join(out), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
+                        prefixes=prefixes)
