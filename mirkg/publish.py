@@ -71,6 +71,8 @@ DESCRIPTION = (
     "carries its citation, attribution, evidence and hedging, and links its entities to miRBase, "
     "HGNC, NCBI Gene, UniProt, CL, UBERON, GO and MONDO."
 )
+KEYWORDS = ("microRNA", "mesenchymal stem cell", "systemic lupus erythematosus", "knowledge graph",
+            "curated claims", "provenance")
 
 # Open namespaces (rdflib's DCAT and VOID are closed and warn on DCAT 3 terms such as dcat:version).
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -363,6 +365,8 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((version, DCTERMS.language, URIRef("http://lexvo.org/id/iso639-3/eng")))
     g.add((version, DCTERMS.source, iris.source_iri(curation.source_info.id)))
     g.add((version, DCTERMS.conformsTo, URIRef("https://w3id.org/mirkg/ontology")))
+    for keyword in KEYWORDS:
+        g.add((version, DCAT.keyword, Literal(keyword, lang="en")))
     g.add((version, VOID.vocabulary, URIRef(str(MIRKG))))
     g.add((version, VOID.uriSpace, Literal(iris.BASE)))
     g.add((version, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
@@ -536,6 +540,7 @@ def write_release(release: Release, dist: Path, started: float) -> None:
     from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, catalog_turtle
+    from .resource_pages import linked_data_files
     from .site import site_files
 
     clock = Clock(release.timings)
@@ -561,7 +566,6 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
-            put(site_files(release), "dataset page")
             put(kgx_files(release), "KGX")
             split = split_graphs(release.ontology_nt, release.data_nt)
             clock.lap("release: split by graph")
@@ -592,7 +596,11 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             stats = statistics(split, release.store, release.curation)
             void = description(stats, release.curation, tree.sizes)
             put({DESCRIPTION_FILE: turtle_of(sorted_ntriples(void), DESCRIPTION_PREFIXES)}, "VoID description")
-            put({"docs/index.html": docs.result()}, "ontology documentation (pyLODE, waited for)")
+            put(site_files(release, void), "dataset page")  # its Dataset JSON-LD is read from the description
+            docs_html = docs.result()
+            put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
+            put(linked_data_files(release.data_nt, release.ontology_nt, sorted_ntriples(void), docs_html.decode("utf-8")),
+                "Linked Data: a document per resource, .htaccess")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))

@@ -14,6 +14,7 @@ give byte-identical files.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from .iris import claim_iri, local_id
 from .namespaces import MIRKG
 from .ontology import label_of
 from .queries import Answer, parse_term_text
+from .schema_dataset import schema_dataset
+from .templates import render
 from .triples import KIND_CLASS
 
 FIGURE_QUERY = "90-network-figure-edges"
@@ -460,49 +463,52 @@ def _read_asset(name: str, wrap_tag: str | None = None) -> str:
     return f"<{wrap_tag}>\n{text}\n</{wrap_tag}>" if wrap_tag else text
 
 
-def _link(url: str, text: str) -> str:
-    return f'<a href="{h(url)}">{h(text)}</a>'
+@dataclass(frozen=True)
+class WorkView:
+    who: str
+    year: object
+    title: str
+    links: tuple[tuple[str, str], ...]  # (url, text): DOI, PMID, PMC
 
 
-def _entity_link(c, eid: str) -> str:
-    return f'<a href="#entity-{h(eid)}">{h(c.entities[eid].name)}</a>'
+@dataclass(frozen=True)
+class CitationView:
+    cited_as: str | None  # as the text writes it; None when it gives none
+    kind: str  # "joint", "resolved", "ambiguous" or "unidentified"
+    works: tuple[WorkView, ...]
 
 
 def claim_label(release, sid: str) -> str:
     return release.claim_labels.get(str(claim_iri(sid)), sid)
 
 
-def _work_links(c, wid: str) -> str:
+def resource_page(kind: str, rid: str) -> str:
+    """The per-resource page (mirkg/resource_pages.py) of a curated record, from the dataset page."""
+    return f"../doc/{kind}/{rid}.html"
+
+
+def _work(c, wid: str) -> WorkView:
     w = c.works[wid]
     who = w.authors.split(",")[0].split(" et al")[0]
-    links = []
-    for prefix, value, name in (("doi", w.doi, "DOI"), ("pubmed", w.pmid, "PMID"), ("pmc", w.pmcid, "PMC")):
-        if value:
-            links.append(_link(c.reference.iri(f"{prefix}:{value}"), f"{name} {value}"))
-    ids = ", ".join(links) if links else "DOI and PMID not confirmed"
-    return f'<span class="work" title="{h(w.title)}">{h(who)} et al. {w.year} ({ids})</span>'
+    links = tuple((c.reference.iri(f"{prefix}:{value}"), f"{name} {value}")
+                  for prefix, value, name in (("doi", w.doi, "DOI"), ("pubmed", w.pmid, "PMID"), ("pmc", w.pmcid, "PMC"))
+                  if value)
+    return WorkView(who, w.year, w.title, links)
 
 
-def citation_cell(c, s) -> str:
+def citation_view(c, s) -> CitationView:
     if s.citation is None:
-        return '<span class="muted">none given</span>'
-    parts = [f"<strong>{h(s.citation)}</strong>"]
+        return CitationView(None, "unidentified", ())
     if len(s.citation_numbers) > 1:
         joint = c.joints.get(s.citation)
         works = joint.works if joint else []
-        if works:
-            parts.append("jointly: " + "; ".join(_work_links(c, w) for w in works))
-        else:
-            parts.append('<span class="muted">not identified</span>')
-    else:
-        ref = c.references[s.citation_numbers[0]]
-        if ref.status == "resolved" and ref.work:
-            parts.append(_work_links(c, ref.work))
-        elif ref.status == "ambiguous":
-            parts.append("one of: " + "; ".join(_work_links(c, w) for w in ref.candidates))
-        else:
-            parts.append('<span class="muted">not identified</span>')
-    return "<br>".join(parts)
+        return CitationView(s.citation, "joint" if works else "unidentified", tuple(_work(c, w) for w in works))
+    ref = c.references[s.citation_numbers[0]]
+    if ref.status == "resolved" and ref.work:
+        return CitationView(s.citation, "resolved", (_work(c, ref.work),))
+    if ref.status == "ambiguous":
+        return CitationView(s.citation, "ambiguous", tuple(_work(c, w) for w in ref.candidates))
+    return CitationView(s.citation, "unidentified", ())
 
 
 def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
@@ -514,72 +520,34 @@ def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[tuple[int, i
     ]
 
 
-def paragraph_html(c) -> str:
+def paragraph_pieces(c) -> list[dict]:
+    """The source paragraph cut at every quote's start and end: each piece with the claims
+    whose quotes cover it, and the claims whose quote starts there (their anchors)."""
     text = c.source.text
     spans = {s.id: (s.span.start, s.span.end) for s in c.statements}
     starts: dict[int, list[str]] = {}
     for sid, (a, _) in spans.items():
         starts.setdefault(a, []).append(sid)
-    out = []
-    for a, b, claims in _segments(text, spans):
-        for sid in sorted(starts.get(a, [])):
-            out.append(f'<span class="q-anchor" id="q-{h(sid)}"></span>')
-        piece = h(text[a:b])
-        if claims:
-            depth = min(len(claims), 4)
-            out.append(
-                f'<mark class="span d{depth}" tabindex="0" data-start="{a}" data-end="{b}" '
-                f'data-claims="{h(" ".join(claims))}">{piece}</mark>'
-            )
-        else:
-            out.append(piece)
-    return "".join(out)
+    return [{"start": a, "end": b, "text": text[a:b], "claims": claims, "depth": min(len(claims), 4),
+             "anchors": sorted(starts.get(a, []))}
+            for a, b, claims in _segments(text, spans)]
 
 
-def claims_table(build) -> str:
+def claim_rows(build) -> list[dict]:
     c = build.curation
     rows = []
     for n, s in enumerate(c.statements, start=1):
-        relation = s.relation.label
-        context = [
-            f"{key.replace('_', ' ')}: {_entity_link(c, eid)}" for key, eid in sorted(s.context.items())
-        ]
+        context = [(key.replace("_", " "), eid) for key, eid in sorted(s.context.items())]
         if s.via:
-            context.append(f"via: {_entity_link(c, s.via)}")
-        if s.subject_aspect:
-            context.append(f"subject aspect: {h(s.subject_aspect)}")
-        hedge = h(s.hedge) if s.hedge else ""
-        if s.statement_type == "limitation":
-            hedge += ('<br>' if hedge else "") + '<span class="tag">limitation</span>'
-        note = f'<details><summary>curator note</summary>{h(s.note)}</details>' if s.note else ""
-        rows.append(
-            f'<tr id="claim-{h(s.id)}" data-claim="{h(s.id)}" data-label="{h(claim_label(build, s.id))}" '
-            f'data-hedged="{str(s.hedge is not None).lower()}" data-order="{n}">'
-            f'<td data-col="#" data-sort="{n:03d}">{n}</td>'
-            f'<td data-col="Subject">{_entity_link(c, s.subject)}</td>'
-            f'<td data-col="Relation">{h(relation)}</td>'
-            f'<td data-col="Object">{_entity_link(c, s.object)}</td>'
-            f'<td data-col="Quote" class="quote"><q>{h(s.span.exact)}</q><br>'
-            f'<a class="to-span" href="#q-{h(s.id)}">show in text</a> '
-            f'<span class="claim-id">claim <code>{h(s.id)}</code></span>{note}</td>'
-            f'<td data-col="Context">{"<br>".join(context)}</td>'
-            f'<td data-col="Direction">{h(s.direction or "")}</td>'
-            f'<td data-col="Hedge">{hedge}</td>'
-            f'<td data-col="Attributed to">{h(c.agents[s.attributed_to].label)}</td>'
-            f'<td data-col="Citation">{citation_cell(c, s)}</td>'
-            "</tr>"
-        )
-    head = "".join(
-        f'<th scope="col"><button type="button" class="sort" data-col="{i}">{name}</button></th>'
-        for i, name in enumerate(
-            ["#", "Subject", "Relation", "Object", "Quote", "Context", "Direction", "Hedge", "Attributed to",
-             "Citation"]
-        )
-    )
-    return (
-        '<div class="table-wrap"><table id="claims-table">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
+            context.append(("via", s.via))
+        rows.append({
+            "n": n, "s": s, "label": claim_label(build, s.id), "context": context,
+            "subject": c.entities[s.subject], "object": c.entities[s.object],
+            "entity_names": {eid: c.entities[eid].name for _, eid in context},
+            "attributed": c.agents[s.attributed_to].label, "citation": citation_view(c, s),
+            "page": resource_page("claim", s.id),
+        })
+    return rows
 
 
 def _mentions(c) -> dict[str, list[tuple[str, str]]]:
@@ -605,137 +573,56 @@ KIND_HEADINGS = {
 }
 
 
-def _entity_item(build, e, mentions) -> str:
-    c = build.curation
-    links = []
-    for curie in ([e.curie] if e.curie else []) + e.xrefs:
-        prefix = curie.split(":", 1)[0]
-        links.append(f"{h(DATABASES.get(prefix, prefix))}: {_link(c.reference.iri(curie), curie)}")
-    for kind, curies in sorted(e.related.items()):
-        for curie in curies:
-            prefix = curie.split(":", 1)[0]
-            links.append(
-                f"{h(RELATED_LABEL.get(kind, kind))}, {h(DATABASES.get(prefix, prefix))}: "
-                f"{_link(c.reference.iri(curie), curie)}"
-            )
-    ids = "".join(f"<li>{ln}</li>" for ln in links)
-    unresolved = f'<p class="muted">No confirmed identifier: {h(e.unresolved)}</p>' if e.unresolved else ""
-    claims = "".join(
-        f'<li><a href="#claim-{h(sid)}">{h(claim_label(build, sid))}</a> <span class="muted">({h(role)})</span></li>'
-        for sid, role in mentions
-    )
-    return (
-        f'<li class="entity" id="entity-{h(e.id)}" data-entity="{h(e.id)}">'
-        f'<h4>{h(e.name)}</h4>'
-        f'<p class="written">as written: {", ".join(f"<q>{h(w)}</q>" for w in e.written)}</p>'
-        + (f'<ul class="ids">{ids}</ul>' if ids else "")
-        + unresolved
-        + (f'<details class="note"><summary>curator note</summary>{h(e.note)}</details>' if e.note else "")
-        + (f'<p class="mentions-head">{len(mentions)} claim(s) mention it:</p><ul class="mentions">{claims}</ul>'
-           if claims else '<p class="muted">No claim mentions it.</p>')
-        + "</li>"
-    )
-
-
-def entity_index(build) -> str:
+def entity_groups(build) -> list[tuple[str, list[dict]]]:
+    """The entity index: a heading per kind, each entity with its identifiers and mentions."""
     c = build.curation
     mentions = _mentions(c)
-    out = []
+    groups = []
     for kind in KIND_ORDER:
-        group = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
-        if group:
-            out.append(f'<h3 class="kind-head">{h(KIND_HEADINGS.get(kind, kind))}</h3>')
-            items = "".join(_entity_item(build, e, mentions[e.id]) for e in group)
-            out.append(f'<ul class="entities">{items}</ul>')
-    return "\n".join(out)
+        members = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
+        if not members:
+            continue
+        items = []
+        for e in members:
+            links = []
+            for curie in ([e.curie] if e.curie else []) + e.xrefs:
+                prefix = curie.split(":", 1)[0]
+                links.append((DATABASES.get(prefix, prefix), c.reference.iri(curie), curie))
+            for related, curies in sorted(e.related.items()):
+                for curie in curies:
+                    prefix = curie.split(":", 1)[0]
+                    links.append((f"{RELATED_LABEL.get(related, related)}, {DATABASES.get(prefix, prefix)}",
+                                  c.reference.iri(curie), curie))
+            items.append({"e": e, "links": links, "page": resource_page("entity", e.id),
+                          "mentions": [(sid, claim_label(build, sid), role) for sid, role in mentions[e.id]]})
+        groups.append((KIND_HEADINGS.get(kind, kind), items))
+    return groups
 
 
-def page(build, figure: Figure) -> str:
-    figure_note = f'\n<p class="figure-note">{h(figure.note)}</p>' if figure.note else ""
+def page(build, figure: Figure, dataset: dict) -> str:
     c = build.curation
-    info = c.source_info
-    hedged = sum(s.hedge is not None for s in c.statements)
-    spans = len({(s.span.start, s.span.end) for s in c.statements})
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mirkg: microRNAs, mesenchymal stem cells and lupus, claim by claim</title>
-{_read_asset("site.css", wrap_tag="style")}
-</head>
-<body>
-<header>
-<h1>mirkg: microRNAs, mesenchymal stem cells and lupus</h1>
-<p>Every claim one paragraph of a review ({h(info.journal)}, {info.year}) makes about how microRNAs act on
-mesenchymal stem cells (MSCs) in systemic lupus erythematosus (SLE), as a knowledge graph: each claim
-anchored to the exact words of the source, with its citation, who the text attributes it to, and whether
-the text hedges it.</p>
-<p class="counts">{len(c.statements)} claims ({hedged} hedged) &middot; {spans} quoted spans &middot;
-{len(c.entities)} entities &middot; {figure.network_edges} edges in the network</p>
-<nav><a href="#network">Network</a> <a href="#source">Source paragraph</a> <a href="#claims">Claims</a>
-<a href="#entities">Entities</a> <a href="{DOCS_LINK}">Ontology documentation</a>
-<a href="#downloads">Downloads</a></nav>
-</header>
-<main>
-<section id="network">
-<h2>The network at a glance</h2>
-<p>Each miRNA (left) and what the paragraph says it does to a gene, a process, a cell population or the
-disease (right). Click a node for its identifiers, an edge for its claim; hover for details.
-The figure is drawn from the stored query <code>queries/90-network-figure-edges.rq</code>
-(also as <a href="network.svg">network.svg</a>).</p>{figure_note}
-<figure class="figure">
-{figure.svg}
-</figure>
-</section>
-<section id="source">
-<h2>The source paragraph</h2>
-<p>Every quoted span is highlighted; the darker, the more claims rest on it. Hover over or click a span to
-see the claims it supports.</p>
-<blockquote class="paragraph" id="paragraph" cite="data/source/review.txt">{paragraph_html(c)}</blockquote>
-<aside id="span-panel" class="span-panel" aria-live="polite" hidden>
-<button type="button" class="panel-close" aria-label="close">&times;</button>
-<p class="panel-head"></p><ul class="panel-claims"></ul>
-</aside>
-</section>
-<section id="claims">
-<h2>Claims</h2>
-<div class="filters">
-<label>Filter <input type="search" id="claim-filter" placeholder="gene, miRNA, words of the quote..."></label>
-<label><input type="checkbox" id="only-hedged"> only hedged claims</label>
-<span id="claim-count" aria-live="polite">{len(c.statements)} of {len(c.statements)} claims</span>
-</div>
-{claims_table(build)}
-</section>
-<section id="entities">
-<h2>Entities</h2>
-<p>Every entity the paragraph mentions, with its external identifiers and the claims that mention it. The
-classes and relations are described in the <a href="{DOCS_LINK}">ontology documentation</a>.</p>
-{entity_index(build)}
-</section>
-<section id="downloads">
-<h2>Downloads</h2>
-<ul>
-<li><a href="../mirkg.ttl">mirkg.ttl</a> and <a href="../mirkg.nt">mirkg.nt</a>: the instance data</li>
-<li><a href="../ontology.ttl">ontology.ttl</a>: the ontology with its import module</li>
-<li><a href="../build-report.md">build-report.md</a>: counts, validation and the stored queries' answers</li>
-</ul>
-</section>
-</main>
-<footer><p>Source: {h(info.journal)} ({info.year}), published online {h(info.published_online)}. Curation,
-ontology and shapes under CC BY 4.0.</p></footer>
-{_read_asset("site.js", wrap_tag="script")}
-</body>
-</html>
-"""
+    return render(
+        "site.html.j2",
+        info=c.source_info, figure=figure, claims=claim_rows(build), groups=entity_groups(build),
+        paragraph=paragraph_pieces(c), docs_link=DOCS_LINK,
+        hedged=sum(s.hedge is not None for s in c.statements), claim_count=len(c.statements),
+        spans=len({(s.span.start, s.span.end) for s in c.statements}), entity_count=len(c.entities),
+        dataset_jsonld=script_json(dataset),
+    )
+
+
+def script_json(data: dict) -> str:
+    """JSON for a <script> element: `</` escaped, so no string can close the element."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
 
 
 def standalone_svg(figure: Figure) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + figure.svg + "\n"
 
 
-def site_files(build) -> dict[str, bytes]:
-    """dist/site/: the page and its figure. Needs the stored queries' answers (build.answers)."""
+def site_files(build, description) -> dict[str, bytes]:
+    """dist/site/: the page and its figure. Needs the stored queries' answers (build.answers) and
+    the dataset description (an rdflib graph of void.ttl), whose schema.org form the page embeds."""
     if FIGURE_QUERY not in build.answers:
         raise BuildError(
             f"the dataset page draws its network from the stored query queries/{FIGURE_QUERY}.rq, which is "
@@ -743,7 +630,7 @@ def site_files(build) -> dict[str, bytes]:
         )
     figure = network_svg(build, build.answers[FIGURE_QUERY])
     return {
-        "site/index.html": page(build, figure).encode("utf-8"),
+        "site/index.html": page(build, figure, schema_dataset(description)).encode("utf-8"),
         "site/network.svg": standalone_svg(figure).encode("utf-8"),
     }
 
