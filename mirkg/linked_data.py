@@ -53,8 +53,8 @@ RDF_SYNTAX = {
     "rdf": ox.RdfFormat.RDF_XML,
 }
 # Oxigraph writes a prefixed name even when its local part needs escapes (mirkgid:entity\/TRAF6),
-# so the instance namespace, whose local parts hold slashes, stays whole.
-DOCUMENT_PREFIXES = {k: v for k, v in PREFIXES.items() if v != iris.BASE}
+# so the namespaces the instance IRIs fall under, whose local parts would hold slashes, stay whole.
+DOCUMENT_PREFIXES = {k: v for k, v in PREFIXES.items() if not iris.BASE.startswith(v)}
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
