@@ -68,11 +68,14 @@ def path_of(iri: str) -> str | None:
 
 
 def document_base(iri: str) -> str | None:
-    """doc/<kind>/<id> for an instance IRI (its documents add .<ext>), None otherwise."""
-    path = path_of(iri)
-    if path is None or not path.startswith(ID_PATH) or "#" in path or path == ID_PATH:
+    """doc/<kind>/<id> for an instance IRI (its documents add .<ext>), None otherwise. The nodes
+    minted under a record (a claim's span, selectors and evidence: mirkg/iris.py) share the
+    record's document, which describes each of them: one file per record, not per node, keeps a
+    large release's file count down (a claim has five nodes)."""
+    parsed = iris.parse(iri)
+    if parsed is None or not parsed.record or "#" in iri:
         return None
-    return DOC_PATH + path[len(ID_PATH):]
+    return f"{DOC_PATH}{parsed.kind}/{parsed.record}"
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -139,8 +142,8 @@ def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms:
         return Answer(303, dict(targets)[media], targets, negotiated=True)
 
     if path.startswith(ID_PATH):
-        base = DOC_PATH + path[len(ID_PATH):]
-        if path != ID_PATH and exists(f"{base}.html"):
+        base = document_base(NAMESPACE + path)
+        if base is not None and exists(f"{base}.html"):
             return conneg(f"{base}.html", base)
         return Answer(404)
     if path in terms or path == ONTOLOGY_PATH:
@@ -208,9 +211,15 @@ class Graph:
                     self.labels[s].append(triple)
 
     @cached_property
-    def resources(self) -> list[ox.NamedNode]:
-        """Every instance IRI with a description: the resources that get documents."""
-        return sorted((s for s in set(self.instance_subjects) if document_base(s.value)), key=lambda n: n.value)
+    def records(self) -> dict[str, list[ox.NamedNode]]:
+        """Document base -> the instance IRIs it describes (the record's own first), for every
+        instance IRI with a description."""
+        found: dict[str, list[ox.NamedNode]] = defaultdict(list)
+        for s in sorted(set(self.instance_subjects), key=lambda n: n.value):
+            base = document_base(s.value)
+            if base is not None:
+                found[base].append(s)  # sorted: a record's own IRI before those minted under it
+        return dict(sorted(found.items()))
 
     def cbd(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The concise bounded description: the node's triples, blank nodes closed over."""
@@ -223,9 +232,9 @@ class Graph:
                     todo.append(triple.object)
         return found
 
-    def document(self, node: ox.NamedNode) -> list[ox.Triple]:
-        """The CBD and the labels of the IRIs it points to, sorted and each triple once."""
-        triples = set(self.cbd(node))
+    def document(self, nodes: list[ox.NamedNode]) -> list[ox.Triple]:
+        """The nodes' CBDs and the labels of the IRIs they point to, sorted and each triple once."""
+        triples = {t for node in nodes for t in self.cbd(node)}
         for triple in list(triples):
             if isinstance(triple.object, ox.NamedNode):
                 triples.update(self.labels.get(triple.object, ()))

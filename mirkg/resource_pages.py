@@ -36,6 +36,9 @@ HAS_SPAN, HAS_EVIDENCE, HAS_CITATION = _n(MIRKG.hasTextSpan), _n(MIRKG.hasEviden
 CITED_AS, HEDGE_CUE, IS_HEDGED = _n(MIRKG.citedAs), _n(MIRKG.hedgeCue), _n(MIRKG.isHedged)
 HAS_SOURCE, HAS_SELECTOR = _n(OA.hasSource), _n(OA.hasSelector)
 START, END, EXACT, TEXT = _n(OA.start), _n(OA.end), _n(OA.exact), _n(MIRKG.text)
+# A page lists the resources that point to it (other than claims, which it lists in full) up to
+# this many: the source text is pointed to by every text span. SPARQL gives them all.
+MAX_REFERENCED_BY = 100
 CONTEXT_CHARS = 160  # of the source text on each side of a quote, cut at a sentence when one ends there
 
 
@@ -70,17 +73,30 @@ class Pages:
 
     def __init__(self, graph: Graph, terms: dict[str, str]):
         self.graph, self.terms = graph, terms
+        self._properties: dict = {}
+        self._labels: dict = {}
 
     # -- small readers of the graph ---------------------------------------------------------
 
     def values(self, node, predicate: ox.NamedNode) -> list:
-        return [t.object for t in self.graph.out.get(node, ()) if t.predicate == predicate]
+        found = self._properties.get(node)
+        if found is None:
+            found = self._properties[node] = {}
+            for t in self.graph.out.get(node, ()):
+                found.setdefault(t.predicate, []).append(t.object)
+        return found.get(predicate, [])
 
     def first(self, node, predicate: ox.NamedNode):
         found = self.values(node, predicate)
         return found[0] if found else None
 
     def label(self, node) -> str:
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._label(node)
+        return found
+
+    def _label(self, node) -> str:
         for predicate in LABELS:
             value = self.first(node, predicate)
             if isinstance(value, ox.Literal):
@@ -155,25 +171,32 @@ class Pages:
             hedge=hedge,
         )
 
-    def page(self, node: ox.NamedNode) -> tuple[str, bytes]:
-        base = document_base(node.value)
+    def statements(self, node, root: str) -> list[tuple[Link, list[Link]]]:
+        """Every statement about the node (its CBD), by predicate."""
+        found: dict[str, tuple[Link, list[Link]]] = {}
+        for triple in sorted(self.graph.cbd(node), key=lambda t: (self.label(t.predicate), str(t.object))):
+            key = triple.predicate.value
+            if key not in found:
+                found[key] = (self.link(triple.predicate, root), [])
+            found[key][1].append(self.link(triple.object, root))
+        return list(found.values())
+
+    def page(self, base: str, nodes: list[ox.NamedNode]) -> tuple[str, bytes]:
+        """The page of a record: its own node, and the nodes minted under it (a claim's span,
+        selectors, evidence) each with its statements."""
+        node, parts = nodes[0], nodes[1:]
         root = "../" * base.count("/")
         types = self.values(node, RDF_TYPE)
         definition = next((v.value for p in DEFINITIONS for v in self.values(node, p)), "")
         if not definition:
             definition = next((v.value for t in types for p in DEFINITIONS for v in self.values(t, p)
                                if isinstance(v, ox.Literal)), "")
-        statements: dict[str, tuple[Link, list[Link]]] = {}
-        for triple in sorted(self.graph.cbd(node), key=lambda t: (self.label(t.predicate), str(t.object))):
-            key = triple.predicate.value
-            if key not in statements:
-                statements[key] = (self.link(triple.predicate, root), [])
-            statements[key][1].append(self.link(triple.object, root))
         incoming = sorted(self.graph.into.get(node, ()), key=lambda t: (str(t.subject), str(t.predicate)))
         claims = [self.claim_view(t.subject, root, self.label(t.predicate)) for t in incoming
                   if self.is_claim(t.subject) and not self.is_claim(node)]
-        others = [(self.link(t.subject, root), self.label(t.predicate)) for t in incoming
-                  if not self.is_claim(t.subject) and t.subject != node]
+        others = [t for t in incoming if not self.is_claim(t.subject) and t.subject != node]
+        more = max(0, len(others) - MAX_REFERENCED_BY)
+        others = [(self.link(t.subject, root), self.label(t.predicate)) for t in others[:MAX_REFERENCED_BY]]
         name = base.rsplit("/", 1)[-1]
         html = render(
             "resource.html.j2",
@@ -181,7 +204,8 @@ class Pages:
             definition=definition, identifiers=[self.link(x, root) for x in self.values(node, XREF)],
             formats=[(media, f"{name}.{ext}") for media, ext in FORMATS.items() if ext != "html"],
             claim=self.claim_view(node, root) if self.is_claim(node) else None,
-            claims=claims, others=others, statements=list(statements.values()),
+            claims=claims, others=others, more=more, statements=self.statements(node, root),
+            parts=[(p.value, self.label(p), self.statements(p, root)) for p in parts],
         )
         return f"{base}.html", html.encode("utf-8")
 
@@ -199,12 +223,11 @@ def resource_files(graph: Graph, terms: dict[str, str]) -> dict[str, bytes]:
 
     pages = Pages(graph, terms)
     files: dict[str, bytes] = {}
-    for node in graph.resources:
-        base = document_base(node.value)
-        triples = graph.document(node)
+    for base, nodes in graph.records.items():
+        triples = graph.document(nodes)
         for ext in RDF_SYNTAX:
             files[f"{base}.{ext}"] = serialize(triples, ext)
-        rel, html = pages.page(node)
+        rel, html = pages.page(base, nodes)
         files[rel] = html
     return files
 

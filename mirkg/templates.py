@@ -30,6 +30,7 @@ def environment() -> Environment:
     return env
 
 
+@cache
 def asset(name: str) -> Markup:
     """A style sheet or script of mirkg/site_assets, inlined so pages work offline from the file
     system (our own file, so not escaped)."""
