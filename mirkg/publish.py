@@ -599,8 +599,10 @@ def write_release(release: Release, dist: Path, started: float) -> None:
             put(site_files(release, void), "dataset page")  # its Dataset JSON-LD is read from the description
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            put(linked_data_files(release.data_nt, release.ontology_nt, sorted_ntriples(void), docs_html.decode("utf-8")),
-                "Linked Data: a document per resource, .htaccess")
+            for name, content in linked_data_files(release.data_nt, release.ontology_nt, sorted_ntriples(void),
+                                                    docs_html.decode("utf-8")):
+                tree.write(name, content)  # one at a time: a large release's documents are never held at once
+            clock.lap("release: Linked Data (a document and a page per record, .htaccess)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))

@@ -36,9 +36,12 @@ HAS_SPAN, HAS_EVIDENCE, HAS_CITATION = _n(MIRKG.hasTextSpan), _n(MIRKG.hasEviden
 CITED_AS, HEDGE_CUE, IS_HEDGED = _n(MIRKG.citedAs), _n(MIRKG.hedgeCue), _n(MIRKG.isHedged)
 HAS_SOURCE, HAS_SELECTOR = _n(OA.hasSource), _n(OA.hasSelector)
 START, END, EXACT, TEXT = _n(OA.start), _n(OA.end), _n(OA.exact), _n(MIRKG.text)
-# A page lists the resources that point to it (other than claims, which it lists in full) up to
-# this many: the source text is pointed to by every text span. SPARQL gives them all.
+# A page lists the resources that point to it up to this many (the source text is pointed to by
+# every text span), and the claims that point to it up to MAX_CLAIMS (an entity takes part in a
+# handful; an agent or a reference can stand behind thousands in a large release); the SPARQL
+# endpoint gives them all.
 MAX_REFERENCED_BY = 100
+MAX_CLAIMS = 500
 CONTEXT_CHARS = 160  # of the source text on each side of a quote, cut at a sentence when one ends there
 
 
@@ -192,8 +195,9 @@ class Pages:
             definition = next((v.value for t in types for p in DEFINITIONS for v in self.values(t, p)
                                if isinstance(v, ox.Literal)), "")
         incoming = sorted(self.graph.into.get(node, ()), key=lambda t: (str(t.subject), str(t.predicate)))
-        claims = [self.claim_view(t.subject, root, self.label(t.predicate)) for t in incoming
-                  if self.is_claim(t.subject) and not self.is_claim(node)]
+        claims = [t for t in incoming if self.is_claim(t.subject) and not self.is_claim(node)]
+        more_claims = max(0, len(claims) - MAX_CLAIMS)
+        claims = [self.claim_view(t.subject, root, self.label(t.predicate)) for t in claims[:MAX_CLAIMS]]
         others = [t for t in incoming if not self.is_claim(t.subject) and t.subject != node]
         more = max(0, len(others) - MAX_REFERENCED_BY)
         others = [(self.link(t.subject, root), self.label(t.predicate)) for t in others[:MAX_REFERENCED_BY]]
@@ -204,7 +208,7 @@ class Pages:
             definition=definition, identifiers=[self.link(x, root) for x in self.values(node, XREF)],
             formats=[(media, f"{name}.{ext}") for media, ext in FORMATS.items() if ext != "html"],
             claim=self.claim_view(node, root) if self.is_claim(node) else None,
-            claims=claims, others=others, more=more, statements=self.statements(node, root),
+            claims=claims, more_claims=more_claims, others=others, more=more, statements=self.statements(node, root),
             parts=[(p.value, self.label(p), self.statements(p, root)) for p in parts],
         )
         return f"{base}.html", html.encode("utf-8")
@@ -217,29 +221,27 @@ def _curie(iri: str) -> str:
     return iri
 
 
-def resource_files(graph: Graph, terms: dict[str, str]) -> dict[str, bytes]:
-    """doc/: every resource's document in every format, from the release's triples."""
+def resource_files(graph: Graph, terms: dict[str, str]):
+    """doc/: every record's document in every format and its page, from the release's triples,
+    as (path, bytes) one file at a time (a large release's documents are never held at once)."""
     from .linked_data import RDF_SYNTAX, serialize
 
     pages = Pages(graph, terms)
-    files: dict[str, bytes] = {}
     for base, nodes in graph.records.items():
         triples = graph.document(nodes)
         for ext in RDF_SYNTAX:
-            files[f"{base}.{ext}"] = serialize(triples, ext)
-        rel, html = pages.page(base, nodes)
-        files[rel] = html
-    return files
+            yield f"{base}.{ext}", serialize(triples, ext)
+        yield pages.page(base, nodes)
 
 
-def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str) -> dict[str, bytes]:
-    """What makes the release's IRIs dereferenceable: every resource's documents, the ontology's
-    and the description's (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess)."""
+def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str):
+    """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents,
+    the ontology's and the description's (doc/ontology.*, doc/dataset.*) and the Apache rules
+    (.htaccess)."""
     from .linked_data import graph_documents, htaccess, term_anchors
 
     terms = term_anchors(docs_html, ontology_nt)
-    files = resource_files(Graph(data_nt, ontology_nt), terms)
-    files.update(graph_documents("ontology", ontology_nt))
-    files.update(graph_documents("dataset", description_nt))
-    files[".htaccess"] = htaccess(terms).encode("utf-8")
-    return files
+    yield from resource_files(Graph(data_nt, ontology_nt), terms)
+    yield from graph_documents("ontology", ontology_nt).items()
+    yield from graph_documents("dataset", description_nt).items()
+    yield ".htaccess", htaccess(terms).encode("utf-8")
