@@ -18,7 +18,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .linked_data import FORMATS, resolve
+import pyoxigraph as ox
+
+from .linked_data import DOC_PATH, FORMATS, resolve, serialize
 from .templates import render
 
 # What Oxigraph 0.5 writes into a result it has started to stream when its timeout stops the query
@@ -100,14 +102,22 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        if answer.status == 406:
-            kinds = ", ".join(media for media, _ in answer.alternates)
-            return self._text(406, f"Not Acceptable: this resource is available as {kinds}\n", body)
         return self._not_found(path, body)
 
     def _exists(self, rel: str) -> bool:
+        return self._in_tree(rel) or self._turtle_of(rel) is not None
+
+    def _in_tree(self, rel: str) -> bool:
         target = (self.server.dist / rel).resolve()
         return target.is_relative_to(self.server.dist) and target.is_file()
+
+    def _turtle_of(self, rel: str) -> str | None:
+        """The Turtle document a missing N-Triples or RDF/XML document is made from (the release
+        holds a record's document as Turtle, JSON-LD and HTML only)."""
+        stem, dot, ext = rel.rpartition(".")
+        if dot and ext in ("nt", "rdf") and rel.startswith(DOC_PATH) and self._in_tree(f"{stem}.ttl"):
+            return f"{stem}.ttl"
+        return None
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -127,6 +137,11 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, "text/plain; charset=utf-8", text.encode("utf-8"), body)
 
     def _file(self, rel: str, body: bool) -> None:
+        turtle = None if self._in_tree(rel) else self._turtle_of(rel)
+        if turtle is not None:
+            ext = rel.rpartition(".")[2]
+            triples = ox.parse(path=self.server.dist / turtle, format=ox.RdfFormat.TURTLE)
+            return self._send(200, MEDIA_TYPES[ext], serialize((q.triple for q in triples), ext), body)
         path = self.server.dist / rel
         name = path.name
         ext = "gz" if name.endswith(".gz") else name.rsplit(".", 1)[-1] if "." in name else ""

@@ -46,6 +46,10 @@ FORMATS = {
     "application/rdf+xml": "rdf",
 }
 DEFAULT_MEDIA = "text/html"
+# The formats the release holds for each record, as static files: what any web host serves. The
+# local front (mirkg/front.py) makes the other two from the Turtle when asked, so that a large
+# release is not two fifths more files.
+STATIC = {media: ext for media, ext in FORMATS.items() if ext in ("html", "ttl", "jsonld")}
 RDF_SYNTAX = {
     "ttl": ox.RdfFormat.TURTLE,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -78,14 +82,14 @@ def document_base(iri: str) -> str | None:
     return f"{DOC_PATH}{parsed.kind}/{parsed.record}"
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The media type of FORMATS the Accept header prefers (q-values honoured, ties in FORMATS'
+def negotiate(accept: str | None, formats=FORMATS) -> str | None:
+    """The media type of `formats` the Accept header prefers (q-values honoured, ties in their
     order, HTML first); HTML when there is no header or it accepts anything; None when it accepts
-    none of them (406)."""
+    none of them."""
     if not accept or not accept.strip():
         return DEFAULT_MEDIA
     best: tuple[float, int, str] | None = None
-    for rank, media in enumerate(FORMATS):
+    for rank, media in enumerate(formats):
         q = _quality(accept, media)
         if q > 0 and (best is None or (q, -rank) > (best[0], best[1])):
             best = (q, -rank, media)
@@ -118,7 +122,7 @@ def _quality(accept: str, media: str) -> float:
 @dataclass(frozen=True)
 class Answer:
     """What the server answers for a path: a redirect (303/302, `location` relative to the
-    namespace root), a file to serve (200, `location` a path of the tree), or 404/406."""
+    namespace root), a file to serve (200, `location` a path of the tree), or 404."""
 
     status: int
     location: str = ""
@@ -126,19 +130,20 @@ class Answer:
     negotiated: bool = False  # the answer depends on Accept (Vary: Accept)
 
 
-def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms: dict[str, str]) -> Answer:
+def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms: dict[str, str],
+            formats=FORMATS) -> Answer:
     """The answer for `path` (the request's path below the namespace root, no leading slash).
     `exists(rel)` says whether the tree holds a file; `terms` maps an ontology term's local name
-    to its anchor in the ontology documentation ("" when it has none)."""
+    to its anchor in the ontology documentation ("" when it has none); `formats` are the ones the
+    server can give (the local front: all; a static host: STATIC). An Accept none of them
+    satisfies gets HTML, the default."""
     path = path.split("?", 1)[0].split("#", 1)[0]
-    media = None
+    media = DEFAULT_MEDIA
     if path.startswith(ID_PATH) or path in terms or path in ("", ONTOLOGY_PATH) or _is_dataset(path):
-        media = negotiate(accept)
+        media = negotiate(accept, formats) or DEFAULT_MEDIA
 
     def conneg(html: str, rdf_base: str) -> Answer:
-        targets = tuple((m, html if m == "text/html" else f"{rdf_base}.{ext}") for m, ext in FORMATS.items())
-        if media is None:
-            return Answer(406, alternates=targets, negotiated=True)
+        targets = tuple((m, html if m == "text/html" else f"{rdf_base}.{ext}") for m, ext in formats.items())
         return Answer(303, dict(targets)[media], targets, negotiated=True)
 
     if path.startswith(ID_PATH):
@@ -270,6 +275,6 @@ def htaccess(terms: dict[str, str]) -> str:
     registration that forwards the namespace to it)."""
     from .templates import render
 
-    return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER],
+    return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER if m in STATIC],
                   terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
                   ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .linked_data import FORMATS, ONTOLOGY_DOCS, Graph, document_base, path_of
+from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .namespaces import MIRKG, OA, PREFIXES
 from .templates import render
 
@@ -206,7 +206,7 @@ class Pages:
             "resource.html.j2",
             root=root, iri=node.value, label=self.label(node), types=[self.link(t, root) for t in types],
             definition=definition, identifiers=[self.link(x, root) for x in self.values(node, XREF)],
-            formats=[(media, f"{name}.{ext}") for media, ext in FORMATS.items() if ext != "html"],
+            formats=[(media, f"{name}.{ext}") for media, ext in STATIC.items() if ext != "html"],
             claim=self.claim_view(node, root) if self.is_claim(node) else None,
             claims=claims, more_claims=more_claims, others=others, more=more, statements=self.statements(node, root),
             parts=[(p.value, self.label(p), self.statements(p, root)) for p in parts],
@@ -224,13 +224,14 @@ def _curie(iri: str) -> str:
 def resource_files(graph: Graph, terms: dict[str, str]):
     """doc/: every record's document in every format and its page, from the release's triples,
     as (path, bytes) one file at a time (a large release's documents are never held at once)."""
-    from .linked_data import RDF_SYNTAX, serialize
+    from .linked_data import STATIC, serialize
 
     pages = Pages(graph, terms)
     for base, nodes in graph.records.items():
         triples = graph.document(nodes)
-        for ext in RDF_SYNTAX:
-            yield f"{base}.{ext}", serialize(triples, ext)
+        for ext in STATIC.values():
+            if ext != "html":
+                yield f"{base}.{ext}", serialize(triples, ext)
         yield pages.page(base, nodes)
 
 

@@ -17,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from helpers import ROOT, free_port, start, stop
 from mirkg.linked_data import FORMATS
@@ -102,6 +104,7 @@ def served(built_dist):
 def test_an_iri_answers_303_to_its_document_by_accept(served, kind):
     base, _ = served
     record = "/".join(kind.split("/")[:2])  # a claim's span and evidence are described in the claim's document
+    graphs = {}
     for media, ext in [(None, "html"), *((m, e) for m, e in FORMATS.items())]:
         status, headers, _ = get(f"{base}/id/{kind}", media)
         assert status == 303, (kind, media)
@@ -109,9 +112,13 @@ def test_an_iri_answers_303_to_its_document_by_accept(served, kind):
         assert headers["Vary"] == "Accept"
         links = headers.get_all("Link")
         assert sorted(links) == sorted(f'</doc/{record}.{e}>; rel="alternate"; type="{m}"' for m, e in FORMATS.items())
-        status, headers, body = get(f"{base}{headers['Location']}")
+        status, headers, body = get(f"{base}{headers['Location']}")  # .nt and .rdf made from the Turtle
         assert status == 200 and headers.get_content_type() == (media or "text/html"), (kind, media)
         assert f"https://w3id.org/mirkg/id/{kind}".encode() in body
+        if ext in ("ttl", "nt", "rdf", "jsonld"):
+            fmt = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}[ext]
+            graphs[ext] = Graph().parse(data=body, format=fmt)
+    assert all(isomorphic(g, graphs["ttl"]) for g in graphs.values()) and len(graphs) == 4
 
 
 def test_a_browser_gets_html(served):
