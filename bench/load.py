@@ -161,7 +161,8 @@ def main(argv=None) -> int:
     results = []
     try:
         queries = requests_of(url)
-        triples = sum(1 for _ in open(args.dist / "mirkg-all.nt", "rb"))
+        with open(args.dist / "mirkg-all.nt", "rb") as whole:
+            triples = sum(1 for _ in whole)
         print(f"serve on {args.dist} ({triples:,} triples), {len(queries)} stored queries with their examples; "
               f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}")
         print(f"{'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")

@@ -7,16 +7,15 @@ quoted span highlighted, the claims table and the entity index.
 The network figure is drawn from the answer of the stored query
 queries/90-network-figure-edges.rq (one row per claim whose subject is a miRNA); its layout comes
 from a layered (Sugiyama) layout engine, grandalf, pure Python, so the main job stays pip-only
-and the figure is the same on every machine. Everything is written in a fixed order, so two builds
-give byte-identical files.
+and the figure is the same on every machine. The page and the figure are rendered from the
+templates site.html.j2 and network.svg.j2 (mirkg/templates/); everything is given to them in a
+fixed order, so two builds give byte-identical files.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from grandalf.graphs import Edge as _GEdge
 from grandalf.graphs import Graph as _GGraph
@@ -33,7 +32,6 @@ from .templates import render
 from .triples import KIND_CLASS
 
 FIGURE_QUERY = "90-network-figure-edges"
-ASSETS = Path(__file__).resolve().parent / "site_assets"
 DOCS_LINK = "../docs/index.html"
 
 # Edge styles, by what the claim says the miRNA does (see edge_style).
@@ -92,10 +90,6 @@ LAYER_GAP = 300  # horizontal room between two layers, for the edges and their l
 NODE_GAP = 10  # vertical room between two nodes of a layer
 COMPONENT_GAP = 26
 MARGIN = 16
-
-
-def h(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _num(x: float) -> str:
@@ -313,6 +307,15 @@ def _bezier(p0, p1, p2, p3, t):
     return tuple(u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d for a, b, c, d in zip(p0, p1, p2, p3))
 
 
+# Arrow heads, by edge style: (path, colour); an open head for "other".
+MARKERS = {
+    "raises": ("M0,0 L10,5 L0,10 z", "#1b7a3a"),
+    "lowers": ("M7,0 L10,0 L10,10 L7,10 z", "#1f5fa8"),
+    "represses": ("M7,0 L10,0 L10,10 L7,10 z", "#b3261e"),
+    "other": ("M0,1 L9,5 L0,9", "#6b6b6b"),
+}
+
+
 def network_svg(build, answer: Answer) -> Figure:
     c = build.curation
     all_nodes, all_edges = figure_edges(answer)
@@ -338,66 +341,23 @@ def network_svg(build, answer: Answer) -> Figure:
     graph_top = MARGIN + legend_h + 12
     height = graph_top + max((b.y + b.h for b in boxes.values()), default=0) + MARGIN
 
-    out: list[str] = []
-    add = out.append
-    add(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'width="{_num(width)}" height="{_num(height)}" role="img" aria-labelledby="network-title network-desc" '
-        f'data-node-count="{len(nodes)}" data-edge-count="{len(edges)}">'
-    )
-    add('<title id="network-title">miRNAs and what the paragraph says they act on</title>')
-    add(
-        '<desc id="network-desc">Drawn from the answer of the stored query queries/90-network-figure-edges.rq: '
-        "one edge per miRNA, relation, direction, hedge and object, with the claims behind it. "
-        f"Layered layout by grandalf (Sugiyama).{' ' + h(note) if note else ''}</desc>"
-    )
-    add(_read_asset("network.svg.css", wrap_tag="style"))
-    add("<defs>")
-    for style, (shape, colour) in {
-        "raises": ("M0,0 L10,5 L0,10 z", "#1b7a3a"),
-        "lowers": ("M7,0 L10,0 L10,10 L7,10 z", "#1f5fa8"),
-        "represses": ("M7,0 L10,0 L10,10 L7,10 z", "#b3261e"),
-        "other": ("M0,1 L9,5 L0,9", "#6b6b6b"),
-    }.items():
-        fill = "none" if style == "other" else colour
-        add(
-            f'<marker id="head-{style}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-            f'orient="auto-start-reverse"><path d="{shape}" fill="{fill}" stroke="{colour}" '
-            'stroke-width="1.2"/></marker>'
-        )
-    add("</defs>")
-
-    # Legend
-    add(f'<g class="legend" transform="translate({MARGIN},{MARGIN})">')
-    add(f'<rect class="legend-box" x="0" y="0" width="{_num(legend_w)}" height="{legend_h}"/>')
-    add('<text class="legend-title" x="10" y="17">Legend</text>')
+    legend: list[dict] = []
     y = 36
     for style in styles_present:
-        add(
-            f'<g class="legend-item edge-{style}"><path class="edge-line" d="M10,{y - 4} L54,{y - 4}" '
-            f'marker-end="url(#head-{style})"/><text x="64" y="{y}">{h(EDGE_STYLES[style])}</text></g>'
-        )
+        legend.append({"kind": "edge", "style": style, "y": y, "text": EDGE_STYLES[style]})
         y += 20
-    add(
-        f'<g class="legend-item edge-other hedged"><path class="edge-line" d="M10,{y - 4} L54,{y - 4}"/>'
-        f'<text x="64" y="{y}">{h(HEDGE_LEGEND)}</text></g>'
-    )
+    legend.append({"kind": "hedge", "y": y, "text": HEDGE_LEGEND})
     y += 20
     for group in groups_present:
-        add(
-            f'<g class="legend-item node kind-{GROUP_CLASS[group]}">'
-            f'<rect x="18" y="{y - 13}" width="28" height="16" rx="4"/>'
-            f'<text x="64" y="{y}">{h(group)}</text></g>'
-        )
+        legend.append({"kind": "node", "group": GROUP_CLASS[group], "y": y, "text": group})
         y += 20
-    add("</g>")
 
     # Edges: parallel edges between the same two nodes are spread apart.
-    add(f'<g class="edges" transform="translate(0,{_num(graph_top)})">')
     pair_count: dict[tuple[str, str], int] = {}
     for e in edges:
         pair_count[(e.source, e.target)] = pair_count.get((e.source, e.target), 0) + 1
     pair_seen: dict[tuple[str, str], int] = {}
+    drawn: list[dict] = []
     for i, e in enumerate(edges):
         pair = (e.source, e.target)
         k = pair_seen.get(pair, 0)
@@ -412,55 +372,32 @@ def network_svg(build, answer: Answer) -> Figure:
         # parallel edges are spread further apart.
         lx, ly = _bezier(p0, p1, p2, p3, 0.72)
         ly += shift * 0.6
-        style = edge_style(e)
         label = relation_label(e)
-        claims = " ".join(e.claims)
         cells = {s.context["cell_type"] for s in c.statements if s.id in e.claims and "cell_type" in s.context}
         context = sorted(c.entities[cell].name for cell in cells)
         tip = f"{nodes[e.source]} {label} {nodes[e.target]}" + (" (hedged)" if e.hedged else "")
         if context:
             tip += f"; in {', '.join(context)}"
         tip += f"; claim{'s' if len(e.claims) > 1 else ''}: {', '.join(e.claims)}"
-        add(
-            f'<g class="edge edge-{style}{" hedged" if e.hedged else ""}" id="edge-{i + 1}" '
-            f'data-source="{h(e.source)}" data-target="{h(e.target)}" data-relation="{h(e.relation)}" '
-            f'data-direction="{h(e.direction)}" data-hedged="{str(e.hedged).lower()}" data-claims="{h(claims)}">'
-        )
-        add(f"<title>{h(tip)}</title>")
-        add(
-            f'<a href="index.html#claim-{h(e.claims[0])}"><path class="edge-line" '
-            f'd="M{_num(p0[0])},{_num(p0[1])} C{_num(p1[0])},{_num(p1[1])} {_num(p2[0])},{_num(p2[1])} '
-            f'{_num(p3[0])},{_num(p3[1])}" marker-end="url(#head-{style})"/>'
-            f'<text class="edge-label" x="{_num(lx)}" y="{_num(ly - 3)}">{h(label)}</text></a>'
-        )
-        add("</g>")
-    add("</g>")
-
-    # Nodes
-    add(f'<g class="nodes" transform="translate(0,{_num(graph_top)})">')
-    for nid, box in boxes.items():
-        group = GROUP_CLASS[_node_group(c.entities[nid].kind)]
-        add(f'<g class="node kind-{group}" id="node-{h(nid)}" data-id="{h(nid)}">')
-        add(f"<title>{h(nodes[nid])} ({h(c.entities[nid].kind.replace('_', ' '))})</title>")
-        add(f'<a href="index.html#entity-{h(nid)}">')
-        add(f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}" rx="6"/>')
-        add(f'<text x="{_num(box.x + box.w / 2)}" y="{_num(box.y + PAD_Y + FONT)}">')
-        for j, line in enumerate(box.lines):
-            dy = "0" if j == 0 else str(LINE_H)
-            add(f'<tspan x="{_num(box.x + box.w / 2)}" dy="{dy}">{h(line)}</tspan>')
-        add("</text></a></g>")
-    add("</g>")
-    add("</svg>")
-    return Figure(nodes, edges, "\n".join(out), note, len(all_edges))
+        drawn.append({
+            "n": i + 1, "e": e, "style": edge_style(e), "claims": " ".join(e.claims), "tip": tip, "label": label,
+            "d": f"M{_num(p0[0])},{_num(p0[1])} C{_num(p1[0])},{_num(p1[1])} {_num(p2[0])},{_num(p2[1])} "
+                 f"{_num(p3[0])},{_num(p3[1])}",
+            "lx": _num(lx), "ly": _num(ly - 3),
+        })
+    placed = [{"id": nid, "group": GROUP_CLASS[_node_group(c.entities[nid].kind)], "label": nodes[nid],
+               "kind": c.entities[nid].kind.replace("_", " "), "x": _num(box.x), "y": _num(box.y),
+               "w": _num(box.w), "h": _num(box.h), "cx": _num(box.x + box.w / 2), "ty": _num(box.y + PAD_Y + FONT),
+               "lines": box.lines, "line_h": LINE_H}
+              for nid, box in boxes.items()]
+    svg = render("network.svg.j2", width=_num(width), height=_num(height), nodes=placed, edges=drawn, note=note,
+                 legend=legend, legend_w=_num(legend_w), legend_h=legend_h, margin=MARGIN,
+                 graph_top=_num(graph_top), markers=MARKERS).rstrip("\n")
+    return Figure(nodes, edges, svg, note, len(all_edges))
 
 
 # ------------------------------------------------------------------------------------------------
 # The page
-
-
-def _read_asset(name: str, wrap_tag: str | None = None) -> str:
-    text = (ASSETS / name).read_text(encoding="utf-8").strip()
-    return f"<{wrap_tag}>\n{text}\n</{wrap_tag}>" if wrap_tag else text
 
 
 @dataclass(frozen=True)

@@ -219,8 +219,9 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
         terms = term_anchors((dist / ONTOLOGY_DOCS).read_text(encoding="utf-8"), (dist / "ontology.nt").read_bytes())
         sparql = ("127.0.0.1", _free_port())
         server = subprocess.Popen(
-            [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", "%s:%d" % sparql,
+            [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{sparql[0]}:{sparql[1]}",
              "--union-default-graph", "--cors", "--timeout-s", f"{max(1, round(timeout))}"],
+            # preexec_fn: no thread runs yet in this process (the front starts after)
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         _wait_for(server, sparql)
         try:
@@ -272,7 +273,7 @@ def _wait_for(server: subprocess.Popen, address: tuple[str, int], seconds: float
     """Until the Oxigraph server answers a query (bounded); its exit is an error."""
     import time
 
-    url = "http://%s:%d/query?query=ASK%%7B%%7D" % address
+    url = f"http://{address[0]}:{address[1]}/query?query=ASK%7B%7D"
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from markupsafe import Markup
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = Path(__file__).resolve().parent / "site_assets"
@@ -20,7 +20,7 @@ ASSETS = Path(__file__).resolve().parent / "site_assets"
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html.j2", "html"], default_for_string=False),
+        autoescape=select_autoescape(["html.j2", "svg.j2", "html"], default_for_string=False),
         undefined=StrictUndefined,  # a missing value is a bug, not an empty string on a page
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -10,7 +10,6 @@ missing Apache fails instead.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 import shutil
 import signal
 import subprocess
@@ -18,11 +17,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from helpers import free_port, wait_for_http
+
 from mirkg.linked_data import FORMATS, STATIC, resolve, term_anchors
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]

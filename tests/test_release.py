@@ -108,8 +108,10 @@ NEW_FILES = {"mirkg-base.owl", "mirkg-full.owl"}
 # description's documents (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess) are new;
 # the dataset page is rendered from a Jinja2 template, embeds the schema.org Dataset read from
 # void.ttl and links each entity and claim to its page (tests/test_linked_data.py checks them);
-# the description gains its keywords (dcat:keyword), which that Dataset gives.
-PAGES = {"site/index.html"}
+# the description gains its keywords (dcat:keyword), which that Dataset gives. The network figure
+# (site/network.svg) comes from a template too: the same figure, its apostrophes escaped as &#39;
+# (Jinja2's escaping) where Python's html.escape wrote &#x27;, the same character.
+PAGES = {"site/index.html", "site/network.svg"}
 
 
 def linked_data_file(name: str) -> bool:

@@ -6,8 +6,8 @@ running when it stops."""
 from __future__ import annotations
 
 import os
-import signal
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -17,10 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, free_port, start, stop
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from helpers import ROOT, free_port, start, stop
 from mirkg.linked_data import FORMATS
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -157,7 +157,7 @@ def test_the_dataset_iri_gives_the_landing_page_or_its_description(served):
     base, _ = served
     assert get(f"{base}/dataset")[1]["Location"] == "/site/index.html"
     assert get(f"{base}/dataset", "text/turtle")[1]["Location"] == "/doc/dataset.ttl"
-    status, headers, body = get(f"{base}/site/index.html")
+    status, _, body = get(f"{base}/site/index.html")
     assert status == 200 and b'<script type="application/ld+json">' in body
 
 
