@@ -94,10 +94,13 @@ def _parser(prog: str = "mirkg") -> argparse.ArgumentParser:
     dr.add_argument("--compare", action="store_true",
                     help="draft a source that has statements and print recall and precision against them "
                          "(writes nothing)")
-    sv = _options(sub.add_parser("serve", help="serve dist/ read-only over SPARQL with the Oxigraph server"))
+    sv = _options(sub.add_parser("serve", help="serve dist/: the dataset's IRIs as Linked Data and a read-only SPARQL "
+                                               "endpoint (the Oxigraph server) at /query, on one port"))
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     sv.add_argument("--location", type=Path, help="keep the Oxigraph database in this new folder (default: a temporary one)")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="stop a SPARQL query after this many seconds and answer 503 (default 30; whole seconds)")
     return parser
 
 
@@ -349,4 +352,4 @@ def _serve(paths: Paths, args) -> int:
 
     if not 0 < args.port < 65536:
         raise BuildError(f"--port {args.port} is not a TCP port (1-65535)")
-    return serve(paths.dist, args.host, args.port, args.location)
+    return serve(paths.dist, args.host, args.port, args.location, timeout=args.timeout)

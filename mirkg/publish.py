@@ -214,6 +214,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, catalog_turtle
+    from .resource_pages import linked_data_files
     from .site import site_files
 
     clock = Clock(release.timings)
@@ -241,7 +242,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
-            put(site_files(release), "dataset page")
             put(kgx_files(release), "KGX")
             split = split_graphs(release.ontology_nt, release.data_nt)
             clock.lap("release: split by graph")
@@ -271,8 +271,9 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put({"nanopubs.trig": nanopublications(instance, release.curation, f"{release_date()}T00:00:00Z",
                                                    str(version_iri()), signing_key)}, "nanopublications")
             stats = dataset_description.statistics(split, release.store, release.curation)
-            void = turtle_of(sorted_ntriples(dataset_description.description(stats, release.curation, tree.sizes)),
-                             dataset_description.DESCRIPTION_PREFIXES)
+            void_graph = dataset_description.description(stats, release.curation, tree.sizes)
+            void_nt = sorted_ntriples(void_graph)
+            void = turtle_of(void_nt, dataset_description.DESCRIPTION_PREFIXES)
             if hcls_checks is not None:
                 from .hcls import failures_and_gaps, format_failures, store_of_turtle
 
@@ -280,7 +281,13 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 if failures:
                     raise BuildError(format_failures(failures))
             put({DESCRIPTION_FILE: void}, "VoID description (checked against the HCLS profile)")
-            put({"docs/index.html": docs.result()}, "ontology documentation (pyLODE, waited for)")
+            put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
+            docs_html = docs.result()
+            put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
+            for name, content in linked_data_files(release.data_nt, release.ontology_nt, void_nt,
+                                                    docs_html.decode("utf-8")):
+                tree.write(name, content)  # one at a time: a large release's documents are never held at once
+            clock.lap("release: Linked Data (a document and a page per record, .htaccess)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))

@@ -7,15 +7,15 @@ quoted span highlighted, the claims table and the entity index.
 The network figure is drawn from the answer of the stored query
 queries/90-network-figure-edges.rq (one row per claim whose subject is a miRNA); its layout comes
 from a layered (Sugiyama) layout engine, grandalf, pure Python, so the main job stays pip-only
-and the figure is the same on every machine. Everything is written in a fixed order, so two builds
-give byte-identical files.
+and the figure is the same on every machine. The page and the figure are rendered from the
+templates site.html.j2 and network.svg.j2 (mirkg/templates/); everything is given to them in a
+fixed order, so two builds give byte-identical files.
 """
 
 from __future__ import annotations
 
-import html
+import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from grandalf.graphs import Edge as _GEdge
 from grandalf.graphs import Graph as _GGraph
@@ -27,9 +27,10 @@ from .iris import claim_iri, local_id
 from .namespaces import MIRKG
 from .ontology import label_of
 from .queries import Answer, parse_term_text
+from .schema_dataset import schema_dataset
+from .templates import render
 
 FIGURE_QUERY = "90-network-figure-edges"
-ASSETS = Path(__file__).resolve().parent / "site_assets"
 DOCS_LINK = "../docs/index.html"
 
 # Edge styles, by what the claim says the miRNA does (see edge_style).
@@ -88,10 +89,6 @@ LAYER_GAP = 300  # horizontal room between two layers, for the edges and their l
 NODE_GAP = 10  # vertical room between two nodes of a layer
 COMPONENT_GAP = 26
 MARGIN = 16
-
-
-def h(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _num(x: float) -> str:
@@ -309,6 +306,15 @@ def _bezier(p0, p1, p2, p3, t):
     return tuple(u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d for a, b, c, d in zip(p0, p1, p2, p3))
 
 
+# Arrow heads, by edge style: (path, colour); an open head for "other".
+MARKERS = {
+    "raises": ("M0,0 L10,5 L0,10 z", "#1b7a3a"),
+    "lowers": ("M7,0 L10,0 L10,10 L7,10 z", "#1f5fa8"),
+    "represses": ("M7,0 L10,0 L10,10 L7,10 z", "#b3261e"),
+    "other": ("M0,1 L9,5 L0,9", "#6b6b6b"),
+}
+
+
 def network_svg(build, answer: Answer) -> Figure:
     c = build.curation
     all_nodes, all_edges = figure_edges(answer)
@@ -334,66 +340,23 @@ def network_svg(build, answer: Answer) -> Figure:
     graph_top = MARGIN + legend_h + 12
     height = graph_top + max((b.y + b.h for b in boxes.values()), default=0) + MARGIN
 
-    out: list[str] = []
-    add = out.append
-    add(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'width="{_num(width)}" height="{_num(height)}" role="img" aria-labelledby="network-title network-desc" '
-        f'data-node-count="{len(nodes)}" data-edge-count="{len(edges)}">'
-    )
-    add('<title id="network-title">miRNAs and what the paragraph says they act on</title>')
-    add(
-        '<desc id="network-desc">Drawn from the answer of the stored query queries/90-network-figure-edges.rq: '
-        "one edge per miRNA, relation, direction, hedge and object, with the claims behind it. "
-        f"Layered layout by grandalf (Sugiyama).{' ' + h(note) if note else ''}</desc>"
-    )
-    add(_read_asset("network.svg.css", wrap_tag="style"))
-    add("<defs>")
-    for style, (shape, colour) in {
-        "raises": ("M0,0 L10,5 L0,10 z", "#1b7a3a"),
-        "lowers": ("M7,0 L10,0 L10,10 L7,10 z", "#1f5fa8"),
-        "represses": ("M7,0 L10,0 L10,10 L7,10 z", "#b3261e"),
-        "other": ("M0,1 L9,5 L0,9", "#6b6b6b"),
-    }.items():
-        fill = "none" if style == "other" else colour
-        add(
-            f'<marker id="head-{style}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-            f'orient="auto-start-reverse"><path d="{shape}" fill="{fill}" stroke="{colour}" '
-            'stroke-width="1.2"/></marker>'
-        )
-    add("</defs>")
-
-    # Legend
-    add(f'<g class="legend" transform="translate({MARGIN},{MARGIN})">')
-    add(f'<rect class="legend-box" x="0" y="0" width="{_num(legend_w)}" height="{legend_h}"/>')
-    add('<text class="legend-title" x="10" y="17">Legend</text>')
+    legend: list[dict] = []
     y = 36
     for style in styles_present:
-        add(
-            f'<g class="legend-item edge-{style}"><path class="edge-line" d="M10,{y - 4} L54,{y - 4}" '
-            f'marker-end="url(#head-{style})"/><text x="64" y="{y}">{h(EDGE_STYLES[style])}</text></g>'
-        )
+        legend.append({"kind": "edge", "style": style, "y": y, "text": EDGE_STYLES[style]})
         y += 20
-    add(
-        f'<g class="legend-item edge-other hedged"><path class="edge-line" d="M10,{y - 4} L54,{y - 4}"/>'
-        f'<text x="64" y="{y}">{h(HEDGE_LEGEND)}</text></g>'
-    )
+    legend.append({"kind": "hedge", "y": y, "text": HEDGE_LEGEND})
     y += 20
     for group in groups_present:
-        add(
-            f'<g class="legend-item node kind-{GROUP_CLASS[group]}">'
-            f'<rect x="18" y="{y - 13}" width="28" height="16" rx="4"/>'
-            f'<text x="64" y="{y}">{h(group)}</text></g>'
-        )
+        legend.append({"kind": "node", "group": GROUP_CLASS[group], "y": y, "text": group})
         y += 20
-    add("</g>")
 
     # Edges: parallel edges between the same two nodes are spread apart.
-    add(f'<g class="edges" transform="translate(0,{_num(graph_top)})">')
     pair_count: dict[tuple[str, str], int] = {}
     for e in edges:
         pair_count[(e.source, e.target)] = pair_count.get((e.source, e.target), 0) + 1
     pair_seen: dict[tuple[str, str], int] = {}
+    drawn: list[dict] = []
     for i, e in enumerate(edges):
         pair = (e.source, e.target)
         k = pair_seen.get(pair, 0)
@@ -408,100 +371,80 @@ def network_svg(build, answer: Answer) -> Figure:
         # parallel edges are spread further apart.
         lx, ly = _bezier(p0, p1, p2, p3, 0.72)
         ly += shift * 0.6
-        style = edge_style(e)
         label = relation_label(e)
-        claims = " ".join(e.claims)
         cells = {s.context["cell_type"] for s in c.statements if s.id in e.claims and "cell_type" in s.context}
         context = sorted(c.entities[cell].name for cell in cells)
         tip = f"{nodes[e.source]} {label} {nodes[e.target]}" + (" (hedged)" if e.hedged else "")
         if context:
             tip += f"; in {', '.join(context)}"
         tip += f"; claim{'s' if len(e.claims) > 1 else ''}: {', '.join(e.claims)}"
-        add(
-            f'<g class="edge edge-{style}{" hedged" if e.hedged else ""}" id="edge-{i + 1}" '
-            f'data-source="{h(e.source)}" data-target="{h(e.target)}" data-relation="{h(e.relation)}" '
-            f'data-direction="{h(e.direction)}" data-hedged="{str(e.hedged).lower()}" data-claims="{h(claims)}">'
-        )
-        add(f"<title>{h(tip)}</title>")
-        add(
-            f'<a href="index.html#claim-{h(e.claims[0])}"><path class="edge-line" '
-            f'd="M{_num(p0[0])},{_num(p0[1])} C{_num(p1[0])},{_num(p1[1])} {_num(p2[0])},{_num(p2[1])} '
-            f'{_num(p3[0])},{_num(p3[1])}" marker-end="url(#head-{style})"/>'
-            f'<text class="edge-label" x="{_num(lx)}" y="{_num(ly - 3)}">{h(label)}</text></a>'
-        )
-        add("</g>")
-    add("</g>")
-
-    # Nodes
-    add(f'<g class="nodes" transform="translate(0,{_num(graph_top)})">')
-    for nid, box in boxes.items():
-        group = GROUP_CLASS[_node_group(c.entities[nid].kind)]
-        add(f'<g class="node kind-{group}" id="node-{h(nid)}" data-id="{h(nid)}">')
-        add(f"<title>{h(nodes[nid])} ({h(c.entities[nid].kind.replace('_', ' '))})</title>")
-        add(f'<a href="index.html#entity-{h(nid)}">')
-        add(f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}" rx="6"/>')
-        add(f'<text x="{_num(box.x + box.w / 2)}" y="{_num(box.y + PAD_Y + FONT)}">')
-        for j, line in enumerate(box.lines):
-            dy = "0" if j == 0 else str(LINE_H)
-            add(f'<tspan x="{_num(box.x + box.w / 2)}" dy="{dy}">{h(line)}</tspan>')
-        add("</text></a></g>")
-    add("</g>")
-    add("</svg>")
-    return Figure(nodes, edges, "\n".join(out), note, len(all_edges))
+        drawn.append({
+            "n": i + 1, "e": e, "style": edge_style(e), "claims": " ".join(e.claims), "tip": tip, "label": label,
+            "d": f"M{_num(p0[0])},{_num(p0[1])} C{_num(p1[0])},{_num(p1[1])} {_num(p2[0])},{_num(p2[1])} "
+                 f"{_num(p3[0])},{_num(p3[1])}",
+            "lx": _num(lx), "ly": _num(ly - 3),
+        })
+    placed = [{"id": nid, "group": GROUP_CLASS[_node_group(c.entities[nid].kind)], "label": nodes[nid],
+               "kind": c.entities[nid].kind.replace("_", " "), "x": _num(box.x), "y": _num(box.y),
+               "w": _num(box.w), "h": _num(box.h), "cx": _num(box.x + box.w / 2), "ty": _num(box.y + PAD_Y + FONT),
+               "lines": box.lines, "line_h": LINE_H}
+              for nid, box in boxes.items()]
+    svg = render("network.svg.j2", width=_num(width), height=_num(height), nodes=placed, edges=drawn, note=note,
+                 legend=legend, legend_w=_num(legend_w), legend_h=legend_h, margin=MARGIN,
+                 graph_top=_num(graph_top), markers=MARKERS).rstrip("\n")
+    return Figure(nodes, edges, svg, note, len(all_edges))
 
 
 # ------------------------------------------------------------------------------------------------
 # The page
 
 
-def _read_asset(name: str, wrap_tag: str | None = None) -> str:
-    text = (ASSETS / name).read_text(encoding="utf-8").strip()
-    return f"<{wrap_tag}>\n{text}\n</{wrap_tag}>" if wrap_tag else text
+@dataclass(frozen=True)
+class WorkView:
+    who: str
+    year: object
+    title: str
+    links: tuple[tuple[str, str], ...]  # (url, text): DOI, PMID, PMC
 
 
-def _link(url: str, text: str) -> str:
-    return f'<a href="{h(url)}">{h(text)}</a>'
-
-
-def _entity_link(c, eid: str) -> str:
-    return f'<a href="#entity-{h(eid)}">{h(c.entities[eid].name)}</a>'
+@dataclass(frozen=True)
+class CitationView:
+    cited_as: str | None  # as the text writes it; None when it gives none
+    kind: str  # "joint", "resolved", "ambiguous" or "unidentified"
+    works: tuple[WorkView, ...]
 
 
 def claim_label(release, sid: str) -> str:
     return release.claim_labels.get(str(claim_iri(sid)), sid)
 
 
-def _work_links(c, wid: str) -> str:
+def resource_page(kind: str, rid: str) -> str:
+    """The per-resource page (mirkg/resource_pages.py) of a curated record, from the dataset page."""
+    return f"../doc/{kind}/{rid}.html"
+
+
+def _work(c, wid: str) -> WorkView:
     w = c.works[wid]
     who = w.authors.split(",")[0].split(" et al")[0]
-    links = []
-    for prefix, value, name in (("doi", w.doi, "DOI"), ("pubmed", w.pmid, "PMID"), ("pmc", w.pmcid, "PMC")):
-        if value:
-            links.append(_link(c.reference.iri(f"{prefix}:{value}"), f"{name} {value}"))
-    ids = ", ".join(links) if links else "DOI and PMID not confirmed"
-    return f'<span class="work" title="{h(w.title)}">{h(who)} et al. {w.year} ({ids})</span>'
+    links = tuple((c.reference.iri(f"{prefix}:{value}"), f"{name} {value}")
+                  for prefix, value, name in (("doi", w.doi, "DOI"), ("pubmed", w.pmid, "PMID"), ("pmc", w.pmcid, "PMC"))
+                  if value)
+    return WorkView(who, w.year, w.title, links)
 
 
-def citation_cell(c, s) -> str:
+def citation_view(c, s) -> CitationView:
     if s.citation is None:
-        return '<span class="muted">none given</span>'
-    parts = [f"<strong>{h(s.citation)}</strong>"]
+        return CitationView(None, "unidentified", ())
     if len(s.citation_numbers) > 1:
         joint = c.joints.get(s.citation)
         works = joint.works if joint else []
-        if works:
-            parts.append("jointly: " + "; ".join(_work_links(c, w) for w in works))
-        else:
-            parts.append('<span class="muted">not identified</span>')
-    else:
-        ref = c.references[s.citation_numbers[0]]
-        if ref.status == "resolved" and ref.work:
-            parts.append(_work_links(c, ref.work))
-        elif ref.status == "ambiguous":
-            parts.append("one of: " + "; ".join(_work_links(c, w) for w in ref.candidates))
-        else:
-            parts.append('<span class="muted">not identified</span>')
-    return "<br>".join(parts)
+        return CitationView(s.citation, "joint" if works else "unidentified", tuple(_work(c, w) for w in works))
+    ref = c.references[s.citation_numbers[0]]
+    if ref.status == "resolved" and ref.work:
+        return CitationView(s.citation, "resolved", (_work(c, ref.work),))
+    if ref.status == "ambiguous":
+        return CitationView(s.citation, "ambiguous", tuple(_work(c, w) for w in ref.candidates))
+    return CitationView(s.citation, "unidentified", ())
 
 
 def _segments(text: str, spans: dict[str, tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
@@ -519,73 +462,35 @@ def shown_source(c):
     return next((s for s in c.sources.values() if s.part == "paragraph"), next(iter(c.sources.values())))
 
 
-def paragraph_html(c) -> str:
+def paragraph_pieces(c) -> list[dict]:
+    """The shown source's text cut at every quote's start and end: each piece with the claims
+    whose quotes cover it, and the claims whose quote starts there (their anchors)."""
     source = shown_source(c)
     text = source.text.text
     spans = {s.id: (s.span.start, s.span.end) for s in c.statements if s.source == source.id}
     starts: dict[int, list[str]] = {}
     for sid, (a, _) in spans.items():
         starts.setdefault(a, []).append(sid)
-    out = []
-    for a, b, claims in _segments(text, spans):
-        for sid in sorted(starts.get(a, [])):
-            out.append(f'<span class="q-anchor" id="q-{h(sid)}"></span>')
-        piece = h(text[a:b])
-        if claims:
-            depth = min(len(claims), 4)
-            out.append(
-                f'<mark class="span d{depth}" tabindex="0" data-start="{a}" data-end="{b}" '
-                f'data-claims="{h(" ".join(claims))}">{piece}</mark>'
-            )
-        else:
-            out.append(piece)
-    return "".join(out)
+    return [{"start": a, "end": b, "text": text[a:b], "claims": claims, "depth": min(len(claims), 4),
+             "anchors": sorted(starts.get(a, []))}
+            for a, b, claims in _segments(text, spans)]
 
 
-def claims_table(build) -> str:
+def claim_rows(build) -> list[dict]:
     c = build.curation
     rows = []
     for n, s in enumerate(c.statements, start=1):
-        relation = s.relation.label
-        context = [
-            f"{key.replace('_', ' ')}: {_entity_link(c, eid)}" for key, eid in sorted(s.context.items())
-        ]
+        context = [(key.replace("_", " "), eid) for key, eid in sorted(s.context.items())]
         if s.via:
-            context.append(f"via: {_entity_link(c, s.via)}")
-        if s.subject_aspect:
-            context.append(f"subject aspect: {h(s.subject_aspect)}")
-        hedge = h(s.hedge) if s.hedge else ""
-        if s.statement_type != "finding":
-            hedge += ('<br>' if hedge else "") + '<span class="tag">limitation</span>'
-        note = f'<details><summary>curator note</summary>{h(s.note)}</details>' if s.note else ""
-        rows.append(
-            f'<tr id="claim-{h(s.id)}" data-claim="{h(s.id)}" data-label="{h(claim_label(build, s.id))}" '
-            f'data-hedged="{str(s.hedge is not None).lower()}" data-order="{n}">'
-            f'<td data-col="#" data-sort="{n:03d}">{n}</td>'
-            f'<td data-col="Subject">{_entity_link(c, s.subject)}</td>'
-            f'<td data-col="Relation">{h(relation)}</td>'
-            f'<td data-col="Object">{_entity_link(c, s.object)}</td>'
-            f'<td data-col="Quote" class="quote"><q>{h(s.span.exact)}</q><br>'
-            f'<a class="to-span" href="#q-{h(s.id)}">show in text</a> '
-            f'<span class="claim-id">claim <code>{h(s.id)}</code></span>{note}</td>'
-            f'<td data-col="Context">{"<br>".join(context)}</td>'
-            f'<td data-col="Direction">{h(s.direction or "")}</td>'
-            f'<td data-col="Hedge">{hedge}</td>'
-            f'<td data-col="Attributed to">{h(c.agents[s.attributed_to].label)}</td>'
-            f'<td data-col="Citation">{citation_cell(c, s)}</td>'
-            "</tr>"
-        )
-    head = "".join(
-        f'<th scope="col"><button type="button" class="sort" data-col="{i}">{name}</button></th>'
-        for i, name in enumerate(
-            ["#", "Subject", "Relation", "Object", "Quote", "Context", "Direction", "Hedge", "Attributed to",
-             "Citation"]
-        )
-    )
-    return (
-        '<div class="table-wrap"><table id="claims-table">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
+            context.append(("via", s.via))
+        rows.append({
+            "n": n, "s": s, "label": claim_label(build, s.id), "context": context,
+            "subject": c.entities[s.subject], "object": c.entities[s.object],
+            "entity_names": {eid: c.entities[eid].name for _, eid in context},
+            "attributed": c.agents[s.attributed_to].label, "citation": citation_view(c, s),
+            "page": resource_page("claim", s.id),
+        })
+    return rows
 
 
 def _mentions(c) -> dict[str, list[tuple[str, str]]]:
@@ -610,138 +515,58 @@ KIND_HEADINGS = {
 }
 
 
-def _entity_item(build, e, mentions) -> str:
-    c = build.curation
-    links = []
-    for curie in ([e.curie] if e.curie else []) + e.xrefs:
-        prefix = curie.split(":", 1)[0]
-        links.append(f"{h(DATABASES.get(prefix, prefix))}: {_link(c.reference.iri(curie), curie)}")
-    for kind, curies in sorted(e.related.items()):
-        for curie in curies:
-            prefix = curie.split(":", 1)[0]
-            links.append(
-                f"{h(RELATED_LABEL.get(kind, kind))}, {h(DATABASES.get(prefix, prefix))}: "
-                f"{_link(c.reference.iri(curie), curie)}"
-            )
-    ids = "".join(f"<li>{ln}</li>" for ln in links)
-    unresolved = f'<p class="muted">No confirmed identifier: {h(e.unresolved)}</p>' if e.unresolved else ""
-    claims = "".join(
-        f'<li><a href="#claim-{h(sid)}">{h(claim_label(build, sid))}</a> <span class="muted">({h(role)})</span></li>'
-        for sid, role in mentions
-    )
-    return (
-        f'<li class="entity" id="entity-{h(e.id)}" data-entity="{h(e.id)}">'
-        f'<h4>{h(e.name)}</h4>'
-        f'<p class="written">as written: {", ".join(f"<q>{h(w)}</q>" for w in e.written)}</p>'
-        + (f'<ul class="ids">{ids}</ul>' if ids else "")
-        + unresolved
-        + (f'<details class="note"><summary>curator note</summary>{h(e.note)}</details>' if e.note else "")
-        + (f'<p class="mentions-head">{len(mentions)} claim(s) mention it:</p><ul class="mentions">{claims}</ul>'
-           if claims else '<p class="muted">No claim mentions it.</p>')
-        + "</li>"
-    )
-
-
-def entity_index(build) -> str:
+def entity_groups(build) -> list[tuple[str, list[dict]]]:
+    """The entity index: a heading per kind, each entity with its identifiers and mentions."""
     c = build.curation
     mentions = _mentions(c)
-    out = []
+    groups = []
     # the kinds in the order data/entities.yaml first uses them
     for kind in dict.fromkeys(e.kind for e in c.entities.values()):
-        group = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
-        if group:
-            out.append(f'<h3 class="kind-head">{h(KIND_HEADINGS.get(kind, kind))}</h3>')
-            items = "".join(_entity_item(build, e, mentions[e.id]) for e in group)
-            out.append(f'<ul class="entities">{items}</ul>')
-    return "\n".join(out)
+        members = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
+        if not members:
+            continue
+        items = []
+        for e in members:
+            links = []
+            for curie in ([e.curie] if e.curie else []) + e.xrefs:
+                prefix = curie.split(":", 1)[0]
+                links.append((DATABASES.get(prefix, prefix), c.reference.iri(curie), curie))
+            for related, curies in sorted(e.related.items()):
+                for curie in curies:
+                    prefix = curie.split(":", 1)[0]
+                    links.append((f"{RELATED_LABEL.get(related, related)}, {DATABASES.get(prefix, prefix)}",
+                                  c.reference.iri(curie), curie))
+            items.append({"e": e, "links": links, "page": resource_page("entity", e.id),
+                          "mentions": [(sid, claim_label(build, sid), role) for sid, role in mentions[e.id]]})
+        groups.append((KIND_HEADINGS.get(kind, kind), items))
+    return groups
 
 
-def page(build, figure: Figure) -> str:
-    figure_note = f'\n<p class="figure-note">{h(figure.note)}</p>' if figure.note else ""
+def page(build, figure: Figure, dataset: dict) -> str:
     c = build.curation
-    info = c.source_info
-    hedged = sum(s.hedge is not None for s in c.statements)
-    spans = len({(s.source, s.span.start, s.span.end) for s in c.statements})
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mirkg: microRNAs, mesenchymal stem cells and lupus, claim by claim</title>
-{_read_asset("site.css", wrap_tag="style")}
-</head>
-<body>
-<header>
-<h1>mirkg: microRNAs, mesenchymal stem cells and lupus</h1>
-<p>Every claim one paragraph of a review ({h(info.journal)}, {info.year}) makes about how microRNAs act on
-mesenchymal stem cells (MSCs) in systemic lupus erythematosus (SLE), as a knowledge graph: each claim
-anchored to the exact words of the source, with its citation, who the text attributes it to, and whether
-the text hedges it.</p>
-<p class="counts">{len(c.statements)} claims ({hedged} hedged) &middot; {spans} quoted spans &middot;
-{len(c.entities)} entities &middot; {figure.network_edges} edges in the network</p>
-<nav><a href="#network">Network</a> <a href="#source">Source paragraph</a> <a href="#claims">Claims</a>
-<a href="#entities">Entities</a> <a href="{DOCS_LINK}">Ontology documentation</a>
-<a href="#downloads">Downloads</a></nav>
-</header>
-<main>
-<section id="network">
-<h2>The network at a glance</h2>
-<p>Each miRNA (left) and what the paragraph says it does to a gene, a process, a cell population or the
-disease (right). Click a node for its identifiers, an edge for its claim; hover for details.
-The figure is drawn from the stored query <code>queries/90-network-figure-edges.rq</code>
-(also as <a href="network.svg">network.svg</a>).</p>{figure_note}
-<figure class="figure">
-{figure.svg}
-</figure>
-</section>
-<section id="source">
-<h2>The source paragraph</h2>
-<p>Every quoted span is highlighted; the darker, the more claims rest on it. Hover over or click a span to
-see the claims it supports.</p>
-<blockquote class="paragraph" id="paragraph" cite="data/sources/{h(shown_source(c).folder.name)}/text.txt">{paragraph_html(c)}</blockquote>
-<aside id="span-panel" class="span-panel" aria-live="polite" hidden>
-<button type="button" class="panel-close" aria-label="close">&times;</button>
-<p class="panel-head"></p><ul class="panel-claims"></ul>
-</aside>
-</section>
-<section id="claims">
-<h2>Claims</h2>
-<div class="filters">
-<label>Filter <input type="search" id="claim-filter" placeholder="gene, miRNA, words of the quote..."></label>
-<label><input type="checkbox" id="only-hedged"> only hedged claims</label>
-<span id="claim-count" aria-live="polite">{len(c.statements)} of {len(c.statements)} claims</span>
-</div>
-{claims_table(build)}
-</section>
-<section id="entities">
-<h2>Entities</h2>
-<p>Every entity the paragraph mentions, with its external identifiers and the claims that mention it. The
-classes and relations are described in the <a href="{DOCS_LINK}">ontology documentation</a>.</p>
-{entity_index(build)}
-</section>
-<section id="downloads">
-<h2>Downloads</h2>
-<ul>
-<li><a href="../mirkg.ttl">mirkg.ttl</a> and <a href="../mirkg.nt">mirkg.nt</a>: the instance data</li>
-<li><a href="../ontology.ttl">ontology.ttl</a>: the ontology with its import module</li>
-<li><a href="../build-report.md">build-report.md</a>: counts, validation and the stored queries' answers</li>
-</ul>
-</section>
-</main>
-<footer><p>Source: {h(info.journal)} ({info.year}), published online {h(info.published_online)}. Curation,
-ontology and shapes under CC BY 4.0.</p></footer>
-{_read_asset("site.js", wrap_tag="script")}
-</body>
-</html>
-"""
+    return render(
+        "site.html.j2",
+        info=c.source_info, figure=figure, claims=claim_rows(build), groups=entity_groups(build),
+        paragraph=paragraph_pieces(c), docs_link=DOCS_LINK,
+        hedged=sum(s.hedge is not None for s in c.statements), claim_count=len(c.statements),
+        spans=len({(s.source, s.span.start, s.span.end) for s in c.statements}), entity_count=len(c.entities),
+        shown_source=shown_source(c).folder.name,
+        dataset_jsonld=script_json(dataset),
+    )
+
+
+def script_json(data: dict) -> str:
+    """JSON for a <script> element: `</` escaped, so no string can close the element."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
 
 
 def standalone_svg(figure: Figure) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + figure.svg + "\n"
 
 
-def site_files(build) -> dict[str, bytes]:
-    """dist/site/: the page and its figure. Needs the stored queries' answers (build.answers)."""
+def site_files(build, description) -> dict[str, bytes]:
+    """dist/site/: the page and its figure. Needs the stored queries' answers (build.answers) and
+    the dataset description (an rdflib graph of void.ttl), whose schema.org form the page embeds."""
     if FIGURE_QUERY not in build.answers:
         raise BuildError(
             f"the dataset page draws its network from the stored query queries/{FIGURE_QUERY}.rq, which is "
@@ -749,7 +574,7 @@ def site_files(build) -> dict[str, bytes]:
         )
     figure = network_svg(build, build.answers[FIGURE_QUERY])
     return {
-        "site/index.html": page(build, figure).encode("utf-8"),
+        "site/index.html": page(build, figure, schema_dataset(description)).encode("utf-8"),
         "site/network.svg": standalone_svg(figure).encode("utf-8"),
     }
 

@@ -190,30 +190,55 @@ def prepare_store(dist: Path, location: Path) -> None:
             raise BuildError(f"`{' '.join(command)}` failed: {done.stderr.strip()}")
 
 
-def serve(dist: Path, host: str, port: int, location: Path | None = None, out=None) -> int:
-    """Load the release into a fresh Oxigraph database and serve it read-only until stopped."""
+DEFAULT_TIMEOUT = 30.0  # seconds a SPARQL query may run on `serve`'s endpoint
+
+
+def serve(dist: Path, host: str, port: int, location: Path | None = None, out=None,
+          timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Serve the release until stopped: the dataset's IRIs, their documents and its files, and a
+    read-only SPARQL endpoint at /query (a fresh Oxigraph database, with a query timeout and CORS),
+    on one port (mirkg/front.py)."""
+    from .front import Front
+    from .linked_data import ONTOLOGY_DOCS, term_anchors
+
     if location is not None and location.exists() and any(location.iterdir()):
         raise BuildError(f"--location {location} is not empty; give an empty or new folder")
+    if not timeout > 0:
+        raise BuildError(f"--timeout {timeout:g}: give a number of seconds above 0")
     out = out or sys.stdout
     scratch = None
     if location is None:
         scratch = Path(tempfile.mkdtemp(prefix="mirkg-oxigraph-"))
         location = scratch
-    server = None
+    server = front = None
     # Ctrl-C and SIGTERM both stop the server and remove the temporary database (SIGINT is set
     # explicitly: a shell that starts us in the background makes us inherit it ignored).
     previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         prepare_store(dist, location)
-        bind = f"{host}:{port}"
-        server = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(location),
-                                   "--bind", bind, "--union-default-graph"])
-        print(f"mirkg: serving {dist} read-only at http://{bind}/query (SPARQL), union default graph; "
+        terms = term_anchors((dist / ONTOLOGY_DOCS).read_text(encoding="utf-8"), (dist / "ontology.nt").read_bytes())
+        sparql = ("127.0.0.1", _free_port())
+        server = subprocess.Popen(
+            [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{sparql[0]}:{sparql[1]}",
+             "--union-default-graph", "--cors", "--timeout-s", f"{max(1, round(timeout))}"],
+            # preexec_fn: no thread runs yet in this process (the front starts after)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        _wait_for(server, sparql)
+        try:
+            front = Front((host, port), dist, sparql, timeout, terms)
+        except OSError as exc:
+            raise BuildError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port") from None
+        base = f"http://{host}:{port}"
+        print(f"mirkg: serving {dist} read-only at {base}/ : the dataset's IRIs (https://w3id.org/mirkg/X is "
+              f"{base}/X, by Accept), SPARQL at {base}/query (union default graph, {timeout:g} s timeout, CORS); "
               "Ctrl-C stops it", file=out, flush=True)
-        return server.wait()
+        front.serve_forever()
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
+        if front is not None:
+            front.server_close()
         if server is not None and server.poll() is None:
             server.terminate()
             try:
@@ -225,6 +250,40 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
             signal.signal(sig, handler)
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel sends it SIGTERM if `serve` dies without stopping it
+    (SIGKILL, a crash), so that no database server is left behind (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _wait_for(server: subprocess.Popen, address: tuple[str, int], seconds: float = 60.0) -> None:
+    """Until the Oxigraph server answers a query (bounded); its exit is an error."""
+    import time
+
+    url = f"http://{address[0]}:{address[1]}/query?query=ASK%7B%7D"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BuildError(f"the Oxigraph server stopped at start (exit code {server.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    raise BuildError(f"the Oxigraph server did not answer within {seconds:g} s")
 
 
 def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature

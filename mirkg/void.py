@@ -40,6 +40,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FREQ = Namespace("http://purl.org/cld/freq/")
 
 TITLE = "mirkg: microRNAs, mesenchymal stem cells and systemic lupus erythematosus"
+KEYWORDS = ("microRNA", "mesenchymal stem cell", "systemic lupus erythematosus", "knowledge graph",
+            "curated claims", "provenance")
 DESCRIPTION = (
     "An RDF knowledge graph of the claims one paragraph of a 2021 review in Cellular & Molecular "
     "Immunology makes about how microRNAs act on mesenchymal stem cells in systemic lupus "
@@ -200,6 +202,8 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((version, DCTERMS.creator, curators))
     g.add((version, DCTERMS.publisher, curators))
     g.add((version, DCTERMS.language, ENGLISH))
+    for keyword in KEYWORDS:
+        g.add((version, DCAT.keyword, Literal(keyword)))  # the profile types keywords as plain strings
     for source in curation.sources:  # the texts the statements are read from
         g.add((version, DCTERMS.source, iris.source_iri(source)))
     g.add((version, DCTERMS.conformsTo, ONTOLOGY))

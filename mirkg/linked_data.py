@@ -1,0 +1,280 @@
+"""Linked Data: every IRI of the dataset (https://w3id.org/mirkg/...) answers with a document.
+
+The release's tree is laid out like the namespace, so that one web server (the local front of
+`serve`, mirkg/front.py, or Apache with dist/.htaccess) maps `https://w3id.org/mirkg/X` to `X`:
+
+    id/<kind>/<id>      an instance resource: 303 to doc/<kind>/<id>.<ext> by Accept
+    <Term>, ontology    an ontology term or the ontology: 303 to its anchor in docs/index.html
+                        (HTML) or to doc/ontology.<ext> (RDF)
+    dataset[/...], ""   the dataset and its versions: 303 to site/index.html (HTML) or to
+                        doc/dataset.<ext> (RDF, the VoID description)
+    release/<v>/<file>  a download URL of the description: 302 to the release's file
+
+A resource's document is its concise bounded description (every triple with it as subject, blank
+nodes closed over) and the rdfs:label of every IRI the description points to, in Turtle, JSON-LD,
+N-Triples, RDF/XML and HTML. The documents are made from the release's sorted N-Triples, for any
+IRI under the instance namespace, so what the data model adds flows through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from . import iris
+from .namespaces import MIRKG, ONTOLOGY_IRI, PREFIXES
+
+NAMESPACE = str(MIRKG)
+ID_PATH = iris.BASE[len(NAMESPACE):]  # "id/": instance IRIs, below the namespace
+DOC_PATH = "doc/"
+LANDING = "site/index.html"
+ONTOLOGY_DOCS = "docs/index.html"
+ONTOLOGY_PATH = ONTOLOGY_IRI[len(NAMESPACE):]  # "ontology"
+
+# The formats a document is written in: media type -> file extension. HTML first: it is the
+# default, what a browser gets.
+FORMATS = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+}
+DEFAULT_MEDIA = "text/html"
+# The formats the release holds for each record, as static files: what any web host serves. The
+# local front (mirkg/front.py) makes the other two from the Turtle when asked, so that a large
+# release is not two fifths more files.
+STATIC = {media: ext for media, ext in FORMATS.items() if ext in ("html", "ttl", "jsonld")}
+RDF_SYNTAX = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+# Oxigraph writes a prefixed name even when its local part needs escapes (mirkgid:entity\/TRAF6),
+# so the namespaces the instance IRIs fall under, whose local parts would hold slashes, stay whole.
+DOCUMENT_PREFIXES = {k: v for k, v in PREFIXES.items() if not iris.BASE.startswith(v)}
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+# ------------------------------------------------------------------------------------------------
+# Which document answers an IRI
+
+
+def path_of(iri: str) -> str | None:
+    """The path below the namespace of one of the dataset's IRIs (None for any other IRI)."""
+    return iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else None
+
+
+def document_base(iri: str) -> str | None:
+    """doc/<kind>/<id> for an instance IRI (its documents add .<ext>), None otherwise. The nodes
+    minted under a record (a claim's span, selectors and evidence: mirkg/iris.py) share the
+    record's document, which describes each of them: one file per record, not per node, keeps a
+    large release's file count down (a claim has five nodes)."""
+    parsed = iris.parse(iri)
+    if parsed is None or not parsed.record or "#" in iri:
+        return None
+    return f"{DOC_PATH}{parsed.kind}/{parsed.record}"
+
+
+def negotiate(accept: str | None, formats=FORMATS) -> str | None:
+    """The media type of `formats` the Accept header prefers (q-values honoured, ties in their
+    order, HTML first); HTML when there is no header or it accepts anything; None when it accepts
+    none of them."""
+    if not accept or not accept.strip():
+        return DEFAULT_MEDIA
+    best: tuple[float, int, str] | None = None
+    for rank, media in enumerate(formats):
+        q = _quality(accept, media)
+        if q > 0 and (best is None or (q, -rank) > (best[0], best[1])):
+            best = (q, -rank, media)
+    return best[2] if best else None
+
+
+def _quality(accept: str, media: str) -> float:
+    """The q-value the header gives the media type, by its most specific matching range."""
+    kind = media.split("/")[0]
+    found: tuple[int, float] | None = None
+    for item in accept.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        name = name.lower()
+        specificity = 3 if name == media else 2 if name == f"{kind}/*" else 1 if name == "*/*" else 0
+        if not specificity:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if found is None or specificity > found[0]:
+            found = (specificity, q)
+    return found[1] if found else 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answers for a path: a redirect (303/302, `location` relative to the
+    namespace root), a file to serve (200, `location` a path of the tree), or 404."""
+
+    status: int
+    location: str = ""
+    alternates: tuple[tuple[str, str], ...] = ()  # (media type, location) for every format
+    negotiated: bool = False  # the answer depends on Accept (Vary: Accept)
+
+
+def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms: dict[str, str],
+            formats=FORMATS) -> Answer:
+    """The answer for `path` (the request's path below the namespace root, no leading slash).
+    `exists(rel)` says whether the tree holds a file; `terms` maps an ontology term's local name
+    to its anchor in the ontology documentation ("" when it has none); `formats` are the ones the
+    server can give (the local front: all; a static host: STATIC). An Accept none of them
+    satisfies gets HTML, the default."""
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    media = DEFAULT_MEDIA
+    if path.startswith(ID_PATH) or path in terms or path in ("", ONTOLOGY_PATH) or _is_dataset(path):
+        media = negotiate(accept, formats) or DEFAULT_MEDIA
+
+    def conneg(html: str, rdf_base: str) -> Answer:
+        targets = tuple((m, html if m == "text/html" else f"{rdf_base}.{ext}") for m, ext in formats.items())
+        return Answer(303, dict(targets)[media], targets, negotiated=True)
+
+    if path.startswith(ID_PATH):
+        base = document_base(NAMESPACE + path)
+        if base is not None and exists(f"{base}.html"):
+            return conneg(f"{base}.html", base)
+        return Answer(404)
+    if path in terms or path == ONTOLOGY_PATH:
+        anchor = terms.get(path, "")
+        return conneg(ONTOLOGY_DOCS + (f"#{anchor}" if anchor else ""), DOC_PATH + "ontology")
+    if path == "" or _is_dataset(path):
+        return conneg(LANDING, DOC_PATH + "dataset")
+    release = re.fullmatch(r"release/[^/]+/(.+)", path)
+    if release and exists(release.group(1)):
+        return Answer(302, release.group(1))
+    if path and not path.endswith("/") and exists(path):
+        return Answer(200, path)
+    return Answer(404)
+
+
+def _is_dataset(path: str) -> bool:
+    return path == "dataset" or path.startswith("dataset/")
+
+
+# ------------------------------------------------------------------------------------------------
+# The ontology documentation's anchors
+
+
+_ENTITY_ANCHOR = re.compile(
+    r'<div class="property entity" id="([^"]+)">.*?<th>IRI</th>\s*<td>\s*<code>([^<]+)</code>', re.DOTALL)
+
+
+def term_anchors(docs_html: str, ontology_nt: bytes) -> dict[str, str]:
+    """Local name -> anchor in the ontology documentation (pyLODE names its anchors after the
+    labels) for every term of the namespace the ontology has as a subject; "" for a term the
+    documentation has no section for."""
+    anchors = {iri: anchor for anchor, iri in _ENTITY_ANCHOR.findall(docs_html)}
+    terms = {}
+    for triple in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES):
+        subject = triple.subject
+        if isinstance(subject, ox.NamedNode):
+            local = path_of(subject.value)
+            if local and "/" not in local and "#" not in local and local != ONTOLOGY_PATH:
+                terms[local] = anchors.get(subject.value, "")
+    return dict(sorted(terms.items()))
+
+
+# ------------------------------------------------------------------------------------------------
+# Documents
+
+
+class Graph:
+    """The release's triples indexed for documents: by subject, by object, and the labels."""
+
+    def __init__(self, data_nt: bytes, ontology_nt: bytes):
+        self.out: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+        self.into: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+        self.labels: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+        self.instance_subjects: list[ox.NamedNode] = []
+        label = ox.NamedNode(LABEL)
+        for source in (data_nt, ontology_nt):
+            for triple in ox.parse(source, format=ox.RdfFormat.N_TRIPLES):
+                s, o = triple.subject, triple.object
+                if source is data_nt and isinstance(s, ox.NamedNode) and not self.out.get(s):
+                    self.instance_subjects.append(s)
+                self.out[s].append(triple)
+                if isinstance(o, ox.NamedNode):
+                    self.into[o].append(triple)
+                if triple.predicate == label and isinstance(s, ox.NamedNode):
+                    self.labels[s].append(triple)
+
+    @cached_property
+    def records(self) -> dict[str, list[ox.NamedNode]]:
+        """Document base -> the instance IRIs it describes (the record's own first), for every
+        instance IRI with a description."""
+        found: dict[str, list[ox.NamedNode]] = defaultdict(list)
+        for s in sorted(set(self.instance_subjects), key=lambda n: n.value):
+            base = document_base(s.value)
+            if base is not None:
+                found[base].append(s)  # sorted: a record's own IRI before those minted under it
+        return dict(sorted(found.items()))
+
+    def cbd(self, node: ox.NamedNode) -> list[ox.Triple]:
+        """The concise bounded description: the node's triples, blank nodes closed over."""
+        found, todo, seen = [], [node], {node}
+        while todo:
+            for triple in self.out.get(todo.pop(), ()):
+                found.append(triple)
+                if isinstance(triple.object, ox.BlankNode) and triple.object not in seen:
+                    seen.add(triple.object)
+                    todo.append(triple.object)
+        return found
+
+    def document(self, nodes: list[ox.NamedNode]) -> list[ox.Triple]:
+        """The nodes' CBDs and the labels of the IRIs they point to, sorted and each triple once."""
+        triples = {t for node in nodes for t in self.cbd(node)}
+        for triple in list(triples):
+            if isinstance(triple.object, ox.NamedNode):
+                triples.update(self.labels.get(triple.object, ()))
+        return sorted(triples, key=str)
+
+
+def serialize(triples: Iterable[ox.Triple], ext: str) -> bytes:
+    """A document's RDF in one of the formats (Oxigraph's writers: the same bytes every run for
+    the same sorted triples)."""
+    if ext in ("ttl", "rdf"):
+        return ox.serialize(triples, format=RDF_SYNTAX[ext], prefixes=DOCUMENT_PREFIXES)
+    return ox.serialize(triples, format=RDF_SYNTAX[ext])
+
+
+def graph_documents(name: str, nt: bytes) -> dict[str, bytes]:
+    """doc/<name>.<ext> of a whole graph (the ontology, the dataset description) in each RDF
+    format; its HTML is the ontology documentation or the dataset page."""
+    triples = sorted((q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)), key=str)
+    return {f"{DOC_PATH}{name}.{ext}": serialize(triples, ext) for ext in RDF_SYNTAX}
+
+
+# ------------------------------------------------------------------------------------------------
+# The same rules for Apache
+
+
+# Apache matches Accept by pattern, in this order: a browser's header names text/html and also
+# */*, so HTML is tried first; an RDF client's names its syntax; no match falls through to HTML.
+APACHE_ORDER = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+def htaccess(terms: dict[str, str]) -> str:
+    """dist/.htaccess: resolve() as Apache mod_rewrite rules, for a static host (and for a w3id.org
+    registration that forwards the namespace to it)."""
+    from .templates import render
+
+    return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER if m in STATIC],
+                  terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
+                  ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})

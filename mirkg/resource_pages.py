@@ -1,0 +1,249 @@
+"""A page per resource (doc/<kind>/<id>.html): what the resource's document says, for people.
+
+Label, types, definition, external identifiers as links and every statement about it; for a
+claim its parts, evidence, hedge, citation and its quote highlighted in the source text; for
+anything claims point to (an entity, a work), every claim it takes part in, with its quote and
+citation. Read from the release's triples (linked_data.Graph) by the ontology's terms, not from
+the curated records, so that whatever the data model adds shows up as a statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
+from .namespaces import MIRKG, OA, PREFIXES
+from .templates import render
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABELS = [ox.NamedNode(iri) for iri in ("http://www.w3.org/2000/01/rdf-schema#label",
+                                         "http://www.w3.org/2004/02/skos/core#prefLabel")]
+DEFINITIONS = [ox.NamedNode(iri) for iri in ("http://www.w3.org/2004/02/skos/core#definition",
+                                              "http://purl.obolibrary.org/obo/IAO_0000115",
+                                              "http://www.w3.org/2000/01/rdf-schema#comment")]
+
+
+def _n(term) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+CLAIM = _n(MIRKG.Claim)
+XREF = _n(MIRKG.xref)
+PARTS = [_n(MIRKG[name]) for name in ("claimSubject", "claimRelation", "claimObject")]
+HAS_SPAN, HAS_EVIDENCE, HAS_CITATION = _n(MIRKG.hasTextSpan), _n(MIRKG.hasEvidence), _n(MIRKG.hasCitation)
+CITED_AS, HEDGE_CUE, IS_HEDGED = _n(MIRKG.citedAs), _n(MIRKG.hedgeCue), _n(MIRKG.isHedged)
+HAS_SOURCE, HAS_SELECTOR = _n(OA.hasSource), _n(OA.hasSelector)
+START, END, EXACT, TEXT = _n(OA.start), _n(OA.end), _n(OA.exact), _n(MIRKG.text)
+IN_SOURCE = _n(MIRKG.inSource)  # the source node, which holds the text (oa:hasSource is the text's file)
+# A page lists the resources that point to it up to this many (the source text is pointed to by
+# every text span), and the claims that point to it up to MAX_CLAIMS (an entity takes part in a
+# handful; an agent or a reference can stand behind thousands in a large release); the SPARQL
+# endpoint gives them all.
+MAX_REFERENCED_BY = 100
+MAX_CLAIMS = 500
+CONTEXT_CHARS = 160  # of the source text on each side of a quote, cut at a sentence when one ends there
+
+
+@dataclass
+class Link:
+    text: str
+    href: str = ""
+    note: str = ""
+
+
+@dataclass
+class Quote:
+    before: str
+    exact: str
+    after: str
+
+
+@dataclass
+class ClaimView:
+    link: Link
+    role: str = ""
+    quote: Quote | None = None
+    citation: list[Link] = field(default_factory=list)
+    parts: list[tuple[str, Link]] = field(default_factory=list)
+    evidence: list[Link] = field(default_factory=list)
+    hedge: str = ""
+
+
+class Pages:
+    """Pages of the resources of one release: links are relative, so the pages work from the
+    file system as from any host."""
+
+    def __init__(self, graph: Graph, terms: dict[str, str]):
+        self.graph, self.terms = graph, terms
+        self._properties: dict = {}
+        self._labels: dict = {}
+
+    # -- small readers of the graph ---------------------------------------------------------
+
+    def values(self, node, predicate: ox.NamedNode) -> list:
+        found = self._properties.get(node)
+        if found is None:
+            found = self._properties[node] = {}
+            for t in self.graph.out.get(node, ()):
+                found.setdefault(t.predicate, []).append(t.object)
+        return found.get(predicate, [])
+
+    def first(self, node, predicate: ox.NamedNode):
+        found = self.values(node, predicate)
+        return found[0] if found else None
+
+    def label(self, node) -> str:
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._label(node)
+        return found
+
+    def _label(self, node) -> str:
+        for predicate in LABELS:
+            value = self.first(node, predicate)
+            if isinstance(value, ox.Literal):
+                return value.value
+        if isinstance(node, ox.NamedNode):
+            return _curie(node.value)
+        return str(node)
+
+    def href(self, node, root: str) -> str:
+        """Where a link to the node goes from a page `root` below the tree's top."""
+        if not isinstance(node, ox.NamedNode):
+            return ""
+        base = document_base(node.value)
+        if base is not None:
+            return f"{root}{base}.html" if node in self.graph.out else ""
+        local = path_of(node.value)
+        if local is not None and local in self.terms:
+            anchor = self.terms[local]
+            return f"{root}{ONTOLOGY_DOCS}" + (f"#{anchor}" if anchor else "")
+        return node.value
+
+    def link(self, node, root: str) -> Link:
+        if isinstance(node, ox.Literal):
+            return Link(node.value, note=f"@{node.language}" if node.language else "")
+        return Link(self.label(node), self.href(node, root))
+
+    def is_claim(self, node) -> bool:
+        return CLAIM in self.values(node, RDF_TYPE)
+
+    # -- views ------------------------------------------------------------------------------
+
+    def quote(self, claim) -> Quote | None:
+        span = self.first(claim, HAS_SPAN)
+        if span is None:
+            return None
+        start = end = exact = None
+        for selector in self.values(span, HAS_SELECTOR):
+            start = start if start is not None else self.first(selector, START)
+            end = end if end is not None else self.first(selector, END)
+            exact = exact if exact is not None else self.first(selector, EXACT)
+        source = self.first(span, IN_SOURCE)
+        text = self.first(source, TEXT) if source is not None else None
+        if text is not None and start is not None and end is not None:
+            a, b, full = int(start.value), int(end.value), text.value
+            lo = max(0, a - CONTEXT_CHARS)
+            cut = full.rfind(". ", lo, a)
+            lo = cut + 2 if cut >= 0 else lo
+            hi = min(len(full), b + CONTEXT_CHARS)
+            cut = full.find(". ", b, hi)
+            hi = cut + 1 if cut >= 0 else hi
+            return Quote(("…" if lo > 0 else "") + full[lo:a], full[a:b], full[b:hi] + ("…" if hi < len(full) else ""))
+        return Quote("", exact.value, "") if exact is not None else None
+
+    def citation(self, claim, root: str) -> list[Link]:
+        found = [Link(v.value) for v in self.values(claim, CITED_AS)]
+        for reference in self.values(claim, HAS_CITATION):
+            found.append(self.link(reference, root))
+            for target in (t.object for t in self.graph.out.get(reference, ())
+                           if isinstance(t.object, ox.NamedNode) and document_base(t.object.value)):
+                found.append(self.link(target, root))
+        return found
+
+    def claim_view(self, claim, root: str, role: str = "") -> ClaimView:
+        hedge = ", ".join(v.value for v in self.values(claim, HEDGE_CUE))
+        if not hedge and any(v.value == "true" for v in self.values(claim, IS_HEDGED)):
+            hedge = "hedged"
+        return ClaimView(
+            link=self.link(claim, root), role=role, quote=self.quote(claim), citation=self.citation(claim, root),
+            parts=[(self.label(p), self.link(v, root)) for p in PARTS for v in self.values(claim, p)],
+            evidence=[self.link(t, root) for e in self.values(claim, HAS_EVIDENCE)
+                      for t in self.values(e, RDF_TYPE)],
+            hedge=hedge,
+        )
+
+    def statements(self, node, root: str) -> list[tuple[Link, list[Link]]]:
+        """Every statement about the node (its CBD), by predicate."""
+        found: dict[str, tuple[Link, list[Link]]] = {}
+        for triple in sorted(self.graph.cbd(node), key=lambda t: (self.label(t.predicate), str(t.object))):
+            key = triple.predicate.value
+            if key not in found:
+                found[key] = (self.link(triple.predicate, root), [])
+            found[key][1].append(self.link(triple.object, root))
+        return list(found.values())
+
+    def page(self, base: str, nodes: list[ox.NamedNode]) -> tuple[str, bytes]:
+        """The page of a record: its own node, and the nodes minted under it (a claim's span,
+        selectors, evidence) each with its statements."""
+        node, parts = nodes[0], nodes[1:]
+        root = "../" * base.count("/")
+        types = self.values(node, RDF_TYPE)
+        definition = next((v.value for p in DEFINITIONS for v in self.values(node, p)), "")
+        if not definition:
+            definition = next((v.value for t in types for p in DEFINITIONS for v in self.values(t, p)
+                               if isinstance(v, ox.Literal)), "")
+        incoming = sorted(self.graph.into.get(node, ()), key=lambda t: (str(t.subject), str(t.predicate)))
+        claims = [t for t in incoming if self.is_claim(t.subject) and not self.is_claim(node)]
+        more_claims = max(0, len(claims) - MAX_CLAIMS)
+        claims = [self.claim_view(t.subject, root, self.label(t.predicate)) for t in claims[:MAX_CLAIMS]]
+        others = [t for t in incoming if not self.is_claim(t.subject) and t.subject != node]
+        more = max(0, len(others) - MAX_REFERENCED_BY)
+        others = [(self.link(t.subject, root), self.label(t.predicate)) for t in others[:MAX_REFERENCED_BY]]
+        name = base.rsplit("/", 1)[-1]
+        html = render(
+            "resource.html.j2",
+            root=root, iri=node.value, label=self.label(node), types=[self.link(t, root) for t in types],
+            definition=definition, identifiers=[self.link(x, root) for x in self.values(node, XREF)],
+            formats=[(media, f"{name}.{ext}") for media, ext in STATIC.items() if ext != "html"],
+            claim=self.claim_view(node, root) if self.is_claim(node) else None,
+            claims=claims, more_claims=more_claims, others=others, more=more, statements=self.statements(node, root),
+            parts=[(p.value, self.label(p), self.statements(p, root)) for p in parts],
+        )
+        return f"{base}.html", html.encode("utf-8")
+
+
+def _curie(iri: str) -> str:
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def resource_files(graph: Graph, terms: dict[str, str]):
+    """doc/: every record's document in every format and its page, from the release's triples,
+    as (path, bytes) one file at a time (a large release's documents are never held at once)."""
+    from .linked_data import STATIC, serialize
+
+    pages = Pages(graph, terms)
+    for base, nodes in graph.records.items():
+        triples = graph.document(nodes)
+        for ext in STATIC.values():
+            if ext != "html":
+                yield f"{base}.{ext}", serialize(triples, ext)
+        yield pages.page(base, nodes)
+
+
+def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str):
+    """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents,
+    the ontology's and the description's (doc/ontology.*, doc/dataset.*) and the Apache rules
+    (.htaccess)."""
+    from .linked_data import graph_documents, htaccess, term_anchors
+
+    terms = term_anchors(docs_html, ontology_nt)
+    yield from resource_files(Graph(data_nt, ontology_nt), terms)
+    yield from graph_documents("ontology", ontology_nt).items()
+    yield from graph_documents("dataset", description_nt).items()
+    yield ".htaccess", htaccess(terms).encode("utf-8")

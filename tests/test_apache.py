@@ -1,0 +1,182 @@
+"""The release on a static host (issue 19): a real Apache httpd (Debian `apache2`) serves a copy of
+dist/ with its .htaccess, on a loopback port, with a configuration of its own (no system
+service). For a sample of IRIs of every kind and each Accept value, the status, the Location and
+the Content-Type must be what the local front (mirkg.linked_data.resolve) answers.
+
+Skipped, saying why, when apache2 is not installed; CI sets MIRKG_APACHE_REQUIRED=1 so that a
+missing Apache fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from helpers import free_port, wait_for_http
+
+from mirkg.linked_data import FORMATS, STATIC, resolve, term_anchors
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+MODULES = Path("/usr/lib/apache2/modules")
+NEEDED = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers")
+ACCEPTS = [None, *FORMATS, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+SAMPLE = ["id/entity/TRAF6", "id/entity/SLE", "id/claim/mir146a-targets-traf6", "id/claim/mir146a-targets-traf6/span",
+          "id/claim/mir146a-targets-traf6/span/position", "id/claim/mir146a-targets-traf6/evidence", "id/reference/8",
+          "id/citation/1-2", "id/work/dong-2019-mir146a", "id/agent/dong-et-al", "id/source/review",
+          "Claim", "claimSubject", "TextSpan", "ontology", "dataset", "dataset/0.1.0",
+          "release/0.1.0/mirkg-all.nt", "void.ttl", "doc/entity/TRAF6.jsonld",
+          "id/entity/NO-SUCH-GENE", "NoSuchTerm"]
+CONFIG = """ServerRoot {root}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {root}/httpd.pid
+DefaultRuntimeDir {root}
+ErrorLog {root}/error.log
+LogLevel warn
+{modules}
+{user}
+TypesConfig /etc/mime.types
+DocumentRoot {docs}
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {docs}>
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+
+def _apache_or_skip() -> None:
+    missing = [m for m in NEEDED if not (MODULES / f"mod_{m}.so").exists()]
+    if not Path(APACHE).exists() or missing:
+        why = "Debian apache2 is not installed" + (f" (missing modules: {', '.join(missing)})" if missing else "")
+        if os.environ.get("MIRKG_APACHE_REQUIRED"):
+            pytest.fail(f"{why}; .ci/run installs it (apt-get install apache2)")
+        pytest.skip(f"{why}: apt-get install apache2")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, accept: str | None):
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+@contextmanager
+def running_apache(built_dist):
+    """Apache in the foreground, in its own process group, with its own config and a world-readable
+    copy of dist/ (its workers run as www-data when the tests run as root); always stopped."""
+    root = Path(tempfile.mkdtemp(prefix="mirkg-apache-"))
+    root.chmod(0o755)
+    docs = root / "dist"
+    shutil.copytree(built_dist, docs)
+    for path in [docs, *docs.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    port = free_port()
+    user = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
+    modules = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
+    (root / "httpd.conf").write_text(CONFIG.format(root=root, port=port, docs=docs, modules=modules, user=user))
+    process = subprocess.Popen([APACHE, "-f", str(root / "httpd.conf"), "-DFOREGROUND"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/void.ttl", 30, process)
+        yield f"http://127.0.0.1:{port}", docs, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)  # httpd's graceless stop: the parent ends its workers
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        process.stdout.close()
+        log = (root / "error.log").read_text(errors="replace") if (root / "error.log").exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        assert "AH00526" not in log, log  # a syntax error in .htaccess
+
+
+@pytest.fixture(scope="module")
+def apache(built_dist):
+    _apache_or_skip()
+    with running_apache(built_dist) as running:
+        yield running
+
+
+def test_apache_answers_every_kind_of_iri_as_the_local_front_does(apache):
+    base, docs, _ = apache
+    terms = term_anchors((docs / "docs" / "index.html").read_text(encoding="utf-8"), (docs / "ontology.nt").read_bytes())
+    checked = 0
+    for path in SAMPLE:
+        for accept in ACCEPTS:
+            # a static host has a record's HTML, Turtle and JSON-LD; an Accept for the other two gets HTML
+            expected = resolve(path, accept, lambda rel: (docs / rel).is_file(), terms, STATIC)
+            status, headers, _ = get(f"{base}/{path}", accept)
+            assert status == expected.status, (path, accept)
+            if status in (302, 303):
+                assert headers["Location"] == f"{base}/{expected.location}", (path, accept)
+                target = expected.location.split("#")[0]
+                status, headers, body = get(f"{base}/{target}", None)
+                assert status == 200, (path, accept, target)
+                media = {location: m for m, location in expected.alternates}.get(expected.location)
+                if media:
+                    assert headers.get_content_type() == media, (path, accept, target)
+                if path.startswith("id/"):
+                    assert f"https://w3id.org/mirkg/{path}".encode() in body
+            checked += 1
+    assert checked == len(SAMPLE) * len(ACCEPTS)
+
+
+def test_documents_have_their_media_types(apache):
+    base, _, _ = apache
+    for ext, media in {"jsonld": "application/ld+json", "ttl": "text/turtle", "html": "text/html"}.items():
+        status, headers, _ = get(f"{base}/doc/claim/mir146a-targets-traf6.{ext}", None)
+        assert status == 200 and headers.get_content_type() == media, ext
+
+
+def test_a_303_says_it_varies_by_accept(apache):
+    base, _, _ = apache
+    status, headers, _ = get(f"{base}/id/entity/TRAF6", "text/turtle")
+    assert status == 303 and "Accept" in headers.get("Vary", "")
+
+
+def test_apache_stops_and_leaves_no_process(built_dist):
+    _apache_or_skip()
+    with running_apache(built_dist) as (base, _, process):
+        group = process.pid
+        assert get(f"{base}/void.ttl", None)[0] == 200
+        workers = [pid for pid in _pids() if _pgid(pid) == group]
+        assert len(workers) >= 2  # the parent and its workers
+    deadline = time.monotonic() + 10
+    while [pid for pid in _pids() if _pgid(pid) == group] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in _pids() if _pgid(pid) == group] == []
+
+
+def _pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, ValueError, IndexError):
+        return None

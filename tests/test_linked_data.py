@@ -1,0 +1,321 @@
+"""Linked Data in the release (issue 19): a document per resource, its content (the concise
+bounded description, checked against the store's SPARQL DESCRIBE, plus the labels of what it
+points to), the pages people read, the content negotiation rules, and the landing page's
+schema.org Dataset checked against void.ttl.
+
+Expected values come from the curated input (data/*.yaml, the source paragraph) read here, or
+from the store and void.ttl read with other code (rdflib, Oxigraph's DESCRIBE), never from the
+documents themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+
+from mirkg import paths
+from mirkg.linked_data import FORMATS, negotiate, resolve, term_anchors
+
+NS = "https://w3id.org/mirkg/"
+ID = NS + "id/"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+STATEMENTS = yaml.safe_load((paths.DATA / "sources" / "review" / "statements.yaml").read_text(encoding="utf-8"))["statements"]
+ENTITIES = {e["id"]: e for e in yaml.safe_load((paths.DATA / "entities.yaml").read_text(encoding="utf-8"))["entities"]}
+SOURCE = (paths.DATA / "sources" / "review" / "text.txt").read_bytes().decode("utf-8")
+EXTENSIONS = ("html", "ttl", "jsonld")  # a record's files in the release; serve makes .nt and .rdf from the Turtle
+
+
+@pytest.fixture(scope="module")
+def store(built_dist):
+    s = ox.Store()
+    s.bulk_load(path=built_dist / "mirkg.nt", format=ox.RdfFormat.N_TRIPLES)
+    s.bulk_load(path=built_dist / "ontology.nt", format=ox.RdfFormat.N_TRIPLES)
+    return s
+
+
+@pytest.fixture(scope="module")
+def resources(built_dist) -> list[str]:
+    """Every instance IRI the data describes (a subject of mirkg.nt), read from the N-Triples text."""
+    found = set()
+    for line in (built_dist / "mirkg.nt").read_text(encoding="utf-8").splitlines():
+        subject = line.split(" ", 1)[0]
+        if subject.startswith(f"<{ID}"):
+            found.add(subject[1:-1])
+    return sorted(found)
+
+
+def record(iri: str) -> str:
+    """KIND/ID of the record an instance IRI belongs to: the IRI's first two steps below id/
+    (a claim's span, selectors and evidence are minted under the claim, mirkg/iris.py)."""
+    return "/".join(iri[len(ID):].split("/")[:2])
+
+
+def doc(dist, iri: str, ext: str):
+    return dist / "doc" / f"{record(iri)}.{ext}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Documents
+
+
+def test_every_resource_has_a_document_in_every_format(built_dist, resources):
+    assert len(resources) > 100  # entities, claims, spans, selectors, evidence, references, works...
+    missing = [(iri, ext) for iri in resources for ext in EXTENSIONS if not doc(built_dist, iri, ext).is_file()]
+    assert missing == []
+    # and nothing else under doc/ but the ontology's and the description's documents
+    written = {p.relative_to(built_dist / "doc").as_posix() for p in (built_dist / "doc").rglob("*") if p.is_file()}
+    expected = {f"{record(iri)}.{ext}" for iri in resources for ext in EXTENSIONS}
+    expected |= {f"{name}.{ext}" for name in ("ontology", "dataset") for ext in ("ttl", "jsonld", "nt", "rdf")}
+    assert written == expected
+
+
+def test_a_document_is_the_describe_of_its_resources_plus_the_labels_of_what_they_point_to(built_dist, store,
+                                                                                            resources):
+    """Oxigraph's DESCRIBE is the concise bounded description. A record's document (a claim with
+    the span, selectors and evidence minted under it) holds, for each IRI it describes, exactly
+    that IRI's DESCRIBE, and besides them the rdfs:label of every IRI they point to, nothing else."""
+    by_record: dict[str, list[str]] = {}
+    for iri in resources:
+        by_record.setdefault(record(iri), []).append(iri)
+    assert any(len(iris) >= 5 for iris in by_record.values())  # a claim and its parts
+    for name, members in by_record.items():
+        in_doc = {_as_stored(str(q.triple))
+                  for q in ox.parse(path=doc(built_dist, members[0], "ttl"), format=ox.RdfFormat.TURTLE)}
+        described = set()
+        for iri in members:
+            describe = {_as_stored(str(t)) for t in store.query(f"DESCRIBE <{iri}>")}
+            assert describe, iri  # every resource says something
+            assert {t for t in in_doc if t.startswith(f"<{iri}> ")} == describe, iri
+            described |= describe
+        labels = set().union(*(_labels(store, iri) for iri in members))
+        assert in_doc - described == labels - described, name
+
+
+def _as_stored(triple: str) -> str:
+    """The triple as Oxigraph's store gives it back: the store (0.5.13) keeps a value of a type
+    derived from xsd:integer (the selectors' oa:start and oa:end are xsd:nonNegativeInteger) as
+    an xsd:integer, so the comparison with DESCRIBE is made on values; the documents keep the
+    datatype the data gives (test_the_formats_of_a_document_hold_the_same_graph reads them)."""
+    return re.sub(r"\^\^<http://www\.w3\.org/2001/XMLSchema#nonNegativeInteger>",
+                  "^^<http://www.w3.org/2001/XMLSchema#integer>", triple)
+
+
+def _labels(store, iri: str) -> set[str]:
+    rows = store.query(f"SELECT DISTINCT ?o ?l WHERE {{ <{iri}> ?p ?o . ?o <{RDFS.label}> ?l FILTER(isIRI(?o)) }}")
+    return {f"{row[0]} <{RDFS.label}> {row[1]}" for row in rows}
+
+
+@pytest.mark.parametrize("kind", ["entity/TRAF6", "claim/mir146a-targets-traf6", "claim/mir146a-targets-traf6/span",
+                                  "reference/8", "source/review"])
+def test_the_formats_of_a_document_hold_the_same_graph(built_dist, kind):
+    iri = ID + kind
+    turtle = Graph().parse(doc(built_dist, iri, "ttl"), format="turtle")
+    jsonld = Graph().parse(doc(built_dist, iri, "jsonld"), format="json-ld")
+    assert len(turtle) > 3 and isomorphic(turtle, jsonld)
+    assert (URIRef(iri), None, None) in turtle
+
+
+# ------------------------------------------------------------------------------------------------
+# Pages
+
+
+class Page(HTMLParser):
+    """Text, links, marks and loaded resources of a page."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.hrefs, self.marks, self.loads, self.sections = [], [], [], {}
+        self._mark, self._section, self.text = None, None, []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if tag in ("script", "img", "iframe") and a.get("src") or tag == "link" and a.get("rel") == "stylesheet":
+            self.loads.append((tag, a))
+        if tag == "mark":
+            self._mark = ""
+        if tag == "section":
+            self._section = a.get("id")
+            self.sections[self._section] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self.marks.append(self._mark)
+            self._mark = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._mark is not None:
+            self._mark += data
+        if self._section:
+            self.sections[self._section] += data
+
+
+def page(dist, iri: str) -> Page:
+    return Page(doc(dist, iri, "html").read_text(encoding="utf-8"))
+
+
+def _mentions(eid: str) -> list[dict]:
+    return [s for s in STATEMENTS
+            if eid in (s["subject"], s["object"], s.get("via")) or eid in s.get("context", {}).values()]
+
+
+def test_entity_page_shows_identity_and_every_claim_with_quote_and_citation(built_dist):
+    import csv
+
+    prefixes = {row["prefix"]: row["uri_prefix"] for row in csv.DictReader(
+        [ln for ln in (paths.DATA / "reference" / "prefixes.tsv").read_text(encoding="utf-8").splitlines()
+         if ln and not ln.startswith("#")], delimiter="\t")}
+    for eid in ("TRAF6", "SLE", "hsa-miR-146a-5p"):
+        entity = ENTITIES[eid]
+        p = page(built_dist, ID + "entity/" + eid)
+        text = "".join(p.text)
+        assert entity["name"] in text
+        if entity.get("id_curie"):
+            prefix, local = entity["id_curie"].split(":", 1)
+            assert any(h.startswith(prefixes[prefix]) and h.endswith(local) for h in p.hrefs), eid
+        claims = _mentions(eid)
+        assert claims
+        claim_links = {h for h in p.hrefs if "/claim/" in h and h.endswith(".html")}
+        assert {f"../../doc/claim/{s['id']}.html" for s in claims} <= claim_links, eid
+        assert {s["quote"] for s in claims} == set(p.marks) & {s["quote"] for s in claims}
+        assert {s["quote"] for s in claims} <= set(p.marks), eid
+        for s in claims:
+            if s.get("citation") not in (None, "none"):
+                assert s["citation"] in p.sections["claims"], (eid, s["id"])
+
+
+def test_claim_page_shows_its_parts_evidence_hedge_and_quote_in_context(built_dist):
+    hedged = next(s for s in STATEMENTS if s.get("hedge"))
+    for s in (hedged, next(s for s in STATEMENTS if s["id"] == "mir146a-targets-traf6")):
+        p = page(built_dist, ID + "claim/" + s["id"])
+        claim = p.sections["claim"]
+        assert ENTITIES[s["subject"]]["name"] in claim and ENTITIES[s["object"]]["name"] in claim
+        assert s["evidence"].replace("ECO:", "ECO_") in " ".join(p.hrefs)
+        assert (s["hedge"] if s.get("hedge") else "not hedged") in claim
+        assert p.marks == [s["quote"]]
+        # the quote in context: the text around the mark is the source's text around the quote
+        html_text = doc(built_dist, ID + "claim/" + s["id"], "html").read_text(encoding="utf-8")
+        block = re.search(r'<blockquote class="quote">(.*?)</blockquote>', html_text, re.DOTALL).group(1)
+        context = unescape(re.sub(r"<[^>]+>", "", block)).strip("…")
+        assert len(context) > len(s["quote"]) + 20
+        at = SOURCE.find(context)
+        assert at >= 0 and at + context.index(s["quote"]) == SOURCE.find(s["quote"])
+
+
+def test_pages_work_offline_and_link_back(built_dist, resources):
+    for iri in resources[::7]:
+        p = page(built_dist, iri)
+        assert p.loads == [], iri
+        depth = record(iri).count("/") + 1
+        assert "../" * depth + "site/index.html" in p.hrefs
+        for href in p.hrefs:
+            if not href.startswith(("http://", "https://", "#")):
+                target = (doc(built_dist, iri, "html").parent / href.split("#")[0]).resolve()
+                assert target.is_file(), (iri, href)
+
+
+def test_the_dataset_page_links_each_entity_and_claim_to_its_page(built_dist):
+    p = Page((built_dist / "site" / "index.html").read_text(encoding="utf-8"))
+    assert {f"../doc/entity/{e}.html" for e in ENTITIES} <= set(p.hrefs)
+    assert {f"../doc/claim/{s['id']}.html" for s in STATEMENTS} <= set(p.hrefs)
+
+
+# ------------------------------------------------------------------------------------------------
+# Content negotiation and the IRIs' answers
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    (None, "text/html"),
+    ("*/*", "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/n-triples", "application/n-triples"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    # Firefox's header: HTML
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    # rdflib's and many RDF clients': the first RDF syntax they rank highest
+    ("application/rdf+xml;q=0.9, text/turtle, */*;q=0.1", "text/turtle"),
+    ("text/turtle;q=0.2, application/ld+json;q=0.8", "application/ld+json"),
+    ("text/*", "text/html"),
+    ("image/png", None),
+])
+def test_negotiate(accept, media):
+    assert negotiate(accept) == media
+
+
+def test_resolve_maps_every_kind_of_iri(built_dist):
+    terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
+                         (built_dist / "ontology.nt").read_bytes())
+
+    def exists(rel):
+        return (built_dist / rel).is_file()
+
+    a = resolve("id/entity/TRAF6", "text/turtle", exists, terms)
+    assert (a.status, a.location) == (303, "doc/entity/TRAF6.ttl")
+    assert dict(a.alternates) == {m: f"doc/entity/TRAF6.{e}" for m, e in FORMATS.items()}
+    assert resolve("id/entity/NO-SUCH-THING", None, exists, terms).status == 404
+    assert resolve("id/", None, exists, terms).status == 404
+    claim = resolve("Claim", None, exists, terms)
+    assert claim.status == 303 and claim.location.startswith("docs/index.html#")
+    assert f'id="{claim.location.split("#")[1]}"' in (built_dist / "docs" / "index.html").read_text(encoding="utf-8")
+    assert resolve("Claim", "text/turtle", exists, terms).location == "doc/ontology.ttl"
+    assert resolve("dataset", "text/turtle", exists, terms).location == "doc/dataset.ttl"
+    assert resolve("dataset/0.1.0", None, exists, terms).location == "site/index.html"
+    assert resolve("release/0.1.0/mirkg.nt", None, exists, terms).location == "mirkg.nt"
+    assert resolve("void.ttl", None, exists, terms).status == 200
+    assert resolve("nothing-here", None, exists, terms).status == 404
+
+
+def test_every_ontology_term_has_its_section_in_the_documentation(built_dist):
+    terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
+                         (built_dist / "ontology.nt").read_bytes())
+    assert {"Claim", "claimSubject", "claimObject", "hasTextSpan"} <= set(terms)
+    assert terms["Claim"] and terms["claimSubject"]
+
+
+# ------------------------------------------------------------------------------------------------
+# The landing page's schema.org Dataset
+
+
+def test_landing_page_embeds_a_schema_org_dataset_that_says_what_void_says(built_dist):
+    html = (built_dist / "site" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    # A JSON-LD processor reads it as schema.org terms
+    g = Graph().parse(data=json.dumps({**data, "@context": {"@vocab": "https://schema.org/"}}), format="json-ld")
+    assert (None, RDF.type, URIRef("https://schema.org/Dataset")) in g
+    void = Graph().parse(built_dist / "void.ttl", format="turtle")
+    version = URIRef(data["@id"])
+    assert (version, RDF.type, DCAT.Dataset) in void
+    assert data["@type"] == "Dataset"
+    assert data["http://purl.org/dc/terms/conformsTo"]["@id"].startswith("https://bioschemas.org/profiles/Dataset/")
+    assert data["name"] == str(void.value(version, DCTERMS.title))
+    assert data["description"] == str(void.value(version, DCTERMS.description))
+    assert data["license"] == [str(void.value(version, DCTERMS.license))]
+    assert data["version"] == str(void.value(version, DCAT.version))
+    creators = set(void.objects(version, DCTERMS.creator))
+    assert {c["@id"] for c in data["creator"]} == {str(c) for c in creators}
+    assert {c["name"] for c in data["creator"]} == {str(void.value(c, FOAF.name) or void.value(c, RDFS.label))
+                                                    for c in creators}
+    assert data["keywords"] and set(data["keywords"]) == {str(k) for k in void.objects(version, DCAT.keyword)}
+    assert data["citation"]
+    assert {str(s) for s in void.objects(version, DCTERMS.source)} <= set(data["citation"])
+    distributions = {(str(void.value(d, DCAT.downloadURL)), str(void.value(d, DCAT.mediaType)).rsplit(
+        "media-types/", 1)[1]) for d in void.objects(version, DCAT.distribution)
+        if (d, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")) not in void}  # files (not the RDF distribution)
+    assert len(distributions) >= 10
+    assert {(d["contentUrl"], d["encodingFormat"]) for d in data["distribution"]} == distributions
+    assert all(isinstance(v, (str, Literal)) for v in data["keywords"])

@@ -1,0 +1,269 @@
+"""`python build.py serve` as its users meet it (issue 19), on loopback: the dataset's IRIs answer
+with 303s by Accept, the documents with their media types, the SPARQL endpoint with a timeout
+that stops a runaway query while other clients are answered, CORS, read-only, and nothing left
+running when it stops."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, free_port, start, stop
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from mirkg.linked_data import FORMATS
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 3 copies of the data, crossed
+TIMEOUT = 2  # seconds: --timeout of the server under test
+SAMPLE = ["entity/TRAF6", "entity/hsa-miR-146a-5p", "claim/mir146a-targets-traf6",
+          "claim/mir146a-targets-traf6/span", "claim/mir146a-targets-traf6/span/quote",
+          "claim/mir146a-targets-traf6/evidence", "reference/8", "work/dong-2019-mir146a", "agent/dong-et-al",
+          "source/review"]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def get(url: str, accept: str | None = None, method: str = "GET", data: bytes | None = None, headers=None):
+    """(status, headers, body) without following redirects."""
+    request = urllib.request.Request(url, method=method, data=data, headers={**({"Accept": accept} if accept else {}),
+                                                                             **(headers or {})})
+    try:
+        with OPENER.open(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def query(base: str, text: str, **headers):
+    data = urllib.parse.urlencode({"query": text}).encode()
+    return get(f"{base}/query", "application/sparql-results+json", "POST", data,
+               {"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture(scope="module")
+def served(built_dist):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port),
+                     "--timeout", str(TIMEOUT)], f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        yield base, process
+    finally:
+        stop(process)
+
+
+# ------------------------------------------------------------------------------------------------
+# Dereferencing
+
+
+@pytest.mark.parametrize("kind", SAMPLE)
+def test_an_iri_answers_303_to_its_document_by_accept(served, kind):
+    base, _ = served
+    record = "/".join(kind.split("/")[:2])  # a claim's span and evidence are described in the claim's document
+    graphs = {}
+    for media, ext in [(None, "html"), *((m, e) for m, e in FORMATS.items())]:
+        status, headers, _ = get(f"{base}/id/{kind}", media)
+        assert status == 303, (kind, media)
+        assert headers["Location"] == f"/doc/{record}.{ext}", (kind, media)
+        assert headers["Vary"] == "Accept"
+        links = headers.get_all("Link")
+        assert sorted(links) == sorted(f'</doc/{record}.{e}>; rel="alternate"; type="{m}"' for m, e in FORMATS.items())
+        status, headers, body = get(f"{base}{headers['Location']}")  # .nt and .rdf made from the Turtle
+        assert status == 200 and headers.get_content_type() == (media or "text/html"), (kind, media)
+        assert f"https://w3id.org/mirkg/id/{kind}".encode() in body
+        if ext in ("ttl", "nt", "rdf", "jsonld"):
+            fmt = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}[ext]
+            graphs[ext] = Graph().parse(data=body, format=fmt)
+    assert all(isomorphic(g, graphs["ttl"]) for g in graphs.values()) and len(graphs) == 4
+
+
+def test_a_browser_gets_html(served):
+    base, _ = served
+    firefox = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    assert get(f"{base}/id/entity/TRAF6", firefox)[1]["Location"] == "/doc/entity/TRAF6.html"
+
+
+def test_an_unknown_iri_is_404_with_a_short_page(served):
+    base, _ = served
+    for path in ("/id/entity/NO-SUCH-GENE", "/id/", "/NoSuchTerm", "/doc/entity/NO-SUCH-GENE.ttl"):
+        status, headers, body = get(f"{base}{path}", "text/turtle")
+        assert status == 404, path
+        assert headers.get_content_type() == "text/html" and b"Not found" in body and len(body) < 2000
+
+
+def test_ontology_terms_go_to_their_anchor_or_the_ontology_file(served, built_dist):
+    base, _ = served
+    docs = (built_dist / "docs" / "index.html").read_text(encoding="utf-8")
+    for term in ("Claim", "claimSubject", "hasTextSpan"):
+        status, headers, _ = get(f"{base}/{term}", "text/html")
+        assert status == 303 and headers["Location"].startswith("/docs/index.html#")
+        anchor = headers["Location"].split("#", 1)[1]
+        assert f'id="{anchor}"' in docs
+        # the section the anchor names is the term's
+        section = docs[docs.index(f'id="{anchor}"'):][:1500]
+        assert f"https://w3id.org/mirkg/{term}</code>" in section
+        status, headers, _ = get(f"{base}/{term}", "text/turtle")
+        assert (status, headers["Location"]) == (303, "/doc/ontology.ttl")
+        status, headers, body = get(f"{base}/doc/ontology.ttl")
+        assert status == 200 and headers.get_content_type() == "text/turtle"
+        assert f"mirkg:{term} ".encode() in body or f"<https://w3id.org/mirkg/{term}>".encode() in body
+
+
+def test_the_dataset_iri_gives_the_landing_page_or_its_description(served):
+    base, _ = served
+    assert get(f"{base}/dataset")[1]["Location"] == "/site/index.html"
+    assert get(f"{base}/dataset", "text/turtle")[1]["Location"] == "/doc/dataset.ttl"
+    status, _, body = get(f"{base}/site/index.html")
+    assert status == 200 and b'<script type="application/ld+json">' in body
+
+
+# ------------------------------------------------------------------------------------------------
+# The SPARQL endpoint
+
+
+def test_a_query_past_the_timeout_is_stopped_with_a_clear_error_while_others_are_answered(served):
+    base, process = served
+    heavy: dict = {}
+
+    def run_heavy():
+        heavy["answer"] = query(base, HEAVY)
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.3)
+    answered = 0
+    while thread.is_alive() and answered < 5:
+        status, _, body = query(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/mirkg/Claim> }")
+        assert status == 200 and b'"n"' in body
+        answered += 1
+    assert answered and thread.is_alive()  # answered while the heavy query ran
+    thread.join(TIMEOUT + 60)
+    status, headers, body = heavy["answer"]
+    assert status == 503
+    assert headers.get_content_type() == "text/plain"
+    assert f"timeout of {TIMEOUT} s".encode() in body
+    # and the server is idle again: the Oxigraph child uses no CPU once the query is stopped
+    (child,) = children(process.pid)
+    time.sleep(0.5)
+    before = cpu_seconds(child)
+    time.sleep(2)
+    assert cpu_seconds(child) - before < 0.2
+    assert query(base, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_malformed_sparql_is_400(served):
+    base, _ = served
+    status, _, body = query(base, "SELEC ?x WHERE { ?x ?y }")
+    assert status == 400 and body
+
+
+def test_updates_are_refused(served):
+    base, _ = served
+    count = query(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2]
+    for path, data, ctype in (("/update", b"update=CLEAR+ALL", "application/x-www-form-urlencoded"),
+                              ("/query", b"INSERT DATA { <urn:x:s> <urn:x:p> 1 }", "application/sparql-update"),
+                              ("/store?default", b"<urn:x:s> <urn:x:p> <urn:x:o> .", "application/n-triples")):
+        for method in ("POST", "PUT"):
+            status = get(f"{base}{path}", None, method, data, {"Content-Type": ctype})[0]
+            assert status >= 400, (path, method)
+    assert query(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2] == count
+
+
+def test_cors_for_reads(served):
+    base, _ = served
+    status, headers, _ = get(f"{base}/query", None, "OPTIONS", None,
+                             {"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                              "Access-Control-Request-Headers": "content-type"})
+    assert status in (200, 204) and headers["Access-Control-Allow-Origin"] in ("*", "https://example.org")
+    status, headers, _ = query(base, "ASK {}", Origin="https://example.org")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] in ("*", "https://example.org")
+    assert get(f"{base}/doc/entity/TRAF6.ttl")[1]["Access-Control-Allow-Origin"] == "*"
+
+
+# ------------------------------------------------------------------------------------------------
+# Stopping
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_serve_leaves_nothing_behind(built_dist, sig):
+    port = free_port()
+    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port)],
+                    f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        (child,) = children(process.pid)
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        database = Path(cmdline[cmdline.index(b"--location") + 1].decode())
+        assert database.is_dir()
+        process.send_signal(sig)  # to the parent only: it must stop its child itself
+        assert process.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(child)
+        assert not database.exists()
+    finally:
+        stop(process)
+
+
+def test_serve_killed_takes_its_child_with_it(built_dist):
+    """Even SIGKILL, which no handler sees: the kernel stops the Oxigraph child (PR_SET_PDEATHSIG)."""
+    port = free_port()
+    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port)],
+                    f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        (child,) = children(process.pid)
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        database = Path(cmdline[cmdline.index(b"--location") + 1].decode())
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(child)
+    finally:
+        stop(process)
+        shutil.rmtree(database, ignore_errors=True)  # no handler ran to remove it: SIGKILL leaves the scratch database
