@@ -51,7 +51,7 @@ def _entity_copy(record: dict, k: int) -> dict:
 def _statement_copy(record: dict, k: int) -> dict:
     out = dict(record)
     out["id"] = copy_id(record["id"], k)
-    for key in ("subject", "object", "via"):
+    for key in ("subject", "object", "via", "limits"):
         if record.get(key) is not None:
             out[key] = copy_id(record[key], k)
     if record.get("context"):

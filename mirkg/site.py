@@ -462,10 +462,11 @@ def shown_source(c):
     return next((s for s in c.sources.values() if s.part == "paragraph"), next(iter(c.sources.values())))
 
 
-def paragraph_pieces(c) -> list[dict]:
-    """The shown source's text cut at every quote's start and end: each piece with the claims
-    whose quotes cover it, and the claims whose quote starts there (their anchors)."""
-    source = shown_source(c)
+def paragraph_pieces(c, source=None) -> list[dict]:
+    """A source's text (the shown source's by default) cut at every quote's start and end: each
+    piece with the claims whose quotes cover it, and the claims whose quote starts there (their
+    anchors)."""
+    source = source or shown_source(c)
     text = source.text.text
     spans = {s.id: (s.span.start, s.span.end) for s in c.statements if s.source == source.id}
     starts: dict[int, list[str]] = {}
@@ -474,6 +475,21 @@ def paragraph_pieces(c) -> list[dict]:
     return [{"start": a, "end": b, "text": text[a:b], "claims": claims, "depth": min(len(claims), 4),
              "anchors": sorted(starts.get(a, []))}
             for a, b, claims in _segments(text, spans)]
+
+
+def source_label(c, source) -> str:
+    """How the page names a source: its part, and its work as the citations name it."""
+    if source.work in c.works:
+        work = c.works[source.work]
+        return f"{source.part} of {work.authors.split(',')[0].split()[0]} et al. ({work.year}): {source.id}"
+    return f"{source.part} of the review ({c.source_info.journal}, {c.source_info.year}): {source.id}"
+
+
+def other_sources(c) -> list[dict]:
+    """Every source but the shown one, each with its highlighted text, in folder order."""
+    shown = shown_source(c)
+    return [{"id": s.id, "folder": s.folder.name, "label": source_label(c, s), "pieces": paragraph_pieces(c, s)}
+            for s in c.sources.values() if s is not shown]
 
 
 def claim_rows(build) -> list[dict]:
@@ -489,6 +505,9 @@ def claim_rows(build) -> list[dict]:
             "entity_names": {eid: c.entities[eid].name for _, eid in context},
             "attributed": c.agents[s.attributed_to].label, "citation": citation_view(c, s),
             "page": resource_page("claim", s.id),
+            # the other sources that say the same (its assertion's evidence), by source id
+            "also": sorted({e.source for e in build.merged.assertion_of[s.id].evidence} - {s.source}),
+            "source": s.source,
         })
     return rows
 
@@ -550,7 +569,8 @@ def page(build, figure: Figure, dataset: dict) -> str:
         paragraph=paragraph_pieces(c), docs_link=DOCS_LINK,
         hedged=sum(s.hedge is not None for s in c.statements), claim_count=len(c.statements),
         spans=len({(s.source, s.span.start, s.span.end) for s in c.statements}), entity_count=len(c.entities),
-        shown_source=shown_source(c).folder.name,
+        shown_source=shown_source(c).folder.name, shown_label=source_label(c, shown_source(c)),
+        other_sources=other_sources(c),
         dataset_jsonld=script_json(dataset),
     )
 

@@ -175,3 +175,23 @@ def compiled_sparql_reused():
 
 
 SCALE = 2  # copies of the curated statements in the scaled corpus (conftest: scaled_data)
+
+
+def curated_sources(data: Path | None = None) -> dict[str, dict]:
+    """Every source folder of data/sources/ as the curator wrote it, by source id: its text and
+    its statements (YAML records), read here, not through the loader."""
+    import yaml
+
+    data = data or ROOT / "data"
+    found = {}
+    for folder in sorted(p for p in (data / "sources").iterdir() if p.is_dir()):
+        meta = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
+        statements = yaml.safe_load((folder / "statements.yaml").read_text(encoding="utf-8"))["statements"]
+        found[meta["id"]] = {"text": (folder / "text.txt").read_bytes().decode("utf-8"), "meta": meta,
+                             "statements": statements}
+    return found
+
+
+def curated_statements(data: Path | None = None) -> list[dict]:
+    """Every source's statements, each record with its source's id under `source`."""
+    return [{**s, "source": sid} for sid, found in curated_sources(data).items() for s in found["statements"]]

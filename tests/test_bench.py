@@ -34,7 +34,7 @@ def test_corpus_grows_by_sources_with_fresh_ids(scaled, build):
     # build: the real dataset (conftest). Copy 1 keeps the real ids; copy 2 adds a source per real
     # source, with its own copy of the text, and new ids for its statements and entities.
     real, scaled_c = build.curation, scaled.curation
-    assert list(scaled_c.sources) == list(real.sources) + [f"{s}_c2" for s in real.sources]
+    assert sorted(scaled_c.sources) == sorted([*real.sources, *(f"{s}_c2" for s in real.sources)])
     for sid, source in real.sources.items():
         assert scaled_c.sources[f"{sid}_c2"].text.text == source.text.text
         assert (scaled_c.sources[f"{sid}_c2"].work, scaled_c.sources[f"{sid}_c2"].part) == (source.work, source.part)

@@ -16,6 +16,7 @@ from functools import lru_cache
 import pytest
 import yaml
 
+from helpers import curated_statements
 from mirkg import paths
 from mirkg.identifiers import Reference
 from mirkg.kgx import EDGE, EDGE_COLUMNS, MULTI, NODE_COLUMNS, kgx_files
@@ -101,7 +102,7 @@ def test_exactly_one_edge_per_finding_hedged_ones_marked(export):
     """Issue 9 acceptance, as issue 16 changed it: every claim that is not a limitation is an
     edge (statements.yaml read here); hedged ones are marked by their knowledge level."""
     _, edges = export
-    statements = curated("sources/review/statements.yaml")["statements"]
+    statements = curated_statements()
     findings = {s["id"]: s for s in statements if s.get("statement_type", "finding") == "finding"}
     assert len(findings) < len(statements)  # some claims are limitations: the filter matters
     assert len(edges) == len(findings)
@@ -127,7 +128,7 @@ def test_edges_carry_quote_evidence_source_and_species(export):
     """supporting_text is the quote, has_evidence the ECO term, both read from statements.yaml;
     the primary knowledge source is the dataset's IRI (no infores id is registered for mirkg)."""
     _, edges = export
-    statements = {f"mirkg.claim:{s['id']}": s for s in curated("sources/review/statements.yaml")["statements"]}
+    statements = {f"mirkg.claim:{s['id']}": s for s in curated_statements()}
     for e in edges:
         s = statements[e["id"]]
         assert e["supporting_text"] == " ".join(s["quote"].split()), e["id"]

@@ -10,6 +10,7 @@ import re
 import pytest
 from rdflib import Graph
 
+from helpers import curated_sources
 from mirkg import paths
 from mirkg.errors import BuildError
 from mirkg.pipeline import curie_expander
@@ -79,14 +80,20 @@ def test_what_mir153_does(engines):
         ('"regulates"@en', f"<{E}uc-msc-mediated-tfh-decrease>", dec),
         ('"regulates"@en', f"<{E}uc-msc-mediated-treg-increase>", dec),
         ('"represses expression of"@en', f"<{E}PELI1>", ""),
+        # The title of Li et al. [7]: "MiR-153-3p induces immune dysregulation by inhibiting PELI1
+        # expression ..." (the repression of PELI1 merges with the paragraph's row above).
+        ('"contributes to"@en', f"<{E}immune-dysregulation>", ""),
     }
 
 
 def test_which_mirnas_are_raised_or_lowered_in_sle(engines):
-    # Only miR-153-3p is said to be at an altered level in SLE ("increased levels ... in SLE
-    # patients"); let-7f-5p's "high levels" are a condition, not a measurement in patients.
+    # The paragraph says miR-153-3p is at an altered level in SLE ("increased levels ... in SLE
+    # patients"); its "high levels" of let-7f-5p are a condition, not a measurement in patients.
+    # The title of the let-7f paper says "Reduced Let-7f in Bone Marrow-Derived Mesenchymal Stem
+    # Cells ... in Patients With Systemic Lupus Erythematosus": lowered in SLE.
     answer = ask(engines, "03")
-    assert pairs(answer, "mirnaLabel", "directionLabel") == {('"hsa-miR-153-3p"@en', '"increase"@en')}
+    assert pairs(answer, "mirnaLabel", "directionLabel") == {('"hsa-miR-153-3p"@en', '"increase"@en'),
+                                                             ('"hsa-let-7f-5p"@en', '"decrease"@en')}
 
 
 def test_hedged_claims_and_limitations(engines):
@@ -171,12 +178,17 @@ def test_dataset_summary_counts_what_the_text_names(engines):
 
 def test_dataset_summary_counts_claims_per_relation(engines):
     claims = summary(engines, "claim relation")
-    assert claims["targets"] == 4  # miR-663-TGF-β1, let-7f-IL-6 ("respectively"), let-7f-5p-NLRP3, miR-146a-TRAF6
-    assert claims["differentiallyExpressedIn"] == 1  # "increased levels of miR-153-3p in SLE patients"
-    assert claims["repressesExpressionOf"] == 1  # "suppressing ... PELI1"
+    # miR-663-TGF-β1, let-7f-IL-6 ("respectively"), let-7f-5p-NLRP3, miR-146a-TRAF6; and the title
+    # "Let-7f-5p ameliorates inflammation by targeting NLRP3 ..."
+    assert claims["targets"] == 5
+    # "increased levels of miR-153-3p in SLE patients"; the title "Reduced Let-7f in BM-MSCs ... SLE"
+    assert claims["differentiallyExpressedIn"] == 2
+    # "suppressing ... PELI1"; the titles "inhibiting TGF-β1 production" and "inhibiting PELI1 expression"
+    assert claims["repressesExpressionOf"] == 3
     assert claims["increasesEfficacyOf"] == 1  # "improved the efficacy of MSC-based cryotherapy"
     assert claims["internalizedBy"] == 1  # "can be internalized by MSCs"
-    assert claims["locatedIn"] == 2  # "MVs enriched in miRNAs", "exosome-derived miR-146a"
+    # "MVs enriched in miRNAs", "exosome-derived miR-146a"; the title "Circulating Exosomes Derived-miR-146a"
+    assert claims["locatedIn"] == 3
     assert claims["sourceOf"] == 1  # "MSCs, an excellent source of exosomes"
     assert claims["exhibits"] == 2  # SA-β-gal staining, disordered cytoskeletons
     assert claims["molecularlyInteractsWith"] == 1  # "interacting with the 3′-UTR"
@@ -219,6 +231,9 @@ def test_which_msc_processes_mirnas_affect(engines):
         ('"hsa-miR-146a-5p"@en', '"canonical NF-kappaB signal transduction"@en', "", BM, '"TRAF6"@en', FALSE),
         # ... "suggesting" a mechanism of MSC senescence: uptake of the exosomal miRNA.
         ('"hsa-miR-146a-5p"@en', '"cellular senescence"@en', INC, MSC, '"endocytosis"@en', TRUE),
+        # The title of Dong et al. [8]: "Circulating Exosomes Derived-miR-146a ... Regulates
+        # Senescence of Mesenchymal Stem Cells" (no direction, no target named).
+        ('"hsa-miR-146a-5p"@en', '"cellular senescence"@en', "", MSC, "", FALSE),
     }
     # The source of the UC-MSCs is the umbilical cord.
     assert {t for m, t in rows(answer, "mirnaLabel", "tissueLabel") if m == '"hsa-miR-153-3p"@en'} == {'"umbilical cord"@en'}
@@ -242,13 +257,18 @@ def test_which_immune_cell_balances_mirnas_shift_and_through_which_target(engine
         # increase in Treg cells, by suppressing PELI1.
         ('"hsa-miR-153-3p"@en', '"UC-MSC-mediated decrease in Tfh cells"@en', '"PELI1"@en', DEC, DEC, UC),
         ('"hsa-miR-153-3p"@en', '"UC-MSC-mediated increase in Treg cells"@en', '"PELI1"@en', DEC, INC, UC),
+        # The title of the let-7f paper: "Reduced Let-7f in Bone Marrow-Derived Mesenchymal Stem
+        # Cells Triggers Treg/Th17 Imbalance ..." (no target named).
+        ('"hsa-let-7f-5p"@en', '"Treg/Th17 cell balance"@en', "", "", "", BM),
     }
     assert set(column(answer, "hedged")) == {FALSE}
 
 
 def test_which_balance_let7f_shifts(engines):
     answer = ask(engines, "11", mirna="mirkgid:entity/hsa-let-7f-5p")
-    assert rows(answer, "balanceLabel", "via") == {('"Treg/Th17 cell balance"@en', f"<{E}IL6>")}
+    # the paragraph's, through IL-6; the title's, which names no target
+    assert rows(answer, "balanceLabel", "via") == {('"Treg/Th17 cell balance"@en', f"<{E}IL6>"),
+                                                   ('"Treg/Th17 cell balance"@en', "")}
 
 
 def test_which_interventions_were_tried(engines):
@@ -274,6 +294,8 @@ def test_which_mirnas_travel_in_exosomes_and_what_they_do_there(engines):
         ('"targets"@en', "", f"<{E}TRAF6>", "", BM, FALSE),
         ('"regulates"@en', "", f"<{E}nf-kb-signaling>", '"TRAF6"@en', BM, FALSE),
         ('"regulates"@en', INC, f"<{E}cellular-senescence>", '"endocytosis"@en', MSC, TRUE),
+        # The title of Dong et al.: "... Regulates Senescence of Mesenchymal Stem Cells".
+        ('"regulates"@en', "", f"<{E}cellular-senescence>", "", MSC, FALSE),
     }
 
 
@@ -307,12 +329,26 @@ def test_every_claim_with_its_quote_citation_attribution_and_hedge(engines):
     answer = ask(engines, "14")
     claims = [dict(zip(answer.columns, row)) for row in answer.rows]
     assert len({c["claim"] for c in claims}) == len(claims)  # one row per claim
+    texts = {f"<https://w3id.org/mirkg/id/source/{sid}>": found["text"] for sid, found in curated_sources().items()}
+    review = "<https://w3id.org/mirkg/id/source/review>"
     covered = set()
     for c in claims:
         start, end = int(literal(c["start"])), int(literal(c["end"]))
         quote = parse_term_text(c["quote"]).value
-        # The quote is exactly the source's words at its offsets.
-        assert SOURCE[start:end] == quote, c["claim"]
+        # The quote is exactly its source's words at its offsets.
+        assert texts[c["source"]][start:end] == quote, c["claim"]
+        hedge = parse_term_text(c["hedgeCue"]).value if c["hedgeCue"] else ""
+        if c["source"] != review:
+            # A title (sources title-*): its claims quote it from its first word (one quotes only
+            # "Circulating Exosomes Derived-miR-146a from Systemic Lupus Erythematosus Patients");
+            # no reference, no hedge, no limitation; the title's own authors say it.
+            assert start == 0 and literal(c["citedAs"]) == "" and not hedge, c["claim"]
+            assert c["isLimitation"] == FALSE, c["claim"]
+            authors = {"title-geng-2019-mir663": "geng-et-al-2019", "title-geng-2020-let7f": "geng-et-al-2020",
+                       "title-tan-2019-let7f5p": "tan-et-al", "title-li-2020-mir153": "li-et-al",
+                       "title-dong-2019-mir146a": "dong-et-al"}[c["source"].rsplit("/", 1)[1][:-1]]
+            assert c["attributedTo"] == f"<https://w3id.org/mirkg/id/agent/{authors}>", c["claim"]
+            continue
         n = sentence_of(start)
         covered.add(n)
         sentence = SOURCE[sentence_starts(SOURCE)[n]:(sentence_starts(SOURCE) + [len(SOURCE)])[n + 1]]
@@ -321,7 +357,6 @@ def test_every_claim_with_its_quote_citation_attribution_and_hedge(engines):
         assert literal(c["citedAs"]) == (bracket.group(0) if bracket else ""), c["claim"]
         # Who says it: "we" (3), "Tan et al." (5), "Li et al." (6), "Dong et al." (8, 9) and "the
         # authors" (10); the review's own voice elsewhere and for its reading "suggesting ..." (9).
-        hedge = parse_term_text(c["hedgeCue"]).value if c["hedgeCue"] else ""
         expected = {3: "review-authors", 5: "tan-et-al", 6: "li-et-al", 8: "dong-et-al", 9: "dong-et-al", 10: "dong-et-al"}.get(n, "review")
         if hedge == "suggesting":
             expected = "review"
@@ -331,6 +366,7 @@ def test_every_claim_with_its_quote_citation_attribution_and_hedge(engines):
         assert bool(hedge) == bool(re.search(r"\b(might|may|suggesting|unable to conclude)\b", quote)), c["claim"]
         # The limitations are the caveats of sentence 10.
         assert (c["isLimitation"] == TRUE) == (n == 10), c["claim"]
+    assert sum(c["source"] != review for c in claims) == 10  # two claims per title
     assert covered == set(range(1, 12))  # every sentence of the paragraph yields claims, the header none
 
 
@@ -371,6 +407,7 @@ def test_what_could_not_be_identified(engines):
         "UC-MSC-mediated decrease in Tfh cells", "UC-MSC-mediated increase in Treg cells",  # 6
         "senescence-associated beta-galactosidase staining", "disordered cytoskeleton",  # 8
         "factors in SLE serum other than exosomes",  # 10
+        "immune dysregulation",  # the titles of the miR-663 and the miR-153-3p papers
         # References [1]-[3] are not identified; [4] and [5] are the two Geng papers, but the text
         # does not say which is which.
         "reference [1]", "reference [2]", "reference [3]", "joint citation [1, 2]",
@@ -392,6 +429,8 @@ def test_what_acts_on_senescence(engines):
         # relation "sole cause of" has none.
         ("endocytosis", "", MSC, "unable to conclude", TRUE),
         ("factors in SLE serum other than exosomes", INC, MSC, "may", TRUE),  # 10: "may also promote"
+        # The title of Dong et al. [8]: "... miR-146a ... Regulates Senescence of Mesenchymal Stem Cells".
+        ("hsa-miR-146a-5p", "", MSC, "", FALSE),
     }
 
 
@@ -437,12 +476,20 @@ def test_network_figure_edges_are_what_each_mirna_does(engines):
         ("hsa-miR-146a-5p", "regulates", "cellular senescence"),
         ("hsa-miR-146a-5p", "targets", "TRAF6"),
         ("hsa-miR-146a-5p", "regulates", "canonical NF-kappaB signal transduction"),
+        # The titles, where they say more than the paragraph: "Reduced Let-7f in ... Patients With
+        # Systemic Lupus Erythematosus"; "MicroRNA-663 induces immune dysregulation by inhibiting
+        # TGF-β1 production"; "MiR-153-3p induces immune dysregulation by inhibiting PELI1
+        # expression". Their other claims are edges the paragraph already draws.
+        ("hsa-let-7f-5p", "differentially_expressed_in", "systemic lupus erythematosus"),
+        ("hsa-miR-663a", "contributes_to", "immune dysregulation"), ("hsa-miR-663a", "represses_expression_of", "TGFB1"),
+        ("hsa-miR-153-3p", "contributes_to", "immune dysregulation"),
     }
     # miRNAs in general: the four stem-cell processes, the 3'-UTR and gene repression (1), MSC
     # dysfunction and SLE (2), the MVs (7) and SLE pathogenesis (11).
     assert len([m for m in column(answer, "mirnaLabel") if m == '"miRNA"@en']) == 10
-    # One row per claim: 10 general + miR-663 2 + let-7f 4 + miR-153-3p 6 + miR-146a 6.
-    assert len(set(column(answer, "claim"))) == len(answer.rows) == 28
+    # One row per claim: 10 general + miR-663 2 + let-7f 4 + miR-153-3p 6 + miR-146a 6 in the
+    # paragraph, and the titles' ten claims, two a title.
+    assert len(set(column(answer, "claim"))) == len(answer.rows) == 38
 
 
 # Every stored query has at least one test above with an answer read from the paragraph; a new

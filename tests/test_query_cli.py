@@ -47,12 +47,16 @@ def test_csv_and_json_and_tsv(capsys):
     code, out, _ = run(["query", "03", "--format", "csv"], capsys)
     assert code == 0
     table = list(csv.DictReader(io.StringIO(out)))
-    # Sentence 6: "increased levels of miR-153-3p in SLE patients" - the only miRNA said to be altered in SLE.
-    assert [(r["mirnaLabel"], r["directionLabel"]) for r in table] == [("hsa-miR-153-3p", "increase")]
+    # The paragraph's sentence 6, "increased levels of miR-153-3p in SLE patients", and the title of
+    # the let-7f paper, "Reduced Let-7f in Bone Marrow-Derived Mesenchymal Stem Cells ... in Patients
+    # With Systemic Lupus Erythematosus": the two miRNAs said to be altered in SLE.
+    assert sorted((r["mirnaLabel"], r["directionLabel"]) for r in table) == [
+        ("hsa-let-7f-5p", "decrease"), ("hsa-miR-153-3p", "increase")]
     code, out, _ = run(["query", "03", "--format", "json"], capsys)
     document = json.loads(out)
     assert document["head"]["vars"][0] == "mirna"
-    assert document["results"]["bindings"][0]["directionLabel"] == {"type": "literal", "value": "increase", "xml:lang": "en"}
+    assert {b["directionLabel"]["value"] for b in document["results"]["bindings"]} == {"increase", "decrease"}
+    assert all(b["directionLabel"]["xml:lang"] == "en" for b in document["results"]["bindings"])
     code, out, _ = run(["query", "03", "--format", "tsv"], capsys)
     assert out.splitlines()[0].split("\t")[:2] == ["?mirna", "?mirnaLabel"]
 

@@ -122,7 +122,9 @@ CHANGED_BY_ISSUE_16 = {
 }
 # New files: the source texts, the Web Annotations' oa:hasSource (issues 16 and 17, one per source);
 # the framed claims (issue 16, point 10).
-NEW_FILES = {"sources/review.txt", "mirkg-claims.jsonld"}
+NEW_FILES = {"sources/review.txt", "mirkg-claims.jsonld"} | {
+    f"sources/title-{work}.txt" for work in ("geng-2019-mir663", "geng-2020-let7f", "tan-2019-let7f5p",
+                                             "li-2020-mir153", "dong-2019-mir146a")}  # issue 17: the five titles
 # Issue 17: the source text moved to data/sources/review/text.txt and the statements beside it; the
 # files that name those paths say so.
 MOVED_SOURCE_PATHS = {"build-report.md", "validation-report.txt", "site/index.html"}
@@ -163,6 +165,25 @@ ANSWERS_CHANGED_BY_ISSUE_16 = {
     "07-dataset-summary.tsv": ({"mirkg/regulates>", "UncitedAuthorStatement"},
                                {"mirkg/regulates>", "mirkg/soleCauseOf>", "mirkg/ConclusionNotDrawn>"}),
 }
+# Issue 17: the five cited titles are sources of their own; files that change only with them:
+CHANGED_BY_ISSUE_17 = {
+    "kgx/nodes.tsv": "the titles' new entity, immune dysregulation",
+    "queries/81-wikidata-ready-statements.tsv": "direct triples of the titles' plain findings",
+}
+# Rows about their claims
+# (claim/title-...) are new in every answer; beyond them, query -> (rows that went, rows that came),
+# each given by words the row holds.
+ANSWERS_CHANGED_BY_ISSUE_17 = {
+    # query 14 names each claim's source: a new column in every row and in the header
+    "14-claims-with-provenance.tsv": ({"/id/claim/", "?claim"}, {"/id/source/", "?source"}),
+    # the counts per relation and class grow with the titles' claims
+    "07-dataset-summary.tsv": ({"XMLSchema#integer>"}, {"XMLSchema#integer>"}),
+    # "immune dysregulation", named by two titles, has no confirmed identifier
+    "16-unresolved-entities-and-references.tsv": (set(), {"entity/immune-dysregulation>"}),
+    # new direct triples of the titles' plain findings: "MicroRNA-663 ... inhibiting TGF-β1
+    # production", "... miR-146a ... Regulates Senescence of Mesenchymal Stem Cells"
+    "81-wikidata-ready-statements.tsv": (set(), {"mirkg/repressesExpressionOf>", "mirkg/regulates>"}),
+}
 HEDGE_IN_LABEL = re.compile(r" \((?:hedged|not concluded): \u201c[^\u201d]*\u201d\)")
 # Issue 19, Linked Data: every resource's documents and page (doc/KIND/ID.*), the ontology's and the
 # description's documents (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess) are new;
@@ -189,7 +210,7 @@ def test_the_release_is_the_previous_builds_but_for_the_changes_listed(built_dis
     assert any(linked_data_file(name) for name in now)
     assert set(before) - set(now) == set()
     changed = {name for name in before if before[name] != now[name]}
-    assert changed == set(CHANGED_BY_ISSUE_16) | set(ISSUE_16) | MOVED_SOURCE_PATHS | PAGES
+    assert changed == set(CHANGED_BY_ISSUE_16) | set(ISSUE_16) | MOVED_SOURCE_PATHS | PAGES | set(CHANGED_BY_ISSUE_17)
     for name in MOVED_SOURCE_PATHS:
         assert name in CHANGED_BY_ISSUE_16
         text = (built_dist / name).read_text(encoding="utf-8")
@@ -209,6 +230,8 @@ def test_the_stored_answers_still_hold(built_dist):
         went_now = rows(old.read_text(encoding="utf-8")) - rows((built_dist / "queries" / old.name).read_text(encoding="utf-8"))
         came = rows((built_dist / "queries" / old.name).read_text(encoding="utf-8")) - rows(old.read_text(encoding="utf-8"))
         went_words, came_words = ANSWERS_CHANGED_BY_ISSUE_16.get(old.name, (set(), set()))
+        went17, came17 = ANSWERS_CHANGED_BY_ISSUE_17.get(old.name, (set(), set()))
+        went_words, came_words = went_words | went17, came_words | came17 | {"/id/claim/title-"}
         assert all(any(w in row for w in went_words) for row in went_now), (old.name, went_now)
         assert all(any(w in row for w in came_words) for row in came), (old.name, came)
         compared += 1

@@ -3,7 +3,7 @@ and the entity index.
 
 Expected counts are worked out here from the curated input itself (data/*.yaml and the source
 paragraph), never copied from a build: the number of claims is the number of records in
-data/sources/review/statements.yaml, the highlighted spans are where their quotes sit in its text.txt,
+data/sources/*/statements.yaml, the highlighted spans are where their quotes sit in their source's text.txt,
 and the figure's edges are what the stored query 90 returns on the built graph.
 
 The browser tests open the built page in headless Chromium (Debian `chromium` and
@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import curated_statements
 from mirkg import paths
 from mirkg.pipeline import curie_expander
 from mirkg.queries import bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
@@ -40,7 +41,9 @@ MIRNA_KINDS = {"mirna", "mirna_class"}
 # --- the curated input, read here without the project's own reader ------------------------------
 
 SOURCE = (paths.DATA / "sources" / "review" / "text.txt").read_bytes().decode("utf-8")
-STATEMENTS = yaml.safe_load((paths.DATA / "sources" / "review" / "statements.yaml").read_text(encoding="utf-8"))["statements"]
+# every source's statements (the claims table, the figure), and the paragraph's (its highlights)
+STATEMENTS = curated_statements()
+PARAGRAPH_STATEMENTS = [s for s in STATEMENTS if s["source"] == "review"]
 ENTITIES = {e["id"]: e for e in yaml.safe_load((paths.DATA / "entities.yaml").read_text(encoding="utf-8"))["entities"]}
 PREFIXES = {
     row["prefix"]: row["uri_prefix"]
@@ -62,7 +65,7 @@ def quote_span(record: dict) -> tuple[int, int]:
     return start, start + len(quote)
 
 
-SPANS = {s["id"]: quote_span(s) for s in STATEMENTS}
+SPANS = {s["id"]: quote_span(s) for s in PARAGRAPH_STATEMENTS}
 HEDGED = {s["id"] for s in STATEMENTS if s.get("hedge")}
 
 
@@ -372,7 +375,7 @@ def test_browser_renders_figure_paragraph_and_table(page, tmp_path):
         });
         return out;""")
     assert spelled == {sid: SOURCE[a:b] for sid, (a, b) in SPANS.items()}
-    assert len(set(spelled.values())) == len({s["quote"] for s in STATEMENTS})
+    assert len(set(spelled.values())) == len({s["quote"] for s in PARAGRAPH_STATEMENTS})
     assert js(page, "return document.getElementById('paragraph').textContent") == SOURCE
     # The table: one row per record of data/sources/review/statements.yaml.
     assert js(page, "return document.querySelectorAll('#claims-table tbody tr').length") == len(STATEMENTS)
@@ -390,7 +393,7 @@ def test_browser_click_a_span_shows_its_claims(page, tmp_path):
     from selenium.webdriver.common.by import By
 
     # A hedged claim: click the first highlighted piece of its quote.
-    sid = next(s["id"] for s in STATEMENTS if s.get("hedge"))
+    sid = next(s["id"] for s in PARAGRAPH_STATEMENTS if s.get("hedge"))
     mark = page.find_element(By.CSS_SELECTOR, f'#paragraph mark.span[data-claims~="{sid}"]')
     page.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
     mark.click()

@@ -2,24 +2,28 @@
 
 from rdflib import RDF
 
+from helpers import curated_sources
 from mirkg import paths
 from mirkg.namespaces import MIRKG, OA
 from mirkg.source import SourceText
 
 SOURCE = SourceText(paths.DATA / "sources" / "review" / "text.txt")
+TEXTS = {sid: found["text"] for sid, found in curated_sources().items()}  # each source's own text
 
 
 def test_every_claim_span_round_trips_to_its_quote(build):
+    assert len(TEXTS) > 1  # the quotes of several sources, each in its own text
     for statement in build.curation.statements:
         span = statement.span
-        assert SOURCE.text[span.start:span.end] == statement.quote, statement.id
+        assert TEXTS[statement.source][span.start:span.end] == statement.quote, statement.id
 
 
 def test_offsets_in_the_graph_round_trip(build):
-    graph, text = build.data, SOURCE.text
+    graph = build.data
     spans = list(graph.subjects(RDF.type, MIRKG.TextSpan))
     assert len(spans) == len(build.curation.statements)
     for span in spans:
+        text = TEXTS[str(graph.value(span, MIRKG.inSource)).rsplit("/", 1)[1]]
         selectors = list(graph.objects(span, OA.hasSelector))
         start = next(int(graph.value(s, OA.start)) for s in selectors if graph.value(s, OA.start) is not None)
         end = next(int(graph.value(s, OA.end)) for s in selectors if graph.value(s, OA.end) is not None)
