@@ -11,6 +11,8 @@ curated id, never a blank node, so that two builds give the same graph:
     reference/<n>, citation/<n>-<m>   a numbered reference, a joint citation
     work/<id>, agent/<id>             a cited work, an agent the text names (or the curators)
     activity/<id>                     an activity of the curation (PROV)
+    assertion/<id>                    what claims of several sources say alike (id from its content)
+    conflict/<id>                     two claims that disagree (id from the two claims)
     source/<id>                       a source text (data/sources/*/source.yaml)
     np/RA<hash>                       a claim's nanopublication: its trusty URI (mirkg/nanopubs.py)
     query/<name>                      a stored query (queries/catalog.ttl)
@@ -61,6 +63,15 @@ def annotation_iri(sid: str) -> URIRef:
 
 def activity_iri(name: str) -> URIRef:
     return URIRef(f"{BASE}activity/{name}")
+
+
+def assertion_iri(aid: str) -> URIRef:
+    """What several claims say alike (mirkg.assertions): its id comes from its content."""
+    return URIRef(f"{BASE}assertion/{aid}")
+
+
+def conflict_iri(cid: str) -> URIRef:
+    return URIRef(f"{BASE}conflict/{cid}")
 
 
 def release_file_iri(name: str) -> URIRef:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from .curation import Curation, Statement
 from .namespaces import MIRKG
+from .assertions import Merged
 from .dataset import DATASET
 from .triples import DIRECTION, entity_iri
 
@@ -130,17 +131,25 @@ def species_context(c: Curation, s: Statement) -> str:
     return HUMAN if "disease" in s.context or any(is_human(c, n) for n in nodes) else ""
 
 
-def publications(c: Curation, s: Statement) -> list[str]:
-    """PMIDs and DOIs of the works the claim's citation is confirmed to resolve to."""
-    works: list[str] = []
+def _confirmed_works(c: Curation, s: Statement) -> list[str]:
+    """The works a claim is confirmed to rest on: those its citation resolves to (ambiguous and
+    unresolved references give none), or, without a citation, the work its source belongs to
+    (a title is its own work's)."""
     if len(s.citation_numbers) == 1:
         ref = c.references.get(s.citation_numbers[0])
-        if ref is not None and ref.work:  # ambiguous and unresolved references give none
-            works = [ref.work]
-    elif len(s.citation_numbers) > 1 and s.citation in c.joints:
-        works = list(c.joints[s.citation].works)
+        return [ref.work] if ref is not None and ref.work else []
+    if len(s.citation_numbers) > 1:
+        return list(c.joints[s.citation].works) if s.citation in c.joints else []
+    work = c.sources[s.source].work
+    return [work] if work in c.works else []
+
+
+def publications(c: Curation, s: Statement, merged: Merged | None = None) -> list[str]:
+    """PMIDs and DOIs of the works the claim rests on, and, given the merged view, of those every
+    other claim of its assertion rests on: an edge carries every publication that supports it."""
+    claims = merged.assertion_of[s.id].evidence if merged is not None else (s,)
     found = set()
-    for wid in works:
+    for wid in {w for claim in claims for w in _confirmed_works(c, claim)}:
         w = c.works[wid]
         if w.pmid:
             found.add(f"PMID:{w.pmid}")
@@ -164,6 +173,7 @@ def nodes(c: Curation) -> list[dict[str, str]]:
 
 def edges(c: Curation) -> list[dict[str, str]]:
     rows = []
+    merged = Merged(c)
     for s in c.statements:
         if not is_edge(s):
             continue
@@ -186,7 +196,7 @@ def edges(c: Curation) -> list[dict[str, str]]:
             "knowledge_level": knowledge_level(s),
             "agent_type": "manual_agent",
             "primary_knowledge_source": str(DATASET),
-            "publications": MULTI.join(publications(c, s)),
+            "publications": MULTI.join(publications(c, s, merged)),
             "supporting_text": _single(s.quote),
             "has_evidence": s.evidence if s.evidence.startswith("ECO:") else "",
             "original_subject": f"{ENTITY_PREFIX}:{s.subject}",

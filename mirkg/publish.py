@@ -102,7 +102,7 @@ def graph_of(subject: str, parsed: iris.Parsed | None = None) -> URIRef:
     parsed = parsed or iris.parse(subject)
     if parsed is None:
         raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
-    if parsed.kind == "entity" or (parsed.kind == "claim" and not parsed.part):
+    if parsed.kind in ("entity", "assertion", "conflict") or (parsed.kind == "claim" and not parsed.part):
         return DATA_GRAPH
     if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source", "activity"):
         return PROVENANCE_GRAPH

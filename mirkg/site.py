@@ -508,6 +508,9 @@ def claim_rows(build) -> list[dict]:
             # the other sources that say the same (its assertion's evidence), by source id
             "also": sorted({e.source for e in build.merged.assertion_of[s.id].evidence} - {s.source}),
             "source": s.source,
+            # the claims of other sources it conflicts with: (kind, other claim id), listed, never resolved
+            "conflicts": sorted((k.kind, (k.second if k.first is s else k.first).id)
+                                for k in build.merged.conflicts if s in (k.first, k.second)),
         })
     return rows
 

@@ -8,12 +8,15 @@ two builds give the same graph.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef, namespace
 
 from . import iris, namespaces
 from .bulk import gc_paused
+from .assertions import Merged
 from .curation import Curation, Entity, Statement
 from .identifiers import ONTOLOGY_PREFIXES
 from .sources import Source, release_text_path
@@ -21,7 +24,9 @@ from .iris import (
     activity_iri,
     agent_iri,
     annotation_iri,
+    assertion_iri,
     claim_iri,
+    conflict_iri,
     entity_iri,
     evidence_iri,
     joint_iri,
@@ -99,6 +104,7 @@ def _emit(g, curation: Curation, ontology: Graph) -> None:
         _citations(g, curation)
         for statement in curation.statements:
             _claim(g, curation, statement, ontology)
+        _merged(g, curation, ontology)
     finally:
         # Kept past the build, the cached literals would keep their memory pinned (scattered
         # over the heap, they stop it from shrinking once the triples are dropped).
@@ -164,6 +170,36 @@ def _work_ids(c: Curation, g: Graph, node: URIRef, prefix: str, value: str | Non
         curie = f"{prefix}:{value}"
         g.add((node, DCTERMS.identifier, _literal(curie)))
         g.add((node, MIRKG.xref, URIRef(c.reference.iri(curie))))
+
+
+def _merged(g, c: Curation, ontology: Graph) -> None:
+    """The assertions (what claims of several sources say alike), the works each claim traces
+    back to, and the conflicts between claims (mirkg.assertions gives the rules)."""
+    merged = Merged(c)
+    for s in c.statements:
+        for work in sorted(merged.works_of(s)):
+            if work in c.works:  # an unidentified reference or the review itself is no work node
+                g.add((claim_iri(s.id), MIRKG.tracesTo, work_iri(work)))
+    for a in merged.assertions:
+        node = assertion_iri(a.id)
+        first = a.evidence[0]
+        direction = DIRECTION.get(first.direction) if first.direction else None
+        relation = label_of(ontology, first.relation.direct_property(direction))
+        g.add((node, RDF.type, MIRKG.Assertion))
+        g.add((node, RDFS.label, _en(f"{c.entities[a.subject].name} {relation} {c.entities[a.object].name}")))
+        for s in a.evidence:
+            g.add((node, MIRKG.supportedBy, claim_iri(s.id)))
+        g.add((node, MIRKG.independentWorks, _literal(len(merged.independent_works(a)), datatype=XSD.nonNegativeInteger)))
+        g.add((node, MIRKG.statedPlainly, _literal(a.stated_plainly)))
+    for conflict in merged.conflicts:
+        key = json.dumps([conflict.kind, conflict.first.id, conflict.second.id]).encode("utf-8")
+        node = conflict_iri(f"{conflict.kind.replace(' ', '-')}-{hashlib.sha256(key).hexdigest()[:10]}")
+        g.add((node, RDF.type, MIRKG.Conflict))
+        g.add((node, RDFS.label, _en(f"{conflict.kind}: {conflict.first.id} and {conflict.second.id}")))
+        g.add((node, MIRKG.conflictKind, _literal(conflict.kind)))
+        g.add((node, RDFS.comment, _en(conflict.explanation)))
+        for s in (conflict.first, conflict.second):
+            g.add((node, MIRKG.conflictBetween, claim_iri(s.id)))
 
 
 def _citations(g: Graph, c: Curation) -> None:

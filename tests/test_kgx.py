@@ -268,6 +268,17 @@ def test_publications_are_confirmed_pmids_and_dois(build, export):
     assert by_id["mirkg.claim:mir663-knockdown-improves-therapy"] == ""
     # the review's own uncited statements have none either
     assert by_id["mirkg.claim:msc-source-of-exosomes"] == ""
+    # Issue 17: a title is its own work's, and an edge carries every publication of its assertion.
+    # The title "MiR-153-3p induces immune dysregulation by inhibiting PELI1 expression ..." is Li
+    # et al. 2020 (PMID 32321315, DOI 10.1080/08916934.2020.1750011) ...
+    li = "PMID:32321315|doi:10.1080/08916934.2020.1750011"
+    assert by_id["mirkg.claim:title-mir153-immune-dysregulation"] == li
+    # ... which the paragraph's "by suppressing ... PELI1 [7]" cites as well: both edges carry it
+    assert by_id["mirkg.claim:title-mir153-represses-peli1"] == by_id["mirkg.claim:mir153-suppresses-peli1"] == li
+    # [4, 5] names both Geng papers as a set; the let-7f title is one of them: the paragraph's
+    # Treg/Th17 claim and the title's claim carry the union (the let-7f paper's PMID is unconfirmed)
+    geng = "PMID:30886422|doi:10.1038/cmi.2018.1|doi:10.3389/fimmu.2020.00233"
+    assert by_id["mirkg.claim:let7f-treg-th17-imbalance"] == by_id["mirkg.claim:title-reduced-let7f-treg-th17-imbalance"] == geng
 
 
 def test_mirna_targets_are_gene_regulation_edges(export):

@@ -32,8 +32,9 @@ mutation = st.one_of(
                                                        "relation", "evidence"]), st.integers(0, 200)),
     st.tuples(st.just("cut-quote"), st.integers(0, 200), st.integers(1, 60), st.integers(1, 30)),
     st.tuples(st.just("duplicate-id"), st.sampled_from(sorted(FILES)), st.integers(0, 200), st.integers(0, 200)),
-    st.tuples(st.just("bad-utf8"), st.sampled_from(sorted(FILES) + ["sources/review/text.txt"]), st.integers(0, 10**6)),
-    st.tuples(st.just("broken-yaml"), st.sampled_from(sorted(FILES)), st.integers(0, 10**6),
+    st.tuples(st.just("bad-utf8"), st.sampled_from(sorted(FILES) + ["sources/review/text.txt", "levels.yaml"]),
+              st.integers(0, 10**6)),
+    st.tuples(st.just("broken-yaml"), st.sampled_from(sorted(FILES) + ["levels.yaml"]), st.integers(0, 10**6),
               st.sampled_from(["[", "{", ": :", "\t", "- - -\n  x", "'", "*alias"])),
 )
 

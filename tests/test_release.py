@@ -124,7 +124,9 @@ CHANGED_BY_ISSUE_16 = {
 # the framed claims (issue 16, point 10).
 NEW_FILES = {"sources/review.txt", "mirkg-claims.jsonld"} | {
     f"sources/title-{work}.txt" for work in ("geng-2019-mir663", "geng-2020-let7f", "tan-2019-let7f5p",
-                                             "li-2020-mir153", "dong-2019-mir146a")}  # issue 17: the five titles
+                                             "li-2020-mir153", "dong-2019-mir146a")} | {  # issue 17: the five titles
+    f"queries/{name}.tsv" for name in ("19-claims-supported-by-several-works", "20-sources-behind-a-claim",
+                                       "21-conflicts", "22-summary-per-source")}  # and its four stored queries
 # Issue 17: the source text moved to data/sources/review/text.txt and the statements beside it; the
 # files that name those paths say so.
 MOVED_SOURCE_PATHS = {"build-report.md", "validation-report.txt", "site/index.html"}

@@ -85,7 +85,9 @@ def test_the_split_puts_claims_and_entities_in_data_and_their_support_in_provena
         by_graph.setdefault(q.graph_name.value, set()).add(q.subject.value if isinstance(q.subject, ox.NamedNode) else "_")
     data = by_graph[str(DATA_GRAPH)]
     provenance = by_graph[str(PROVENANCE_GRAPH)]
-    assert all("/id/entity/" in s or ("/id/claim/" in s and s.count("/") == 6) for s in data)
+    # entities, claims, and (issue 17) the assertions and conflicts the build finds between claims
+    assert all("/id/entity/" in s or "/id/assertion/" in s or "/id/conflict/" in s
+               or ("/id/claim/" in s and s.count("/") == 6) for s in data)
     assert any("/id/claim/" in s for s in data) and any("/id/entity/" in s for s in data)
     kinds = {s.split("/id/")[1].split("/")[0] for s in provenance}
     assert kinds == {"claim", "reference", "citation", "work", "agent", "source", "activity"}  # activity: the curation (PROV)

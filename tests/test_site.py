@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import curated_statements
+from helpers import curated_sources, curated_statements
 from mirkg import paths
 from mirkg.pipeline import curie_expander
 from mirkg.queries import bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
@@ -464,3 +464,19 @@ def test_browser_phone_width(page, tmp_path):
     assert js(page, "return document.documentElement.scrollWidth <= window.innerWidth")
     assert js(page, "return document.querySelector('svg.network').getBoundingClientRect().width <= window.innerWidth")
     page.save_screenshot(str(tmp_path / "dataset-page-phone.png"))
+
+
+def test_the_page_marks_the_conflict_and_shows_every_source(built_dist):
+    """Issue 17: the let-7f title and the paragraph's 'high levels of let-7f-5p' disagree: each
+    row links the other; every source's text is on the page, its claims' quotes highlighted."""
+    html = (built_dist / "site" / "index.html").read_text(encoding="utf-8")
+    for sid, other in (("let7f5p-alleviates-inflammation", "title-let7f-reduced-in-sle-bm-mscs"),
+                       ("title-let7f-reduced-in-sle-bm-mscs", "let7f5p-alleviates-inflammation")):
+        row = html.split(f'id="claim-{sid}"', 1)[1].split("</tr>", 1)[0]
+        assert f'conflict (level) with <a href="#claim-{other}">' in row
+    assert html.count('class="tag conflict"') == 2
+    for source in curated_sources():
+        if source != "review":
+            assert f'id="source-{source}"' in html
+            for s in curated_sources()[source]["statements"]:
+                assert f'id="q-{s["id"]}"' in html  # the "show in text" anchor of every claim
