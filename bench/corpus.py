@@ -5,8 +5,8 @@ Copy 1 is the real dataset unchanged (same ids, so the stored queries' example p
 name something). Copy k >= 2 adds, for every source folder of the real data, a source folder
 `<folder>_c<k>` with the same text and metadata, the source id `<id>_c<k>`, and its statements,
 each with the id `<id>_c<k>`, quoting its own copy of the text. Every entity gets a copy with the
-id `<id>_c<k>`, which copy k's statements name. The works, numbered references, joint citations
-and agents are shared by all copies (every copy of the paragraph cites the same [1]-[8]).
+id `<id>_c<k>`, which copy k's statements name. The works, numbered references, joint citations,
+agents and level words are shared by all copies (every copy of the paragraph cites the same [1]-[8]).
 
 The result goes through the real loader, so whatever it writes is checked like curated input:
 same shapes, same mix of claim kinds (findings, hedged claims, limitations, citations, none),
@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from mirkg import sources
-from mirkg.curation import CITATIONS_FILE, ENTITIES_FILE, REFERENCE_DIR
+from mirkg.curation import CITATIONS_FILE, ENTITIES_FILE, LEVELS_FILE, REFERENCE_DIR
 from mirkg.yamlio import load_yaml
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -66,6 +66,8 @@ def make_corpus(source_data: Path, target: Path, scale: int) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source_data / REFERENCE_DIR, target / REFERENCE_DIR, dirs_exist_ok=True)
     shutil.copyfile(source_data / CITATIONS_FILE, target / CITATIONS_FILE)
+    if (source_data / LEVELS_FILE).exists():
+        shutil.copyfile(source_data / LEVELS_FILE, target / LEVELS_FILE)
     folders = sorted(p for p in (source_data / sources.SOURCES_DIR).iterdir() if p.is_dir())
     for folder in folders:  # copy 1: the real sources, byte for byte
         shutil.copytree(folder, target / sources.SOURCES_DIR / folder.name, dirs_exist_ok=True)

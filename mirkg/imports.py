@@ -30,7 +30,7 @@ HEADER = (
 ANNOTATION_PROPERTIES = [
     DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.created,
     DCTERMS.identifier, DCTERMS.bibliographicCitation, DCTERMS.issued, DCTERMS.date, DCTERMS.source,
-    DCTERMS.references,
+    DCTERMS.references, DCTERMS.isPartOf, DCTERMS.hasFormat,
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
     URIRef("http://www.w3.org/2004/02/skos/core#definition"),
     URIRef("http://www.w3.org/2004/02/skos/core#editorialNote"),

@@ -20,6 +20,7 @@ import pytest
 from bench.__main__ import agreement
 from bench.__main__ import main as bench_main
 from bench.corpus import make_corpus
+from mirkg.assertions import Merged
 from helpers import SCALE, compile_graph
 from mirkg import paths
 from mirkg.pipeline import Paths
@@ -47,9 +48,13 @@ def test_corpus_grows_by_sources_with_fresh_ids(scaled, build):
         two = by_id[f"{one.id}_c2"]
         assert two.source == f"{one.source}_c2"
         assert (two.span.start, two.span.end, two.span.exact) == (one.span.start, one.span.end, one.span.exact)
-    # Same mix of claim kinds in every copy.
+    # Same mix of claim kinds in every copy, and the same assertions and conflicts (the level words
+    # travel with the corpus).
     assert sum(s.hedge is not None for s in scaled_c.statements) == SCALE * sum(
         s.hedge is not None for s in real.statements)
+    one, two = Merged(real), Merged(scaled_c)
+    assert len(two.conflicts) == SCALE * len(one.conflicts) > 0
+    assert len(two.assertions) == SCALE * len(one.assertions)
 
 
 @needs_java

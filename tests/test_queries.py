@@ -504,15 +504,15 @@ def test_claims_several_independent_works_support(engines):
     # Li et al.'s; [4, 5] and the let-7f paper's): one work each. Two independent works stand
     # behind one claim only: "miRNAs ... a critical role in the initiation and progression of SLE
     # [3]" and the review's own closing "critical role of miRNAs in SLE pathogenesis".
-    assert rows(answer, "label", "works", "claims") == {
+    assert rows(answer, "label", "works", "claims", "source") == {
         ('"miRNA contributes to systemic lupus erythematosus"@en', '"2"^^<http://www.w3.org/2001/XMLSchema#integer>',
-         '"2"^^<http://www.w3.org/2001/XMLSchema#integer>')}
+         '"2"^^<http://www.w3.org/2001/XMLSchema#integer>', f"<{ID}source/review>")}
 
 
 def test_the_sources_behind_let7f_targeting_nlrp3(engines):
     answer = ask(engines, "20", subject="mirkgid:entity/hsa-let-7f-5p", object="mirkgid:entity/NLRP3")
-    tan = f'"{ID}work/tan-2019-let7f5p"'
-    assert {(literal(q), c, a, w) for q, c, a, w in rows(answer, "quote", "citedAs", "attributedTo", "works")} == {
+    tan = f"<{ID}work/tan-2019-let7f5p>"
+    assert {(literal(q), c, a, w) for q, c, a, w in rows(answer, "quote", "citedAs", "attributedTo", "work")} == {
         # the paragraph, sentence 5, citing [6] ...
         ("let-7f-5p targets nod-like receptor pyrin domain-containing protein 3 (NLRP3) [6]", '"[6]"',
          f"<{ID}agent/tan-et-al>", tan),
