@@ -370,3 +370,24 @@ def _oxigraph_input(dist, name: str) -> bytes:
         doc["@context"] = json.loads((dist / doc["@context"]).read_text(encoding="utf-8"))["@context"]
         data = json.dumps(doc).encode("utf-8")
     return data
+
+
+def test_a_source_without_claims_has_an_empty_graph_that_the_description_counts_and_load_replaces(built_dist, build):
+    """A source folder whose statements file lists none still gets its graph: no line in the
+    dumps (an RDF dataset has no empty graphs to write), a subset with zero counts in the
+    description, and a place in what `load` replaces, so that a claim removed from it leaves
+    no stale copy in a store loaded before."""
+    from types import SimpleNamespace
+
+    from mirkg.publish import split_graphs
+    from mirkg.store import release_graphs
+    from mirkg.void import graph_counts
+
+    curation = SimpleNamespace(statements=build.curation.statements, sources={**build.curation.sources, "zz-empty": None})
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes(), curation)
+    empty = source_graph("zz-empty")
+    assert list(split.graphs)[-1] == empty and split.graphs[empty] == []
+    assert graph_counts(empty, split.graphs[empty]) == {"triples": 0, "entities": 0}
+    assert not any(line.endswith(b"<%s> .\n" % str(empty).encode()) for line in split.nquads())
+    description = [ox.Triple(ox.NamedNode(str(g)), ox.NamedNode(str(SD_NAME)), ox.NamedNode(str(g))) for g in split.graphs]
+    assert release_graphs(description) == [str(g) for g in split.graphs]
