@@ -51,7 +51,6 @@ from .release import (
     sorted_ntriples,
 )
 from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
-    SHARED_GRAPHS,
     CONTEXT_FILE,
     DATA_GRAPH,
     DATASET,
@@ -63,6 +62,7 @@ from .dataset import (  # noqa: F401 - the release's names, used by the modules 
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
     RELEASE_DATES,
+    SHARED_GRAPHS,
     VOID,
     WHOLE_DUMPS,
     content_graphs,

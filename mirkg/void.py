@@ -8,7 +8,8 @@ Community Profile (https://www.w3.org/TR/hcls-dataset/), checked against its req
   version, dates, language, source, licence) and its distributions;
 - distribution level: the RDF distribution, .../distribution/rdf (typed dcat:Distribution and
   void:Dataset: the whole dataset, with its counts, class and property partitions, named graphs
-  (one per source among them, each with its counts and its source) and linksets, example resource, vocabulary and void:dataDump of each file that holds it all),
+  (one per source among them, each with its counts and its source) and linksets, example
+  resource, vocabulary and void:dataDump of each file that holds it all),
   and one distribution per release file (RDF dumps, nanopublications, KGX, SSSOM, JSON-LD), each
   with its format, media type, size and download URL.
 
