@@ -17,7 +17,28 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 DATA_GRAPH = GRAPH["data"]
 PROVENANCE_GRAPH = GRAPH["provenance"]
 DESCRIPTION_GRAPH = GRAPH["description"]
-CONTENT_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, PROVENANCE_GRAPH)
+# The graphs every release has; beside them, one graph per source (source_graph).
+SHARED_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, PROVENANCE_GRAPH)
+SOURCE_GRAPHS = f"{GRAPH}source/"
+
+
+def source_graph(source_id: str) -> URIRef:
+    """The named graph of one source: the claims read from it and the nodes minted under them."""
+    return URIRef(f"{SOURCE_GRAPHS}{source_id}")
+
+
+def source_of_graph(graph: str) -> str | None:
+    """The source id of a source graph of this version; None for any other IRI."""
+    if not graph.startswith(SOURCE_GRAPHS):
+        return None
+    rest = graph[len(SOURCE_GRAPHS):]
+    return rest if rest and "/" not in rest else None
+
+
+def content_graphs(source_ids) -> tuple[URIRef, ...]:
+    """The dataset's named graphs: the shared ones, then one per source in source id order (the
+    order `load` replaces them in)."""
+    return (*SHARED_GRAPHS, *(source_graph(s) for s in sorted(source_ids)))
 
 # The release date of each version of the dataset: the description's dcterms:issued and the
 # nanopublications' dcterms:created come from here, so builds never read the clock. Add a line
@@ -33,16 +54,16 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 # The release's files: name -> (media type, what it holds). The description lists them as
 # distributions; `dist/` holds each of them.
 DUMPS = {
-    "mirkg.trig": ("application/trig", "the dataset as three named graphs (ontology, data, provenance), TriG"),
-    "mirkg.nq": ("application/n-quads", "the dataset as three named graphs (ontology, data, provenance), N-Quads, sorted"),
-    "mirkg-all.ttl": ("text/turtle", "the whole dataset (ontology, data, provenance) in one graph, Turtle"),
+    "mirkg.trig": ("application/trig", "the dataset as named graphs (ontology, data, provenance, and one per source), TriG"),
+    "mirkg.nq": ("application/n-quads", "the dataset as named graphs (ontology, data, provenance, and one per source), N-Quads, sorted"),
+    "mirkg-all.ttl": ("text/turtle", "the whole dataset (all its named graphs) in one graph, Turtle"),
     "mirkg-all.nt": ("application/n-triples", "the whole dataset in one graph, N-Triples, sorted"),
     "mirkg-all.nt.gz": ("application/n-triples", "the whole dataset in one graph, sorted N-Triples, gzip-compressed"),
     "mirkg-all.jsonld": ("application/ld+json", "the whole dataset in one graph, JSON-LD using context.jsonld"),
     "mirkg-claims.jsonld": ("application/ld+json", "the claims for JSON developers: one object per claim with its "
                             "evidence, text span and selectors nested, JSON-LD using context.jsonld"),
-    "mirkg.ttl": ("text/turtle", "the instance data (data and provenance graphs), Turtle"),
-    "mirkg.nt": ("application/n-triples", "the instance data (data and provenance graphs), N-Triples, sorted"),
+    "mirkg.ttl": ("text/turtle", "the instance data (data, provenance and source graphs), Turtle"),
+    "mirkg.nt": ("application/n-triples", "the instance data (data, provenance and source graphs), N-Triples, sorted"),
     "ontology.ttl": ("text/turtle", "the ontology with its import module merged in (no owl:imports left), Turtle"),
     "ontology.nt": ("application/n-triples", "the ontology with its import module, N-Triples, sorted"),
     "ontology.owl": ("application/rdf+xml", "the ontology with its import module merged in (no owl:imports left), RDF/XML for OWL tools"),

@@ -146,8 +146,8 @@ def _claim_lines(instance):
 
 
 def claims_document(instance, ctx: dict) -> bytes:
-    """mirkg-claims.jsonld (see the module's docstring). instance: the data and provenance
-    graphs' lines with their subjects, as mirkg.nanopubs.nanopublications takes them."""
+    """mirkg-claims.jsonld (see the module's docstring). instance: the instance graphs' lines
+    with their subjects, as mirkg.nanopubs.nanopublications takes them."""
     compact = _Compactor(ctx["@context"])
     rdf_type = str(RDF.type)
     objects = []

@@ -212,8 +212,13 @@ def nanopublications(instance, curation, created: str, version: str, key: Signin
     Nanopublications come in claim id order, each one's quads in graph, subject, predicate,
     object order, so the bytes do not change between runs. No blank nodes here.
 
-    instance: the data and provenance graphs' lines, each with its subject and the subject's
-    parts, (subject, mirkg.iris.Parsed, line), in sorted order (publish._with_subjects)."""
+    A claim is one quote of one source, so a nanopublication per claim is one per evidence: its
+    lines all come from its source's named graph (publish.graph_of), the direct triple from the
+    data graph.
+
+    instance: the instance graphs' lines (data, provenance, one per source), each with its
+    subject and the subject's parts, (subject, mirkg.iris.Parsed, line), each graph's in sorted
+    order (publish.Split.instance)."""
     from .release import LICENSE
 
     curators = iris.curators_iri()

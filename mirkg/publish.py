@@ -2,14 +2,17 @@
 made by their own modules: the dataset description (mirkg/void.py, HCLS profile), the
 nanopublications (mirkg/nanopubs.py), the JSON-LD context and claims (mirkg/jsonld.py).
 
-The dataset is split into three named graphs, each triple by the node it is about (its subject);
-their IRIs carry the version (mirkg/dataset.py: https://w3id.org/mirkg/graph/VERSION/...):
+The dataset is split into named graphs, each triple by the node it is about (its subject); their
+IRIs carry the version (mirkg/dataset.py: https://w3id.org/mirkg/graph/VERSION/...):
 
-- .../ontology    the ontology and its import module;
-- .../data        entities, claims (the n-ary claim nodes with all their links) and the direct
-                  triples (miRNA targets gene);
-- .../provenance  what the claims rest on: text spans and selectors, evidence nodes, references
-                  and joint citations, works, agents and the source text.
+- .../ontology          the ontology and its import module;
+- .../data              entities, the direct triples (miRNA targets gene), and the nodes that
+                        merge what several sources say (assertion/..., conflict/...);
+- .../provenance        what is shared by the sources: references and joint citations, works,
+                        agents, the curation's activities and the source nodes;
+- .../source/SOURCE-ID  one per source: the claims read from that source (claim/ID, each one
+                        quote of it) and the nodes minted under them (their text span and
+                        selectors, evidence and Web Annotation).
 
 The description (void.ttl) is loaded by `python build.py load` into a fourth graph,
 .../description; it is not part of the dumps it describes.
@@ -48,7 +51,6 @@ from .release import (
     sorted_ntriples,
 )
 from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
-    CONTENT_GRAPHS,
     CONTEXT_FILE,
     DATA_GRAPH,
     DATASET,
@@ -60,10 +62,14 @@ from .dataset import (  # noqa: F401 - the release's names, used by the modules 
     ONTOLOGY_GRAPH,
     PROVENANCE_GRAPH,
     RELEASE_DATES,
+    SHARED_GRAPHS,
     VOID,
     WHOLE_DUMPS,
+    content_graphs,
     download_url,
     release_date,
+    source_graph,
+    source_of_graph,
     version_iri,
 )
 from .jsonld import CLAIMS_FILE, claims_document
@@ -73,7 +79,8 @@ from .shacl_report import format_report
 
 @dataclass(frozen=True)
 class Split:
-    """The dataset as named graphs: graph IRI -> its sorted N-Triples lines (bytes, no newline)."""
+    """The dataset as named graphs: graph IRI -> its sorted N-Triples lines (bytes, no newline),
+    the shared graphs first, then the source graphs in source id order (dataset.content_graphs)."""
 
     graphs: dict[URIRef, list[bytes]]
 
@@ -88,23 +95,45 @@ class Split:
 
     def nquads(self):
         """The N-Quads lines of every graph, sorted, each with its newline."""
-        return sorted(b"%s <%s> .\n" % (ln[:-1].rstrip(), str(g).encode()) for g in CONTENT_GRAPHS
-                      for ln in self.graphs[g])
+        return sorted(b"%s <%s> .\n" % (ln[:-1].rstrip(), str(g).encode()) for g, lines in self.graphs.items()
+                      for ln in lines)
+
+    def instance(self):
+        """The instance graphs' lines (every graph but the ontology's), each with its subject and
+        the subject's parts: what the nanopublications and the framed claims are made from."""
+        for graph, lines in self.graphs.items():
+            if graph != ONTOLOGY_GRAPH:
+                yield from _with_subjects(lines)
 
 
 # ------------------------------------------------------------------------------------------------
 # Named graphs
 
+# Kinds of node whose triples go to the data graph, and to the provenance graph; a claim and the
+# nodes minted under it go to its source's graph.
+DATA_KINDS = ("entity", "assertion", "conflict")
+PROVENANCE_KINDS = ("reference", "citation", "work", "agent", "source", "activity")
 
-def graph_of(subject: str, parsed: iris.Parsed | None = None) -> URIRef:
+
+def claim_sources(curation: Curation) -> dict[str, str]:
+    """claim id -> the id of the source it is read from (Statement.source)."""
+    return {s.id: s.source for s in curation.statements}
+
+
+def graph_of(subject: str, sources: dict[str, str], parsed: iris.Parsed | None = None) -> URIRef:
     """The named graph an instance triple belongs to, decided by its subject (and the subject's
-    parts, when the caller has them already)."""
+    parts, when the caller has them already); sources: claim id -> source id (claim_sources)."""
     parsed = parsed or iris.parse(subject)
     if parsed is None:
         raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
-    if parsed.kind in ("entity", "assertion", "conflict") or (parsed.kind == "claim" and not parsed.part):
+    if parsed.kind == "claim":
+        if parsed.record not in sources:
+            raise BuildError(f"instance node {subject} belongs to claim '{parsed.record}', which no source's "
+                             "statements hold; publish.graph_of cannot give it a source graph")
+        return source_graph(sources[parsed.record])
+    if parsed.kind in DATA_KINDS:
         return DATA_GRAPH
-    if parsed.kind in ("claim", "reference", "citation", "work", "agent", "source", "activity"):
+    if parsed.kind in PROVENANCE_KINDS:
         return PROVENANCE_GRAPH
     raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; publish.graph_of must place it")
 
@@ -122,12 +151,19 @@ def _with_subjects(lines):
         yield subject, parsed, line
 
 
-def split_graphs(ontology_nt: bytes, data_nt: bytes) -> Split:
-    """The release's sorted N-Triples, split by subject into the data and provenance graphs;
-    the ontology in its own."""
-    parts: dict[URIRef, list[bytes]] = {DATA_GRAPH: [], PROVENANCE_GRAPH: []}
+def split_graphs(ontology_nt: bytes, data_nt: bytes, curation: Curation) -> Split:
+    """The release's sorted N-Triples, split by subject into the data, provenance and source
+    graphs (one per source of the curation, empty when no claim is read from it); the ontology
+    in its own. Linear in the lines: each subject is parsed once, each claim's source looked up
+    in one map."""
+    sources = claim_sources(curation)
+    parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
+    del parts[ONTOLOGY_GRAPH]
+    last, graph = None, None
     for subject, parsed, line in _with_subjects(data_nt.splitlines()):
-        parts[graph_of(subject, parsed)].append(line)
+        if subject != last:
+            last, graph = subject, parts[graph_of(subject, sources, parsed)]
+        graph.append(line)
     return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts})
 
 
@@ -243,7 +279,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
             put(kgx_files(release), "KGX")
-            split = split_graphs(release.ontology_nt, release.data_nt)
+            split = split_graphs(release.ontology_nt, release.data_nt, release.curation)
             clock.lap("release: split by graph")
             put({"build-report.md": build_report(release).encode("utf-8")}, "build report")
             tree.write("mirkg.nq", split.nquads())
@@ -261,14 +297,12 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
             ld_context = jsonld_context(release.ontology)
             put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")}, "JSON-LD")
-            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
-            put({CLAIMS_FILE: claims_document(instance, ld_context)}, "JSON-LD claims, framed")
+            put({CLAIMS_FILE: claims_document(split.instance(), ld_context)}, "JSON-LD claims, framed")
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
-            instance = (row for graph in (DATA_GRAPH, PROVENANCE_GRAPH) for row in _with_subjects(split.graphs[graph]))
-            put({"nanopubs.trig": nanopublications(instance, release.curation, f"{release_date()}T00:00:00Z",
+            put({"nanopubs.trig": nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00Z",
                                                    str(version_iri()), signing_key)}, "nanopublications")
             stats = dataset_description.statistics(split, release.store, release.curation)
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BuildError
-from .publish import CONTENT_GRAPHS, DESCRIPTION_FILE, DESCRIPTION_GRAPH
+from .publish import DESCRIPTION_FILE, DESCRIPTION_GRAPH, SHARED_GRAPHS, source_of_graph
 
 TIMEOUT = 60  # seconds for one HTTP request
 USER_VAR, PASSWORD_VAR = "MIRKG_ENDPOINT_USER", "MIRKG_ENDPOINT_PASSWORD"
@@ -60,22 +60,35 @@ def verify_checksums(dist: Path) -> None:
             raise BuildError(f"{path} does not match its SHA-256 in SHA256SUMS; rebuild with `python build.py`")
 
 
+SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
+
+
+def release_graphs(description: list) -> list[str]:
+    """The named graphs the description (void.ttl's triples) lists by sd:name: the shared ones in
+    their order, then the source graphs in IRI order. Read from the description rather than the
+    dumps, so that a source graph with no triples is replaced too (emptied)."""
+    named = {t.object.value for t in description if t.predicate.value == SD_NAME}
+    shared = [str(g) for g in SHARED_GRAPHS]
+    return shared + sorted(g for g in named if g not in shared and source_of_graph(g) is not None)
+
+
 def release_parts(dist: Path, graph: str | None = None) -> list[Part]:
-    """What `load` sends: the dataset's named graphs and its description, or, with `graph`,
-    the whole dataset in that one graph."""
+    """What `load` sends: the dataset's named graphs (shared and per source) and its
+    description, or, with `graph`, the whole dataset in that one graph."""
     verify_checksums(dist)
     if graph is not None:
         whole = (dist / "mirkg-all.nt").read_bytes()
         return [Part(graph, whole, _count(whole))]
-    per_graph: dict[str, list[str]] = {str(g): [] for g in CONTENT_GRAPHS}
+    triples = [q.triple for q in ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)]
+    per_graph: dict[str, list[str]] = {g: [] for g in release_graphs(triples)}
     for quad in ox.parse(path=dist / "mirkg.nq", format=ox.RdfFormat.N_QUADS):
         name = quad.graph_name.value
         if name not in per_graph:
-            raise BuildError(f"{dist / 'mirkg.nq'} has a graph the release does not own: {name}")
+            raise BuildError(f"{dist / 'mirkg.nq'} has a graph the release's description does not list: {name}")
         per_graph[name].append(f"{quad.triple} .")
-    parts = [Part(name, ("\n".join(lines) + "\n").encode("utf-8"), len(lines)) for name, lines in per_graph.items()]
-    description = ox.serialize([q.triple for q in ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)],
-                               format=ox.RdfFormat.N_TRIPLES)
+    parts = [Part(name, "".join(f"{line}\n" for line in lines).encode("utf-8"), len(lines))
+             for name, lines in per_graph.items()]
+    description = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     parts.append(Part(str(DESCRIPTION_GRAPH), description, _count(description)))
     return parts
 

@@ -8,7 +8,8 @@ Community Profile (https://www.w3.org/TR/hcls-dataset/), checked against its req
   version, dates, language, source, licence) and its distributions;
 - distribution level: the RDF distribution, .../distribution/rdf (typed dcat:Distribution and
   void:Dataset: the whole dataset, with its counts, class and property partitions, named graphs
-  and linksets, example resource, vocabulary and void:dataDump of each file that holds it all),
+  (one per source among them, each with its counts and its source) and linksets, example
+  resource, vocabulary and void:dataDump of each file that holds it all),
   and one distribution per release file (RDF dumps, nanopublications, KGX, SSSOM, JSON-LD), each
   with its format, media type, size and download URL.
 
@@ -28,8 +29,8 @@ from .curation import Curation
 from .errors import BuildError
 from .namespaces import MIRKG, PREFIXES, PROV
 from .dataset import (
-    CONTENT_GRAPHS, DATA_GRAPH, DATASET, DCAT, DUMPS, GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOID, WHOLE_DUMPS,
-    download_url, release_date, version_iri,
+    DATA_GRAPH, DATASET, DCAT, DUMPS, GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOID, WHOLE_DUMPS,
+    download_url, release_date, source_of_graph, version_iri,
 )
 from .release import LICENSE
 
@@ -118,6 +119,23 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(store.query(query)))[0].value)
 
 
+def graph_counts(graph, lines: list[bytes]) -> dict[str, int]:
+    """A named graph's counts, from its sorted N-Triples lines (one pass, nothing held): its
+    triples, and, for an instance graph, its entities (the distinct subjects, every one an IRI
+    of the dataset's own namespace, as the RDF distribution's void:uriSpace says)."""
+    counts = {"triples": len(lines)}
+    if graph != ONTOLOGY_GRAPH:
+        entities, last = 0, None
+        for line in lines:
+            subject = line[:line.index(b" ")]
+            if subject != last:
+                if not subject.startswith(b"<" + iris.BASE.encode()):
+                    raise BuildError(f"graph <{graph}> has a triple about {subject.decode()}, outside {iris.BASE}")
+                entities, last = entities + 1, subject
+        counts["entities"] = entities
+    return counts
+
+
 def statistics(split, store: ox.Store, curation: Curation) -> dict:
     """The counts the description gives, computed from the dataset itself: the release's store
     holds the whole dataset (ontology and instance data) in its default graph."""
@@ -137,7 +155,7 @@ def statistics(split, store: ox.Store, curation: Curation) -> dict:
             links[(prefix, row[0].value)] += int(row[2].value)
     return {
         "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        "graphs": {g: len(split.graphs[g]) for g in CONTENT_GRAPHS},
+        "graphs": {g: graph_counts(g, lines) for g, lines in split.graphs.items()},
         "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
         "distinct_subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
@@ -212,7 +230,7 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     # Distribution level: the RDF distribution, which the counts, partitions and subsets describe.
     files = distribution_files(sizes)
     _distribution(g, rdf, title=f"{TITLE} (version {__version__}), RDF",
-                  what="the whole dataset (ontology, data, provenance) as RDF, in the formats of its dump files",
+                  what="the whole dataset (ontology, data, provenance and a graph per source) as RDF, in the formats of its dump files",
                   curators=curators, issued=issued, page=page, curation=curation)
     g.add((rdf, RDF.type, VOID.Dataset))
     g.add((rdf, DCAT.accessURL, download_url("")))
@@ -234,17 +252,27 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((rdf, VOID.properties, Literal(len(stats["properties"]), datatype=XSD.integer)))
     g.add((version, DCAT.distribution, rdf))
 
-    # Named graphs: each a subset with its own count.
+    # Named graphs: each a subset of the RDF distribution (the profile's void:subset, SHOULD at
+    # the distribution level, never at the others), with its counts; a source's graph also says
+    # which source its claims are read from.
     names = {ONTOLOGY_GRAPH: "the ontology and its import module",
-             DATA_GRAPH: "entities, claims and direct triples",
-             PROVENANCE_GRAPH: "text spans, selectors, evidence, references, works, agents and the source"}
-    for graph_iri in CONTENT_GRAPHS:
+             DATA_GRAPH: "entities, direct triples, assertions and conflicts",
+             PROVENANCE_GRAPH: "references, citations, works, agents, activities and the source nodes"}
+    for graph_iri, counts in stats["graphs"].items():
+        source = source_of_graph(str(graph_iri))
+        if source is not None:
+            what = curation.sources[source]
+            names[graph_iri] = (f"the claims read from source {source} ({what.part} of {what.work}), "
+                                "their text spans, selectors, evidence and annotations")
+            g.add((graph_iri, DCTERMS.source, iris.source_iri(source)))
         g.add((rdf, VOID.subset, graph_iri))
         g.add((graph_iri, RDF.type, VOID.Dataset))
         g.add((graph_iri, RDF.type, SD.NamedGraph))
         g.add((graph_iri, SD.name, graph_iri))
         g.add((graph_iri, DCTERMS.title, Literal(f"mirkg named graph: {names[graph_iri]}", lang="en")))
-        g.add((graph_iri, VOID.triples, Literal(stats["graphs"][graph_iri], datatype=XSD.integer)))
+        g.add((graph_iri, VOID.triples, Literal(counts["triples"], datatype=XSD.integer)))
+        if "entities" in counts:
+            g.add((graph_iri, VOID.entities, Literal(counts["entities"], datatype=XSD.integer)))
 
     # Class and property partitions.
     for cls, count in stats["classes"].items():

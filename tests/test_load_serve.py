@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
-from mirkg.publish import CONTENT_GRAPHS, DATA_GRAPH, DESCRIPTION_GRAPH
+from mirkg.publish import DATA_GRAPH, DESCRIPTION_GRAPH, SHARED_GRAPHS, content_graphs
 from mirkg.queries import run_endpoint
 from mirkg.store import oxigraph_binary
 
@@ -48,6 +48,12 @@ def release_size(built_dist) -> dict[str, int]:
     return {"dataset": lines("mirkg-all.nt"), "description": len(Graph().parse(built_dist / "void.ttl"))}
 
 
+@pytest.fixture(scope="module")
+def graphs(build):
+    """The dataset's named graphs: the shared three and one per source."""
+    return content_graphs(build.curation.sources)
+
+
 @pytest.fixture
 def oxigraph(tmp_path):
     """A writable Oxigraph server (Graph Store Protocol at /store, SPARQL at /query and /update)."""
@@ -67,16 +73,23 @@ def oxigraph(tmp_path):
 
 @pytest.mark.server
 def test_load_then_the_stored_queries_over_http_give_the_embedded_answers(oxigraph, built_dist, answers, capsys,
-                                                                          release_size):
+                                                                          release_size, graphs):
     code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"{oxigraph}/store"], capsys)
     assert code == 0, err
-    for graph in (*CONTENT_GRAPHS, DESCRIPTION_GRAPH):
+    assert len(graphs) == 3 + 6  # the shared graphs and the six sources'
+    for graph in (*graphs, DESCRIPTION_GRAPH):
         assert f"replaced <{graph}>" in out
-    assert f"loaded {release_size['dataset'] + release_size['description']} triples into 4 graph(s)" in out
+    assert f"loaded {release_size['dataset'] + release_size['description']} triples into {len(graphs) + 1} graph(s)" in out
+    # each source's graph holds what the dump puts in it
+    for graph in graphs[3:]:
+        in_dump = sum(1 for ln in (built_dist / "mirkg.nq").read_text(encoding="utf-8").splitlines()
+                      if ln.endswith(f"<{graph}> ."))
+        assert sparql_count(f"{oxigraph}/query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") \
+            == in_dump > 0, graph
     assert sparql_count(f"{oxigraph}/query") == release_size["dataset"] + release_size["description"]
     for name, (query, bindings, expected) in answers.items():
-        # The dataset's three graphs as the default graph, as on the embedded store.
-        got = run_endpoint(f"{oxigraph}/query", query, bindings, default_graphs=CONTENT_GRAPHS)
+        # The dataset's graphs as the default graph, as on the embedded store.
+        got = run_endpoint(f"{oxigraph}/query", query, bindings, default_graphs=graphs)
         assert got.normalised() == expected.normalised(), name
 
 
@@ -106,7 +119,7 @@ def test_load_pointed_at_a_closed_port_says_so(built_dist, capsys):
     code, out, err = run(["--dist", str(built_dist), "load", "--endpoint", f"http://127.0.0.1:{port}/store"], capsys)
     assert code == 3
     assert f"nothing answers at 127.0.0.1:{port} (connection refused)" in err
-    assert f"loading graph <{CONTENT_GRAPHS[0]}>" in err and "Traceback" not in err
+    assert f"loading graph <{SHARED_GRAPHS[0]}>" in err and "Traceback" not in err
 
 
 class _FailingStore(http.server.BaseHTTPRequestHandler):
@@ -130,7 +143,7 @@ class _FailingStore(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_failure_half_way_names_the_graph_and_keeps_what_was_replaced(built_dist, capsys):
+def test_a_failure_half_way_names_the_graph_and_keeps_what_was_replaced(built_dist, capsys, graphs):
     _FailingStore.received = []
     server = http.server.HTTPServer(("127.0.0.1", 0), _FailingStore)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -142,11 +155,12 @@ def test_a_failure_half_way_names_the_graph_and_keeps_what_was_replaced(built_di
         server.shutdown()
         server.server_close()
     assert code == 3
-    first, second, third, fourth = (*CONTENT_GRAPHS, DESCRIPTION_GRAPH)
+    first, second, third, *rest = (*graphs, DESCRIPTION_GRAPH)
     assert _FailingStore.received == [str(first), str(second)]
     assert f"loading graph <{third}> into {url} failed: HTTP 500 Internal Server Error: disk full" in err
     assert f"already replaced (left as loaded): <{first}>, <{second}>" in err
-    assert f"not loaded (left as they were): <{fourth}>" in err
+    # the source graphs (in source id order), then the description
+    assert f"not loaded (left as they were): {', '.join(f'<{g}>' for g in rest)}" in err
     assert f"replaced <{first}>" in out and f"replaced <{second}>" in out
 
 

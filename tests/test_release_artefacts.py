@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS
 from mirkg import __version__
 from mirkg.errors import BuildError
 from mirkg.publish import (
-    CONTENT_GRAPHS, DATA_GRAPH, DCAT, DUMPS, VOID, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RELEASE_DATES, graph_of, version_iri,
+    DATA_GRAPH, DCAT, DUMPS, VOID, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, RELEASE_DATES, SHARED_GRAPHS, graph_of,
+    source_graph, version_iri,
 )
 from mirkg.void import rdf_distribution
 
@@ -54,19 +55,42 @@ def test_gzip_copy_is_the_ntriples_and_reproducible(built_dist):
     assert packed[:2] == b"\x1f\x8b" and packed[3] & 0x08 == 0 and packed[4:8] == b"\0\0\0\0"
 
 
+@pytest.fixture(scope="module")
+def claims_by_source() -> dict[str, set[str]]:
+    """source id -> the ids of the claims its statements file holds, read from the files with a
+    plain YAML parser (not the curation's reader): data/sources/*/statements.yaml."""
+    import yaml
+
+    from helpers import ROOT
+
+    out = {}
+    for file in sorted((ROOT / "data" / "sources").glob("*/statements.yaml")):
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+        out[doc["source"]] = {s["id"] for s in doc.get("statements") or []}
+    return out
+
+
+def test_the_shipped_release_has_six_sources(claims_by_source):
+    # the review paragraph and the titles of the five cited works (issue 17, point 6)
+    assert len(claims_by_source) == 6 and "review" in claims_by_source
+    assert sum(name.startswith("title-") for name in claims_by_source) == 5
+
+
 @pytest.mark.parametrize("name", ["mirkg.trig", "mirkg.nq"])
-def test_named_graph_dumps_hold_three_graphs(built_dist, whole, name):
+def test_named_graph_dumps_hold_the_shared_graphs_and_one_per_source(built_dist, whole, name, claims_by_source):
     dataset = Dataset()
     dataset.parse(built_dist / name, format="trig" if name.endswith("trig") else "nquads")
     per_graph = {}
     for _, _, _, g in dataset.quads((None, None, None, None)):
         per_graph[str(g)] = per_graph.get(str(g), 0) + 1
-    assert set(per_graph) == {str(g) for g in CONTENT_GRAPHS}
+    expected = {str(g) for g in SHARED_GRAPHS} | {
+        f"https://w3id.org/mirkg/graph/{__version__}/source/{source}" for source in claims_by_source}
+    assert set(per_graph) == expected and len(expected) == 3 + 6
     assert sum(per_graph.values()) == whole  # no triple in two graphs
     assert per_graph[str(ONTOLOGY_GRAPH)] == _count_lines(built_dist / "ontology.nt")
     quads = list(ox.parse(path=built_dist / name))
     assert len(quads) == whole
-    assert {q.graph_name.value for q in quads} == {str(g) for g in CONTENT_GRAPHS}
+    assert {q.graph_name.value for q in quads} == expected
 
 
 def test_ontology_rdfxml_parses_back(built_dist):
@@ -78,30 +102,50 @@ def test_ontology_rdfxml_parses_back(built_dist):
     assert len(list(ox.parse(path=built_dist / "ontology.owl", format=ox.RdfFormat.RDF_XML))) == expected
 
 
-def test_the_split_puts_claims_and_entities_in_data_and_their_support_in_provenance(built_dist):
+def test_the_split_puts_entities_in_data_shared_provenance_in_provenance_and_claims_in_their_sources(
+        built_dist, claims_by_source):
     quads = list(ox.parse(path=built_dist / "mirkg.nq"))
     by_graph = {}
     for q in quads:
         by_graph.setdefault(q.graph_name.value, set()).add(q.subject.value if isinstance(q.subject, ox.NamedNode) else "_")
     data = by_graph[str(DATA_GRAPH)]
     provenance = by_graph[str(PROVENANCE_GRAPH)]
-    # entities, claims, and (issue 17) the assertions and conflicts the build finds between claims
-    assert all("/id/entity/" in s or "/id/assertion/" in s or "/id/conflict/" in s
-               or ("/id/claim/" in s and s.count("/") == 6) for s in data)
-    assert any("/id/claim/" in s for s in data) and any("/id/entity/" in s for s in data)
-    kinds = {s.split("/id/")[1].split("/")[0] for s in provenance}
-    assert kinds == {"claim", "reference", "citation", "work", "agent", "source", "activity"}  # activity: the curation (PROV)
-    assert all(s.count("/") > 6 for s in provenance if "/id/claim/" in s)  # spans, selectors, evidence
+    kind = lambda s: s.split("/id/")[1].split("/")[0]  # noqa: E731
+    assert {kind(s) for s in data} <= {"entity", "assertion", "conflict"} and any("/id/entity/" in s for s in data)
+    # activity: the curation (PROV); source: the source nodes (the texts' records)
+    assert {kind(s) for s in provenance} == {"reference", "citation", "work", "agent", "source", "activity"}
     # The direct triples (miRNA targets gene) are data.
     targets = [q for q in quads if q.predicate.value == "https://w3id.org/mirkg/targets"]
     assert targets and all(q.graph_name.value == str(DATA_GRAPH) for q in targets)
+    # Each source's graph: the claims its statements file holds, each with the nodes minted under
+    # it (span, selectors, evidence, annotation), and nothing else.
+    claim = "https://w3id.org/mirkg/id/claim/"
+    for source, ids in claims_by_source.items():
+        subjects = by_graph[f"https://w3id.org/mirkg/graph/{__version__}/source/{source}"]
+        assert all(s.startswith(claim) for s in subjects), source
+        assert {s[len(claim):].split("/")[0] for s in subjects} == ids, source
+        for cid in ids:
+            minted = {s[len(claim) + len(cid):] for s in subjects if s[len(claim):].split("/")[0] == cid}
+            assert minted == {"", "/span", "/span/position", "/span/quote", "/evidence", "/annotation"}, cid
+    # and every line about a claim, or a node under it, is in its source's graph
+    source_of = {cid: source for source, ids in claims_by_source.items() for cid in ids}
+    about_claims = [q for q in quads if q.subject.value.startswith(claim)]
+    assert len(about_claims) > 1000
+    for q in about_claims:
+        cid = q.subject.value[len(claim):].split("/")[0]
+        assert q.graph_name.value == f"https://w3id.org/mirkg/graph/{__version__}/source/{source_of[cid]}", q
 
 
-def test_a_node_of_unknown_kind_stops_the_build():
+def test_a_node_of_unknown_kind_or_claim_stops_the_build():
     with pytest.raises(BuildError, match="unknown kind"):
-        graph_of(URIRef("https://w3id.org/mirkg/id/somethingnew/x"))
+        graph_of("https://w3id.org/mirkg/id/somethingnew/x", {})
     with pytest.raises(BuildError, match="outside"):
-        graph_of(URIRef("http://example.org/x"))
+        graph_of("http://example.org/x", {})
+    with pytest.raises(BuildError, match="which no source's statements hold"):
+        graph_of("https://w3id.org/mirkg/id/claim/nowhere/span", {"x": "review"})
+    assert graph_of("https://w3id.org/mirkg/id/claim/x/span/quote", {"x": "review"}) == source_graph("review")
+    assert graph_of("https://w3id.org/mirkg/id/assertion/a1", {}) == DATA_GRAPH
+    assert graph_of("https://w3id.org/mirkg/id/conflict/c1", {}) == DATA_GRAPH
 
 
 def test_jsonld_references_the_published_context(built_dist):
@@ -186,8 +230,36 @@ def test_void_counts_are_the_real_counts(void, built_dist, whole):
         prop = void.value(partition, VOID.property)
         assert _int(void, partition, VOID.triples) == len(list(whole_graph.triples((None, prop, None)))), prop
     nq = list(ox.parse(path=built_dist / "mirkg.nq"))
-    for graph in CONTENT_GRAPHS:
-        assert _int(void, graph, VOID.triples) == sum(q.graph_name.value == str(graph) for q in nq)
+    graphs = {q.graph_name.value for q in nq}
+    assert {str(g) for g in void.objects(version, VOID.subset) if (g, SD_NAME, g) in void} == graphs
+    for graph in graphs:
+        assert _int(void, URIRef(graph), VOID.triples) == sum(q.graph_name.value == graph for q in nq)
+
+
+SD_NAME = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+
+
+def test_void_has_a_subset_per_source_with_the_counts_of_its_graph(void, built_dist, claims_by_source):
+    """Each source's graph, as rdflib reads the TriG dump, against the description's subset for it:
+    a void:Dataset of the RDF distribution, named by sd:name, with dct:source the source node,
+    its triples and its entities (distinct subjects, every one an IRI of the dataset)."""
+    dataset = Dataset()
+    dataset.parse(built_dist / "mirkg.trig", format="trig")
+    subsets = {s: void.value(s, DCTERMS.source) for s in void.objects(rdf_distribution(), VOID.subset)
+               if void.value(s, DCTERMS.source) is not None}
+    assert sorted(str(src).rsplit("/", 1)[1] for src in subsets.values()) == sorted(claims_by_source)
+    for subset, source in subsets.items():
+        assert source == URIRef(f"https://w3id.org/mirkg/id/source/{str(source).rsplit('/', 1)[1]}")
+        assert (subset, RDF.type, VOID.Dataset) in void
+        name = void.value(subset, SD_NAME)
+        assert str(name) == f"https://w3id.org/mirkg/graph/{__version__}/source/{str(source).rsplit('/', 1)[1]}"
+        graph = dataset.graph(name)
+        subjects = set(graph.subjects())
+        assert len(graph) > 0 and all(str(s).startswith("https://w3id.org/mirkg/id/") for s in subjects)
+        assert _int(void, subset, VOID.triples) == len(graph), name
+        assert _int(void, subset, VOID.entities) == len(subjects), name
+        # the source node the subset names is described in the provenance graph
+        assert (source, RDF.type, None) in dataset.graph(PROVENANCE_GRAPH)
 
 
 def test_void_linksets_count_the_links_to_each_external_dataset(void, built_dist):
@@ -298,3 +370,24 @@ def _oxigraph_input(dist, name: str) -> bytes:
         doc["@context"] = json.loads((dist / doc["@context"]).read_text(encoding="utf-8"))["@context"]
         data = json.dumps(doc).encode("utf-8")
     return data
+
+
+def test_a_source_without_claims_has_an_empty_graph_that_the_description_counts_and_load_replaces(built_dist, build):
+    """A source folder whose statements file lists none still gets its graph: no line in the
+    dumps (an RDF dataset has no empty graphs to write), a subset with zero counts in the
+    description, and a place in what `load` replaces, so that a claim removed from it leaves
+    no stale copy in a store loaded before."""
+    from types import SimpleNamespace
+
+    from mirkg.publish import split_graphs
+    from mirkg.store import release_graphs
+    from mirkg.void import graph_counts
+
+    curation = SimpleNamespace(statements=build.curation.statements, sources={**build.curation.sources, "zz-empty": None})
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes(), curation)
+    empty = source_graph("zz-empty")
+    assert list(split.graphs)[-1] == empty and split.graphs[empty] == []
+    assert graph_counts(empty, split.graphs[empty]) == {"triples": 0, "entities": 0}
+    assert not any(line.endswith(b"<%s> .\n" % str(empty).encode()) for line in split.nquads())
+    description = [ox.Triple(ox.NamedNode(str(g)), ox.NamedNode(str(SD_NAME)), ox.NamedNode(str(g))) for g in split.graphs]
+    assert release_graphs(description) == [str(g) for g in split.graphs]

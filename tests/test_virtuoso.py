@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
-from mirkg.publish import CONTENT_GRAPHS, DESCRIPTION_GRAPH
+from mirkg.publish import DESCRIPTION_GRAPH, content_graphs
 from mirkg import paths
 from mirkg.queries import Answer, load_queries
 from mirkg.queries import run_endpoint
@@ -120,20 +120,23 @@ def loaded(virtuoso, built_dist, credentials):
     return virtuoso, result.stdout
 
 
-def _owned_count(base: str) -> int:
-    graphs = " ".join(f"<{g}>" for g in (*CONTENT_GRAPHS, DESCRIPTION_GRAPH))
+def _owned_count(base: str, sources) -> int:
+    graphs = " ".join(f"<{g}>" for g in (*content_graphs(sources), DESCRIPTION_GRAPH))
     return sparql_count(f"{base}/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}")
 
 
 def test_virtuoso_loads_the_release_and_a_second_load_keeps_the_count(loaded, built_dist, credentials, monkeypatch,
-                                                                      capsys):
+                                                                      capsys, build):
     base, out = loaded
-    expected = int(re.search(r"loaded (\d+) triples into 4 graph", out).group(1))
-    assert _owned_count(base) == expected
+    sources = build.curation.sources
+    found = re.search(r"loaded (\d+) triples into (\d+) graph", out)
+    expected = int(found.group(1))
+    assert int(found.group(2)) == 3 + len(sources) + 1  # shared graphs, one per source, the description
+    assert _owned_count(base, sources) == expected
     monkeypatch.setenv("MIRKG_ENDPOINT_USER", credentials[0])
     monkeypatch.setenv("MIRKG_ENDPOINT_PASSWORD", credentials[1])
     assert run(["--dist", str(built_dist), "load", "--endpoint", f"{base}/sparql-graph-crud-auth"], capsys)[0] == 0
-    assert _owned_count(base) == expected
+    assert _owned_count(base, sources) == expected
 
 
 def test_virtuoso_refuses_a_load_without_credentials(virtuoso, built_dist, monkeypatch, capsys):
