@@ -22,6 +22,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
+from helpers import made_up_iris
+
 from mirkg import paths
 from mirkg.linked_data import FORMATS, DocumentIndex, described_patterns, negotiate, resolve, term_anchors
 
@@ -348,22 +350,6 @@ def resolver(built_dist):
         return resolve(path, accept, lambda rel: (built_dist / rel).is_file(), terms, describes=describes)
 
     return answer
-
-
-def made_up_iris(resources: list[str]) -> list[str]:
-    """IRIs the dataset does not have, of every kind: a record that does not exist, and, under a
-    real record of each kind (a claim, its span and evidence, a query...), a part it does not
-    have; made from the real IRIs so that none can be real."""
-    real = set(resources)
-    made = set()
-    for iri in resources:
-        kind = iri[len(ID):].split("/")[0]
-        made |= {f"{ID}{kind}/no-such-record", f"{ID}{kind}/no-such-record/span", f"{iri}/nonsense", f"{iri}/"}
-    made |= {ID + "no-such-kind/x", ID + "entity", ID + "entity/", ID + "claim//span"}
-    # a part of one record under another record's IRI that has no such part: the entity's 'span'
-    made |= {f"{iri}/span" for iri in resources if "/entity/" in iri}
-    made -= real
-    return sorted(made)
 
 
 def test_resolve_answers_every_iri_the_release_describes_and_404_for_made_up_ones(resolver, resources):
