@@ -3,7 +3,9 @@
 The release's tree is laid out like the namespace, so that one web server (the local front of
 `serve`, mirkg/front.py, or Apache with dist/.htaccess) maps `https://w3id.org/mirkg/X` to `X`:
 
-    id/<kind>/<id>      an instance resource: 303 to doc/<kind>/<id>.<ext> by Accept
+    id/<kind>/<id>      an instance resource (of the data or of the query catalogue), or a node
+     [/<part>]          minted under it that its document describes: 303 to doc/<kind>/<id>.<ext>
+                        by Accept; any other IRI under id/ is 404
     <Term>, ontology    an ontology term or the ontology: 303 to its anchor in docs/index.html
                         (HTML) or to doc/ontology.<ext> (RDF)
     dataset[/...], ""   the dataset and its versions: 303 to site/index.html (HTML) or to

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .iris import query_iri
 from .namespaces import MIRKG, OA, PREFIXES
-from .queries import StoredQuery, query_body
+from .queries import CATALOG_PREFIXES, QUERY_NS, StoredQuery, query_body
 from .templates import render
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -273,8 +273,13 @@ def _expand(value: str) -> str:
     return PREFIXES[prefix] + local if colon and prefix in PREFIXES else ""
 
 
+# The prefixes a page abbreviates IRIs with: the data's, and the query catalogue's vocabularies
+# (SHACL, schema.org, sparql-examples) for the stored queries' pages.
+PAGE_PREFIXES = {**{k: v for k, v in CATALOG_PREFIXES.items() if v != QUERY_NS}, **PREFIXES}
+
+
 def _curie(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, namespace in sorted(PAGE_PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
