@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .iris import query_iri
+from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .namespaces import MIRKG, OA, PREFIXES
 from .queries import CATALOG_PREFIXES, QUERY_NS, StoredQuery, query_body
 from .templates import render

@@ -18,11 +18,10 @@ from html.parser import HTMLParser
 import pyoxigraph as ox
 import pytest
 import yaml
+from helpers import made_up_iris
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
-
-from helpers import made_up_iris
 
 from mirkg import paths
 from mirkg.linked_data import FORMATS, DocumentIndex, described_patterns, negotiate, resolve, term_anchors
