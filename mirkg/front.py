@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .linked_data import DOC_PATH, FORMATS, resolve, serialize
+from .linked_data import DOC_PATH, FORMATS, DocumentIndex, resolve, serialize
 from .templates import render
 
 # What Oxigraph 0.5 writes into a result it has started to stream when its timeout stops the query
@@ -46,6 +46,7 @@ class Front(ThreadingHTTPServer):
 
     def __init__(self, address, dist: Path, sparql: tuple[str, int], timeout: float, terms: dict[str, str]):
         self.dist, self.sparql, self.query_timeout, self.terms = dist.resolve(), sparql, timeout, terms
+        self.describes = DocumentIndex(self.dist)  # which instance IRIs the documents describe
         super().__init__(address, Handler)
 
 
@@ -88,7 +89,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._refuse()
         if ".." in Path(path).parts:
             return self._not_found(path, body)
-        answer = resolve(path, self.headers.get("Accept"), self._exists, self.server.terms)
+        answer = resolve(path, self.headers.get("Accept"), self._exists, self.server.terms,
+                         describes=self.server.describes)
         if answer.status == 200:
             return self._file(answer.location, body)
         if answer.status in (302, 303):

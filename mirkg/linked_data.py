@@ -3,7 +3,9 @@
 The release's tree is laid out like the namespace, so that one web server (the local front of
 `serve`, mirkg/front.py, or Apache with dist/.htaccess) maps `https://w3id.org/mirkg/X` to `X`:
 
-    id/<kind>/<id>      an instance resource: 303 to doc/<kind>/<id>.<ext> by Accept
+    id/<kind>/<id>      an instance resource (of the data or of the query catalogue), or a node
+     [/<part>]          minted under it that its document describes: 303 to doc/<kind>/<id>.<ext>
+                        by Accept; any other IRI under id/ is 404
     <Term>, ontology    an ontology term or the ontology: 303 to its anchor in docs/index.html
                         (HTML) or to doc/ontology.<ext> (RDF)
     dataset[/...], ""   the dataset and its versions: 303 to site/index.html (HTML) or to
@@ -22,7 +24,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -131,12 +134,14 @@ class Answer:
 
 
 def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms: dict[str, str],
-            formats=FORMATS) -> Answer:
+            formats=FORMATS, *, describes: Callable[[str], bool]) -> Answer:
     """The answer for `path` (the request's path below the namespace root, no leading slash).
     `exists(rel)` says whether the tree holds a file; `terms` maps an ontology term's local name
     to its anchor in the ontology documentation ("" when it has none); `formats` are the ones the
     server can give (the local front: all; a static host: STATIC). An Accept none of them
-    satisfies gets HTML, the default."""
+    satisfies gets HTML, the default. `describes(iri)` says whether the document of the record an
+    instance IRI falls under describes it (DocumentIndex): an IRI made up below a real record
+    (id/claim/X/nonsense) is not the record's, and gets a 404 like any other unknown IRI."""
     path = path.split("?", 1)[0].split("#", 1)[0]
     media = DEFAULT_MEDIA
     if path.startswith(ID_PATH) or path in terms or path in ("", ONTOLOGY_PATH) or _is_dataset(path):
@@ -148,7 +153,7 @@ def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms:
 
     if path.startswith(ID_PATH):
         base = document_base(NAMESPACE + path)
-        if base is not None and exists(f"{base}.html"):
+        if base is not None and exists(f"{base}.html") and describes(NAMESPACE + path):
             return conneg(f"{base}.html", base)
         return Answer(404)
     if path in terms or path == ONTOLOGY_PATH:
@@ -166,6 +171,32 @@ def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms:
 
 def _is_dataset(path: str) -> bool:
     return path == "dataset" or path.startswith("dataset/")
+
+
+def described_iris(turtle: bytes | Path) -> frozenset[str]:
+    """The instance IRIs a record's Turtle document describes: its subjects under the instance
+    namespace (the other subjects are the labels of what it points to, described elsewhere)."""
+    parsed = ox.parse(turtle, format=ox.RdfFormat.TURTLE) if isinstance(turtle, bytes) else \
+        ox.parse(path=turtle, format=ox.RdfFormat.TURTLE)
+    return frozenset(q.subject.value for q in parsed
+                     if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(iris.BASE))
+
+
+class DocumentIndex:
+    """describes() for resolve(), read from a release tree's Turtle documents: an instance IRI is
+    the dataset's when its record's document describes it. Each document is read once."""
+
+    def __init__(self, root: Path, cached: int = 4096):
+        self.root = root
+        self._subjects = lru_cache(maxsize=cached)(self._read)
+
+    def _read(self, base: str) -> frozenset[str]:
+        path = self.root / f"{base}.ttl"
+        return described_iris(path) if path.is_file() else frozenset()
+
+    def __call__(self, iri: str) -> bool:
+        base = document_base(iri)
+        return base is not None and iri in self._subjects(base)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -198,16 +229,18 @@ def term_anchors(docs_html: str, ontology_nt: bytes) -> dict[str, str]:
 class Graph:
     """The release's triples indexed for documents: by subject, by object, and the labels."""
 
-    def __init__(self, data_nt: bytes, ontology_nt: bytes):
+    def __init__(self, data_nt: bytes, ontology_nt: bytes, catalog_nt: bytes = b""):
+        """data_nt and catalog_nt (the stored queries, queries/catalog.ttl as N-Triples) hold the
+        instance IRIs the documents are made for; ontology_nt gives the labels of its terms."""
         self.out: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
         self.into: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
         self.labels: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
         self.instance_subjects: list[ox.NamedNode] = []
         label = ox.NamedNode(LABEL)
-        for source in (data_nt, ontology_nt):
+        for source, instances in ((data_nt, True), (ontology_nt, False), (catalog_nt, True)):
             for triple in ox.parse(source, format=ox.RdfFormat.N_TRIPLES):
                 s, o = triple.subject, triple.object
-                if source is data_nt and isinstance(s, ox.NamedNode) and not self.out.get(s):
+                if instances and isinstance(s, ox.NamedNode) and not self.out.get(s):
                     self.instance_subjects.append(s)
                 self.out[s].append(triple)
                 if isinstance(o, ox.NamedNode):
@@ -246,6 +279,22 @@ class Graph:
         return sorted(triples, key=str)
 
 
+def stable_ntriples(turtle: bytes, label: str) -> bytes:
+    """Turtle as sorted N-Triples whose blank nodes are named `label`0, `label`1, ... in the order
+    the parser meets them, so that the same text gives the same bytes every run (a parser names
+    them anew each time)."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"{label}{len(names)}"))
+        return term
+
+    triples = [ox.Triple(stable(q.subject), q.predicate, stable(q.object))
+               for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+    return ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES)
+
+
 def serialize(triples: Iterable[ox.Triple], ext: str) -> bytes:
     """A document's RDF in one of the formats (Oxigraph's writers: the same bytes every run for
     the same sorted triples)."""
@@ -270,11 +319,42 @@ def graph_documents(name: str, nt: bytes) -> dict[str, bytes]:
 APACHE_ORDER = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
-def htaccess(terms: dict[str, str]) -> str:
+def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]]) -> str:
     """dist/.htaccess: resolve() as Apache mod_rewrite rules, for a static host (and for a w3id.org
-    registration that forwards the namespace to it)."""
+    registration that forwards the namespace to it). `records` (Graph.records) says which IRIs
+    each record's document describes: those 303, any other IRI under id/ is 404."""
     from .templates import render
 
     return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER if m in STATIC],
+                  described=described_patterns(records),
                   terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
                   ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})
+
+
+def described_patterns(records: dict[str, list[ox.NamedNode]]) -> list[tuple[str, str]]:
+    """The instance IRIs the documents describe, as few regular expressions as keep them exact:
+    (the record, KIND/ID, as a group; what may follow it). The parts every record of a kind has
+    (a claim's /span, /evidence, ... and "" for the record's own IRI) make one pattern for the
+    kind; a part only some records have is listed with each of them. Read from the documents'
+    triples, so a part the data model adds or drops changes the rules with it."""
+    parts_of: dict[str, dict[str, set[str]]] = defaultdict(dict)  # kind -> record -> parts
+    for base, nodes in records.items():
+        kind, record = base[len(DOC_PATH):].split("/", 1)
+        own = f"{NAMESPACE}{ID_PATH}{kind}/{record}"
+        parts_of[kind][record] = {n.value[len(own):] for n in nodes}
+
+    def tail(parts) -> str:
+        named = [re.escape(p) for p in sorted(parts) if p]
+        if not named:
+            return ""
+        return "(?:" + "|".join(named) + ")" + ("?" if "" in parts else "")
+
+    patterns = []
+    for kind, by_record in sorted(parts_of.items()):
+        common = set.intersection(*by_record.values())
+        if common:
+            patterns.append((f"({re.escape(kind)}/[^/]+)", tail(common)))
+        for record, parts in sorted(by_record.items()):
+            if parts - common:
+                patterns.append((f"({re.escape(kind)}/{re.escape(record)})", tail(parts - common)))
+    return patterns

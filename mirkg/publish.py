@@ -270,11 +270,12 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 _parsed(release.data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
             clock.lap("release: Turtle")
             put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
-            answers = {}
+            answers, answer_files = {}, []
             for query in release.queries:
                 answer = release.answers[query.name]
                 suffix = {"SELECT": "tsv", "ASK": "txt"}.get(answer.form, "nt")
                 answers[f"queries/{query.name}.{suffix}"] = answer_as_tsv(answer).encode("utf-8")
+                answer_files.append((query, f"queries/{query.name}.{suffix}"))
             answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
@@ -319,7 +320,8 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
             for name, content in linked_data_files(release.data_nt, release.ontology_nt, void_nt,
-                                                    docs_html.decode("utf-8")):
+                                                    docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
+                                                    answer_files):
                 tree.write(name, content)  # one at a time: a large release's documents are never held at once
             clock.lap("release: Linked Data (a document and a page per record, .htaccess)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run

@@ -9,12 +9,15 @@ the curated records, so that whatever the data model adds shows up as a statemen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .iris import query_iri
 from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .namespaces import MIRKG, OA, PREFIXES
+from .queries import CATALOG_PREFIXES, QUERY_NS, StoredQuery, query_body
 from .templates import render
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -61,6 +64,19 @@ class Quote:
 
 
 @dataclass
+class QueryView:
+    title: str
+    question: str
+    answer: str
+    form: str
+    params: list[tuple[str, str, str, str]]  # name, IRI|literal, required|optional, description
+    example: list[tuple[str, Link]]
+    text: str
+    answer_file: Link
+    run: str
+
+
+@dataclass
 class ClaimView:
     link: Link
     role: str = ""
@@ -75,8 +91,11 @@ class Pages:
     """Pages of the resources of one release: links are relative, so the pages work from the
     file system as from any host."""
 
-    def __init__(self, graph: Graph, terms: dict[str, str]):
+    def __init__(self, graph: Graph, terms: dict[str, str], queries: Iterable[tuple[StoredQuery, str]] = ()):
+        """queries: the stored queries (their documentation, read from their files) with the path of
+        their answer in the release."""
         self.graph, self.terms = graph, terms
+        self.queries = {str(query_iri(q.name)): (q, answer) for q, answer in queries}
         self._properties: dict = {}
         self._labels: dict = {}
 
@@ -125,6 +144,11 @@ class Pages:
     def link(self, node, root: str) -> Link:
         if isinstance(node, ox.Literal):
             return Link(node.value, note=f"@{node.language}" if node.language else "")
+        if isinstance(node, ox.BlankNode) and not any(self.values(node, p) for p in LABELS):
+            # a node without a name of its own (a prefix declaration of the query catalogue) is
+            # shown by what it says, which is its identity
+            said = sorted((self.label(t.predicate), self.link(t.object, root).text) for t in self.graph.out.get(node, ()))
+            return Link("; ".join(f"{p}: {o}" for p, o in said) or str(node))
         return Link(self.label(node), self.href(node, root))
 
     def is_claim(self, node) -> bool:
@@ -175,10 +199,30 @@ class Pages:
             hedge=hedge,
         )
 
+    def query_view(self, node, root: str) -> QueryView | None:
+        """A stored query's documentation: what its catalogue entry says in prose, as the parts a
+        user runs it with."""
+        found = self.queries.get(node.value)
+        if found is None:
+            return None
+        query, answer = found
+        example = []
+        for name, value in sorted(query.example.items()):
+            iri = _expand(value)
+            example.append((name, self.link(ox.NamedNode(iri), root) if iri else Link(value)))
+        return QueryView(
+            title=query.title, question=query.question, answer=query.answer, form=query.form,
+            params=[(p.name, p.kind, "required" if p.required else "optional", p.description) for p in query.params],
+            example=example, text=query_body(query), answer_file=Link(answer, root + answer),
+            run=f"python build.py query {query.name}" + "".join(
+                f" --param {k}={v}" for k, v in sorted(query.example.items())),
+        )
+
     def statements(self, node, root: str) -> list[tuple[Link, list[Link]]]:
-        """Every statement about the node (its CBD), by predicate."""
+        """Every statement about the node, by predicate (a blank node it points to is shown by
+        what it says, in link())."""
         found: dict[str, tuple[Link, list[Link]]] = {}
-        for triple in sorted(self.graph.cbd(node), key=lambda t: (self.label(t.predicate), str(t.object))):
+        for triple in sorted(self.graph.out.get(node, ()), key=lambda t: (self.label(t.predicate), str(t.object))):
             key = triple.predicate.value
             if key not in found:
                 found[key] = (self.link(triple.predicate, root), [])
@@ -191,8 +235,11 @@ class Pages:
         node, parts = nodes[0], nodes[1:]
         root = "../" * base.count("/")
         types = self.values(node, RDF_TYPE)
+        query = self.query_view(node, root)
         definition = next((v.value for p in DEFINITIONS for v in self.values(node, p)), "")
-        if not definition:
+        if query is not None:
+            definition = ""  # the query's section gives its question and its answer, each named
+        elif not definition:
             definition = next((v.value for t in types for p in DEFINITIONS for v in self.values(t, p)
                                if isinstance(v, ox.Literal)), "")
         incoming = sorted(self.graph.into.get(node, ()), key=lambda t: (str(t.subject), str(t.predicate)))
@@ -208,26 +255,42 @@ class Pages:
             root=root, iri=node.value, label=self.label(node), types=[self.link(t, root) for t in types],
             definition=definition, identifiers=[self.link(x, root) for x in self.values(node, XREF)],
             formats=[(media, f"{name}.{ext}") for media, ext in STATIC.items() if ext != "html"],
-            claim=self.claim_view(node, root) if self.is_claim(node) else None,
+            claim=self.claim_view(node, root) if self.is_claim(node) else None, query=query,
             claims=claims, more_claims=more_claims, others=others, more=more, statements=self.statements(node, root),
             parts=[(p.value, self.label(p), self.statements(p, root)) for p in parts],
         )
         return f"{base}.html", html.encode("utf-8")
 
 
+def _expand(value: str) -> str:
+    """The IRI a stored query's example value names (<...>, a full IRI or a CURIE of the
+    project's prefixes), "" for a literal."""
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    if value.startswith(("http://", "https://")):
+        return value
+    prefix, colon, local = value.partition(":")
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else ""
+
+
+# The prefixes a page abbreviates IRIs with: the data's, and the query catalogue's vocabularies
+# (SHACL, schema.org, sparql-examples) for the stored queries' pages.
+PAGE_PREFIXES = {**{k: v for k, v in CATALOG_PREFIXES.items() if v != QUERY_NS}, **PREFIXES}
+
+
 def _curie(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, namespace in sorted(PAGE_PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
 
 
-def resource_files(graph: Graph, terms: dict[str, str]):
+def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[StoredQuery, str]] = ()):
     """doc/: every record's document in every format and its page, from the release's triples,
     as (path, bytes) one file at a time (a large release's documents are never held at once)."""
     from .linked_data import STATIC, serialize
 
-    pages = Pages(graph, terms)
+    pages = Pages(graph, terms, queries)
     for base, nodes in graph.records.items():
         triples = graph.document(nodes)
         for ext in STATIC.values():
@@ -236,14 +299,17 @@ def resource_files(graph: Graph, terms: dict[str, str]):
         yield pages.page(base, nodes)
 
 
-def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str):
-    """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents,
-    the ontology's and the description's (doc/ontology.*, doc/dataset.*) and the Apache rules
-    (.htaccess)."""
-    from .linked_data import graph_documents, htaccess, term_anchors
+def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str,
+                      catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = ()):
+    """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
+    (the data's, and the stored queries' of the catalogue, catalog_ttl, with `queries` their
+    documentation and the path of their answer), the ontology's and the description's
+    (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess)."""
+    from .linked_data import graph_documents, htaccess, stable_ntriples, term_anchors
 
     terms = term_anchors(docs_html, ontology_nt)
-    yield from resource_files(Graph(data_nt, ontology_nt), terms)
+    graph = Graph(data_nt, ontology_nt, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
+    yield from resource_files(graph, terms, queries)
     yield from graph_documents("ontology", ontology_nt).items()
     yield from graph_documents("dataset", description_nt).items()
-    yield ".htaccess", htaccess(terms).encode("utf-8")
+    yield ".htaccess", htaccess(terms, graph.records).encode("utf-8")

@@ -195,3 +195,22 @@ def curated_sources(data: Path | None = None) -> dict[str, dict]:
 def curated_statements(data: Path | None = None) -> list[dict]:
     """Every source's statements, each record with its source's id under `source`."""
     return [{**s, "source": sid} for sid, found in curated_sources(data).items() for s in found["statements"]]
+
+
+_ID = "https://w3id.org/mirkg/id/"
+
+
+def made_up_iris(resources: list[str]) -> list[str]:
+    """IRIs the dataset does not have, of every kind: a record that does not exist, and, under a
+    real record of each kind (a claim, its span and evidence, a query...), a part it does not
+    have; made from the real IRIs so that none can be real."""
+    real = set(resources)
+    made = set()
+    for iri in resources:
+        kind = iri[len(_ID):].split("/")[0]
+        made |= {f"{_ID}{kind}/no-such-record", f"{_ID}{kind}/no-such-record/span", f"{iri}/nonsense", f"{iri}/"}
+    made |= {_ID + "no-such-kind/x", _ID + "entity", _ID + "entity/", _ID + "claim//span"}
+    # a part of one record under another record's IRI that has no such part: the entity's 'span'
+    made |= {f"{iri}/span" for iri in resources if "/entity/" in iri}
+    made -= real
+    return sorted(made)

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import free_port, wait_for_http
+from helpers import free_port, made_up_iris, wait_for_http
+from rdflib import Graph, URIRef
 
-from mirkg.linked_data import FORMATS, STATIC, resolve, term_anchors
+from mirkg.linked_data import FORMATS, STATIC, DocumentIndex, resolve, term_anchors
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -35,6 +36,7 @@ SAMPLE = ["id/entity/TRAF6", "id/entity/SLE", "id/claim/mir146a-targets-traf6", 
           "id/citation/1-2", "id/work/dong-2019-mir146a", "id/agent/dong-et-al", "id/source/review",
           "Claim", "claimSubject", "TextSpan", "ontology", "dataset", "dataset/0.1.0",
           "release/0.1.0/mirkg-all.nt", "void.ttl", "doc/entity/TRAF6.jsonld",
+          "id/query/01-mirna-targets", "id/query/09-does-mirna-target-gene", "id/query/prefixes",
           "id/entity/NO-SUCH-GENE", "NoSuchTerm"]
 CONFIG = """ServerRoot {root}
 ServerName 127.0.0.1
@@ -124,11 +126,12 @@ def apache(built_dist):
 def test_apache_answers_every_kind_of_iri_as_the_local_front_does(apache):
     base, docs, _ = apache
     terms = term_anchors((docs / "docs" / "index.html").read_text(encoding="utf-8"), (docs / "ontology.nt").read_bytes())
+    describes = DocumentIndex(docs)
     checked = 0
     for path in SAMPLE:
         for accept in ACCEPTS:
             # a static host has a record's HTML, Turtle and JSON-LD; an Accept for the other two gets HTML
-            expected = resolve(path, accept, lambda rel: (docs / rel).is_file(), terms, STATIC)
+            expected = resolve(path, accept, lambda rel: (docs / rel).is_file(), terms, STATIC, describes=describes)
             status, headers, _ = get(f"{base}/{path}", accept)
             assert status == expected.status, (path, accept)
             if status in (302, 303):
@@ -143,6 +146,32 @@ def test_apache_answers_every_kind_of_iri_as_the_local_front_does(apache):
                     assert f"https://w3id.org/mirkg/{path}".encode() in body
             checked += 1
     assert checked == len(SAMPLE) * len(ACCEPTS)
+
+
+def test_every_described_iri_303s_and_every_made_up_one_is_404(apache, built_dist):
+    """Every instance IRI the release describes (the data's subjects and the query catalogue's,
+    read here with rdflib: records and the nodes minted under them) 303s to its record's
+    document, for every Accept; an IRI made up under a real record (id/claim/X/nonsense, a span's
+    made-up selector, an entity's 'span') or of a record that does not exist is 404 with a short
+    HTML page, as from `serve`."""
+    base, _, _ = apache
+    ns, ids = "https://w3id.org/mirkg/", "https://w3id.org/mirkg/id/"
+    graph = Graph().parse(built_dist / "mirkg.nt", format="nt")
+    graph.parse(built_dist / "queries" / "catalog.ttl", format="turtle")
+    described = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ids)})
+    assert any(iri.endswith("/span/position") for iri in described) and any("/query/" in iri for iri in described)
+    for iri in described:
+        record = "/".join(iri[len(ids):].split("/")[:2])
+        for accept, ext in ((None, "html"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
+            status, headers, _ = get(base + "/" + iri[len(ns):], accept)
+            assert (status, headers["Location"]) == (303, f"{base}/doc/{record}.{ext}"), (iri, accept)
+    made = made_up_iris(described)
+    assert len(made) > len(described)
+    for iri in made:
+        for accept in ACCEPTS:
+            status, headers, body = get(base + "/" + iri[len(ns):], accept)
+            assert status == 404, (iri, accept)
+            assert headers.get_content_type() == "text/html" and len(body) < 2000, (iri, accept)
 
 
 def test_documents_have_their_media_types(apache):

@@ -18,16 +18,18 @@ from html.parser import HTMLParser
 import pyoxigraph as ox
 import pytest
 import yaml
+from helpers import made_up_iris
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 from mirkg import paths
-from mirkg.linked_data import FORMATS, negotiate, resolve, term_anchors
+from mirkg.linked_data import FORMATS, DocumentIndex, described_patterns, negotiate, resolve, term_anchors
 
 NS = "https://w3id.org/mirkg/"
 ID = NS + "id/"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 STATEMENTS = yaml.safe_load((paths.DATA / "sources" / "review" / "statements.yaml").read_text(encoding="utf-8"))["statements"]
 ENTITIES = {e["id"]: e for e in yaml.safe_load((paths.DATA / "entities.yaml").read_text(encoding="utf-8"))["entities"]}
 SOURCE = (paths.DATA / "sources" / "review" / "text.txt").read_bytes().decode("utf-8")
@@ -43,7 +45,7 @@ def store(built_dist):
 
 
 @pytest.fixture(scope="module")
-def resources(built_dist) -> list[str]:
+def data_resources(built_dist) -> list[str]:
     """Every instance IRI the data describes (a subject of mirkg.nt), read from the N-Triples text."""
     found = set()
     for line in (built_dist / "mirkg.nt").read_text(encoding="utf-8").splitlines():
@@ -51,6 +53,23 @@ def resources(built_dist) -> list[str]:
         if subject.startswith(f"<{ID}"):
             found.add(subject[1:-1])
     return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def catalog(built_dist) -> Graph:
+    """The stored queries as the release ships them (dist/queries/catalog.ttl), read with rdflib."""
+    return Graph().parse(built_dist / "queries" / "catalog.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def query_resources(catalog) -> list[str]:
+    """Every instance IRI the query catalogue describes: the queries and their prefix declarations."""
+    return sorted({str(s) for s in catalog.subjects() if isinstance(s, URIRef) and str(s).startswith(ID)})
+
+
+@pytest.fixture(scope="module")
+def resources(data_resources, query_resources) -> list[str]:
+    return sorted({*data_resources, *query_resources})
 
 
 def record(iri: str) -> str:
@@ -79,12 +98,12 @@ def test_every_resource_has_a_document_in_every_format(built_dist, resources):
 
 
 def test_a_document_is_the_describe_of_its_resources_plus_the_labels_of_what_they_point_to(built_dist, store,
-                                                                                            resources):
+                                                                                            data_resources):
     """Oxigraph's DESCRIBE is the concise bounded description. A record's document (a claim with
     the span, selectors and evidence minted under it) holds, for each IRI it describes, exactly
     that IRI's DESCRIBE, and besides them the rdfs:label of every IRI they point to, nothing else."""
     by_record: dict[str, list[str]] = {}
-    for iri in resources:
+    for iri in data_resources:
         by_record.setdefault(record(iri), []).append(iri)
     assert any(len(iris) >= 5 for iris in by_record.values())  # a claim and its parts
     for name, members in by_record.items():
@@ -98,6 +117,22 @@ def test_a_document_is_the_describe_of_its_resources_plus_the_labels_of_what_the
             described |= describe
         labels = set().union(*(_labels(store, iri) for iri in members))
         assert in_doc - described == labels - described, name
+
+
+def test_a_stored_querys_document_is_its_description_in_the_catalogue(built_dist, catalog, query_resources):
+    """The queries' IRIs (id/query/NAME, in the catalogue the release ships) have documents like
+    the data's records: the concise bounded description read from the catalogue by rdflib (the
+    prefix declarations' blank nodes closed over), in Turtle and JSON-LD."""
+    queries = [iri for iri in query_resources if (URIRef(iri), RDF.type, SH.SPARQLExecutable) in catalog]
+    assert len(queries) == len(list(paths.QUERIES.glob("*.rq"))) > 10
+    for iri in query_resources:
+        expected = catalog.cbd(URIRef(iri))
+        assert len(expected) >= 1, iri
+        for ext, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
+            got = Graph().parse(doc(built_dist, iri, ext), format=fmt)
+            assert isomorphic(got, expected), (iri, ext)
+    declarations = Graph().parse(doc(built_dist, ID + "query/prefixes", "ttl"), format="turtle")
+    assert len(set(declarations.objects(None, SH.declare))) == len(set(catalog.objects(None, SH.declare))) > 3
 
 
 def _as_stored(triple: str) -> str:
@@ -115,7 +150,7 @@ def _labels(store, iri: str) -> set[str]:
 
 
 @pytest.mark.parametrize("kind", ["entity/TRAF6", "claim/mir146a-targets-traf6", "claim/mir146a-targets-traf6/span",
-                                  "reference/8", "source/review"])
+                                  "reference/8", "source/review", "query/01-mirna-targets", "query/prefixes"])
 def test_the_formats_of_a_document_hold_the_same_graph(built_dist, kind):
     iri = ID + kind
     turtle = Graph().parse(doc(built_dist, iri, "ttl"), format="turtle")
@@ -226,6 +261,55 @@ def test_pages_work_offline_and_link_back(built_dist, resources):
                 assert target.is_file(), (iri, href)
 
 
+def _query_header(path) -> dict[str, list[str]]:
+    """The documentation block of a stored query file (# key: value, continued on '#   ' lines)."""
+    fields: dict[str, list[str]] = {}
+    last = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        match = re.fullmatch(r"# (\w+): (.*)", line)
+        if match:
+            last = match.group(1)
+            fields.setdefault(last, []).append(match.group(2).strip())
+        else:
+            fields[last][-1] += " " + line.lstrip("# ").strip()
+    return fields
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in paths.QUERIES.glob("*.rq")))
+def test_a_stored_querys_page_documents_it(built_dist, catalog, name):
+    """The page of id/query/NAME: title, question, answer, parameters, example (an entity linked
+    to its page), the SPARQL text the catalogue holds, and a link to its answer in dist/queries/."""
+    header = _query_header(paths.QUERIES / f"{name}.rq")
+    iri = ID + "query/" + name
+    html = doc(built_dist, iri, "html").read_text(encoding="utf-8")
+    p = Page(html)
+    text = " ".join(unescape(t) for t in p.text)
+    assert p.loads == []
+    section = unescape(p.sections["query"])
+    assert unescape(re.search(r"<h1>(.*?)</h1>", html).group(1)) == header["title"][0]
+    assert header["question"][0] in section and header["answer"][0] in section
+    for spec in header.get("param", []):
+        pname, kind, need, description = spec.split(None, 3)
+        assert f"?{pname}" in section and f"{kind}, {need}" in section and description in section, spec
+    for pair in " ".join(header.get("example", [])).split():
+        key, value = pair.split("=", 1)
+        assert key in section, pair
+        if value.startswith("mirkgid:"):  # an entity of the data: linked to its page
+            assert f"../../doc/{value[len('mirkgid:'):]}.html" in p.hrefs, pair
+    # the SPARQL text: what the catalogue (read by rdflib) gives as the query's sh:select/ask/construct
+    (body,) = [str(o) for pred in (SH.select, SH.ask, SH.construct) for o in catalog.objects(URIRef(iri), pred)]
+    shown = unescape(re.search(r'<pre class="sparql"><code>(.*?)</code></pre>', html, re.DOTALL).group(1))
+    assert shown == body and re.search(r"\b(SELECT|ASK|CONSTRUCT)\b", body)
+    # the answer the release ships, linked from the page
+    answers = [h for h in p.hrefs if h.startswith("../../queries/")]
+    assert answers == [h for h in answers if h.split("/")[-1].rsplit(".", 1)[0] == name] and len(answers) == 1
+    assert (doc(built_dist, iri, "html").parent / answers[0]).resolve().is_file()
+    assert (built_dist / answers[0][len("../../"):]).stat().st_size > 0
+    assert name in text
+
+
 def test_the_dataset_page_links_each_entity_and_claim_to_its_page(built_dist):
     p = Page((built_dist / "site" / "index.html").read_text(encoding="utf-8"))
     assert {f"../doc/entity/{e}.html" for e in ENTITIES} <= set(p.hrefs)
@@ -255,27 +339,79 @@ def test_negotiate(accept, media):
     assert negotiate(accept) == media
 
 
-def test_resolve_maps_every_kind_of_iri(built_dist):
+@pytest.fixture(scope="module")
+def resolver(built_dist):
     terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
                          (built_dist / "ontology.nt").read_bytes())
+    describes = DocumentIndex(built_dist)
 
-    def exists(rel):
-        return (built_dist / rel).is_file()
+    def answer(path, accept=None):
+        return resolve(path, accept, lambda rel: (built_dist / rel).is_file(), terms, describes=describes)
 
-    a = resolve("id/entity/TRAF6", "text/turtle", exists, terms)
+    return answer
+
+
+def test_resolve_answers_every_iri_the_release_describes_and_404_for_made_up_ones(resolver, resources):
+    """Every instance IRI the data and the catalogue describe (a record and each node minted under
+    it: a claim's span, selectors, evidence, annotation) 303s to its record's document; an IRI made
+    up under a real record (id/claim/X/nonsense) is not the record's, and is 404 like any other."""
+    for iri in resources:
+        answer = resolver(iri[len(NS):], "text/turtle")
+        assert (answer.status, answer.location) == (303, f"doc/{record(iri)}.ttl"), iri
+    kinds = {iri[len(ID):].split("/")[0] for iri in resources}
+    assert {"entity", "claim", "reference", "work", "agent", "source", "query"} <= kinds
+    made = made_up_iris(resources)
+    assert {f"{ID}claim/mir146a-targets-traf6/nonsense", f"{ID}claim/mir146a-targets-traf6/span/nonsense",
+            f"{ID}query/01-mirna-targets/nonsense", f"{ID}entity/TRAF6/span"} <= set(made)
+    for iri in made:
+        for accept in (None, "text/turtle", "application/ld+json"):
+            assert resolver(iri[len(NS):], accept).status == 404, (iri, accept)
+
+
+def test_the_apache_patterns_name_exactly_the_described_iris():
+    """described_patterns on records whose parts differ: a part every record of a kind has makes
+    one pattern for the kind, a part only some have is listed with each; as Python regular
+    expressions (PCRE reads them the same), they match the described IRIs and nothing else.
+    tests/test_apache.py runs the generated rules on Apache itself."""
+    def node(path):
+        return ox.NamedNode(ID + path)
+
+    records = {
+        "doc/claim/a": [node("claim/a"), node("claim/a/evidence"), node("claim/a/span"), node("claim/a/span/quote")],
+        "doc/claim/b": [node("claim/b"), node("claim/b/span")],
+        "doc/claim/c.1": [node("claim/c.1/span")],  # its own IRI says nothing: only the span is described
+        "doc/entity/X": [node("entity/X")],
+    }
+    patterns = [re.compile(f"id/{record_}{tail}") for record_, tail in described_patterns(records)]
+    described = {n.value[len(NS):] for nodes in records.values() for n in nodes}
+    candidates = described | {"id/claim/b/evidence", "id/claim/b/span/quote", "id/claim/c.1", "id/claim/cx1/span",
+                              "id/claim/a/nonsense", "id/claim/a/", "id/entity/X/span", "id/claim/a/span/position"}
+    matched = {c for c in candidates if any(p.fullmatch(c) for p in patterns)}
+    # a pattern matches any record id of its kind ([^/]+): the rules also check the record has a document
+    assert matched - {"id/claim/cx1/span"} == described
+    # claim: the part all three have (/span), then a's own IRI and extras, b's own IRI (c.1's own
+    # says nothing); entity: its own IRIs
+    assert [p.pattern for p in patterns] == ["id/(claim/[^/]+)(?:/span)", r"id/(claim/a)(?:/evidence|/span/quote)?",
+                                             "id/(claim/b)", "id/(entity/[^/]+)"]
+
+
+def test_resolve_maps_every_kind_of_iri(built_dist, resolver):
+    a = resolver("id/entity/TRAF6", "text/turtle")
     assert (a.status, a.location) == (303, "doc/entity/TRAF6.ttl")
     assert dict(a.alternates) == {m: f"doc/entity/TRAF6.{e}" for m, e in FORMATS.items()}
-    assert resolve("id/entity/NO-SUCH-THING", None, exists, terms).status == 404
-    assert resolve("id/", None, exists, terms).status == 404
-    claim = resolve("Claim", None, exists, terms)
+    assert resolver("id/entity/NO-SUCH-THING").status == 404
+    assert resolver("id/").status == 404
+    claim = resolver("Claim")
     assert claim.status == 303 and claim.location.startswith("docs/index.html#")
     assert f'id="{claim.location.split("#")[1]}"' in (built_dist / "docs" / "index.html").read_text(encoding="utf-8")
-    assert resolve("Claim", "text/turtle", exists, terms).location == "doc/ontology.ttl"
-    assert resolve("dataset", "text/turtle", exists, terms).location == "doc/dataset.ttl"
-    assert resolve("dataset/0.1.0", None, exists, terms).location == "site/index.html"
-    assert resolve("release/0.1.0/mirkg.nt", None, exists, terms).location == "mirkg.nt"
-    assert resolve("void.ttl", None, exists, terms).status == 200
-    assert resolve("nothing-here", None, exists, terms).status == 404
+    assert resolver("Claim", "text/turtle").location == "doc/ontology.ttl"
+    assert resolver("dataset", "text/turtle").location == "doc/dataset.ttl"
+    assert resolver("dataset/0.1.0").location == "site/index.html"
+    assert resolver("release/0.1.0/mirkg.nt").location == "mirkg.nt"
+    assert resolver("void.ttl").status == 200
+    assert resolver("nothing-here").status == 404
+    query = resolver("id/query/01-mirna-targets", "application/ld+json")
+    assert (query.status, query.location) == (303, "doc/query/01-mirna-targets.jsonld")
 
 
 def test_every_ontology_term_has_its_section_in_the_documentation(built_dist):

@@ -195,7 +195,8 @@ ANSWERS_CHANGED_BY_ISSUE_17 = {
     "81-wikidata-ready-statements.tsv": (set(), {"mirkg/repressesExpressionOf>", "mirkg/regulates>"}),
 }
 HEDGE_IN_LABEL = re.compile(r" \((?:hedged|not concluded): \u201c[^\u201d]*\u201d\)")
-# Issue 19, Linked Data: every resource's documents and page (doc/KIND/ID.*), the ontology's and the
+# Issue 19, Linked Data: every resource's documents and page (doc/KIND/ID.*, the stored queries'
+# doc/query/NAME.* and doc/query/prefixes.* among them), the ontology's and the
 # description's documents (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess) are new;
 # the dataset page is rendered from a Jinja2 template, embeds the schema.org Dataset read from
 # void.ttl and links each entity and claim to its page (tests/test_linked_data.py checks them);

@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, free_port, start, stop
-from rdflib import Graph
+from helpers import ROOT, free_port, made_up_iris, start, stop
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from mirkg.linked_data import FORMATS
@@ -28,8 +28,9 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 3 
 TIMEOUT = 2  # seconds: --timeout of the server under test
 SAMPLE = ["entity/TRAF6", "entity/hsa-miR-146a-5p", "claim/mir146a-targets-traf6",
           "claim/mir146a-targets-traf6/span", "claim/mir146a-targets-traf6/span/quote",
-          "claim/mir146a-targets-traf6/evidence", "reference/8", "work/dong-2019-mir146a", "agent/dong-et-al",
-          "source/review"]
+          "claim/mir146a-targets-traf6/evidence", "claim/mir146a-targets-traf6/annotation", "reference/8",
+          "work/dong-2019-mir146a", "agent/dong-et-al", "source/review",
+          "query/01-mirna-targets", "query/09-does-mirna-target-gene", "query/prefixes"]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -133,6 +134,41 @@ def test_an_unknown_iri_is_404_with_a_short_page(served):
         status, headers, body = get(f"{base}{path}", "text/turtle")
         assert status == 404, path
         assert headers.get_content_type() == "text/html" and b"Not found" in body and len(body) < 2000
+
+
+def test_every_described_iri_303s_and_every_made_up_one_is_404(served, built_dist):
+    """Every instance IRI the release describes (the data's subjects and the query catalogue's,
+    read here with rdflib) 303s to its record's document; an IRI made up under a real record
+    (id/claim/X/nonsense, a span's made-up selector, an entity's 'span', a query's part) or of a
+    record that does not exist is 404 with the short page, for every Accept."""
+    base, _ = served
+    ids = "https://w3id.org/mirkg/id/"
+    graph = Graph().parse(built_dist / "mirkg.nt", format="nt")
+    graph.parse(built_dist / "queries" / "catalog.ttl", format="turtle")
+    described = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ids)})
+    assert any(iri.endswith("/span/quote") for iri in described) and any("/query/" in iri for iri in described)
+    for iri in described:
+        record = "/".join(iri[len(ids):].split("/")[:2])
+        status, headers, _ = get(f"{base}/id/{iri[len(ids):]}", "application/n-triples")
+        assert (status, headers["Location"]) == (303, f"/doc/{record}.nt"), iri
+    made = made_up_iris(described)
+    assert f"{ids}claim/mir146a-targets-traf6/span/nonsense" in made and f"{ids}query/01-mirna-targets/nonsense" in made
+    for iri in made:
+        for media in (None, *FORMATS):
+            status, headers, body = get(f"{base}/id/{iri[len(ids):]}", media)
+            assert status == 404, (iri, media)
+            assert headers.get_content_type() == "text/html" and b"Not found" in body and len(body) < 2000
+
+
+def test_a_stored_querys_page_is_served_with_its_answer_file(served):
+    base, _ = served
+    status, headers, _ = get(f"{base}/id/query/01-mirna-targets", "text/html")
+    assert (status, headers["Location"]) == (303, "/doc/query/01-mirna-targets.html")
+    status, headers, page = get(f"{base}/doc/query/01-mirna-targets.html")
+    assert status == 200 and headers.get_content_type() == "text/html"
+    assert b'href="../../queries/01-mirna-targets.tsv"' in page
+    status, headers, answer = get(f"{base}/queries/01-mirna-targets.tsv")
+    assert status == 200 and headers.get_content_type() == "text/tab-separated-values" and b"TRAF6" in answer
 
 
 def test_ontology_terms_go_to_their_anchor_or_the_ontology_file(served, built_dist):

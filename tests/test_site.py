@@ -480,3 +480,37 @@ def test_the_page_marks_the_conflict_and_shows_every_source(built_dist):
             assert f'id="source-{source}"' in html
             for s in curated_sources()[source]["statements"]:
                 assert f'id="q-{s["id"]}"' in html  # the "show in text" anchor of every claim
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_a_stored_querys_page_and_every_kinds_at_phone_width(browser, built_dist, tmp_path):
+    """A stored query's page (id/query/NAME's document) opened from the file system: its SPARQL
+    as the catalogue holds it, read back as the browser shows it; its links to the answer file
+    and to the example's entity go to files of the release; no sideways scroll at phone width."""
+    from urllib.parse import unquote, urlsplit
+
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    catalog = Graph().parse(built_dist / "queries" / "catalog.ttl", format="turtle")
+    iri = URIRef("https://w3id.org/mirkg/id/query/01-mirna-targets")
+    (body,) = catalog.objects(iri, URIRef("http://www.w3.org/ns/shacl#select"))
+    browser.set_window_size(1280, 1000)
+    browser.get((built_dist / "doc" / "query" / "01-mirna-targets.html").as_uri())
+    assert js(browser, "return document.querySelector('h1').textContent") == str(catalog.value(iri, RDFS.label))
+    assert js(browser, "return document.querySelector('pre.sparql').textContent") == str(body)
+    targets = js(browser, "return Array.from(document.querySelectorAll('#query a')).map(a => a.href)")
+    files = [Path(unquote(urlsplit(t).path)) for t in targets]
+    assert {f.relative_to(built_dist).as_posix() for f in files} == {"queries/01-mirna-targets.tsv",
+                                                                     "doc/entity/TRAF6.html"}
+    assert all(f.is_file() for f in files)
+    browser.set_window_size(390, 844)
+    browser.get(browser.current_url)
+    assert js(browser, "return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.save_screenshot(str(tmp_path / "query-page-phone.png"))
+    # and the first page of every kind of record, at the same width (long IRIs wrap)
+    for kind in sorted(p for p in (built_dist / "doc").iterdir() if p.is_dir()):
+        first = min(kind.glob("*.html"))
+        browser.get(first.as_uri())
+        assert js(browser, "return document.documentElement.scrollWidth <= window.innerWidth"), first.name
