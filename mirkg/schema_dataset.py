@@ -10,8 +10,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from .namespaces import PAV
+
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
-PAV = Namespace("http://purl.org/pav/")
 BIOSCHEMAS_PROFILE = "https://bioschemas.org/profiles/Dataset/1.0-RELEASE"
 VOID_DATASET = URIRef("http://rdfs.org/ns/void#Dataset")
 MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"

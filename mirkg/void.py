@@ -27,14 +27,13 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 from . import __version__, iris
 from .curation import Curation
 from .errors import BuildError
-from .namespaces import MIRKG, PREFIXES, PROV
+from .namespaces import MIRKG, PAV, PREFIXES, PROV
 from .dataset import (
     DATA_GRAPH, DATASET, DCAT, DUMPS, GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOID, WHOLE_DUMPS,
     download_url, release_date, source_of_graph, version_iri,
 )
 from .release import LICENSE
 
-PAV = Namespace("http://purl.org/pav/")
 DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
 IDOT = Namespace("http://identifiers.org/idot/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
