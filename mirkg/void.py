@@ -182,6 +182,16 @@ def _agents(g: Graph) -> URIRef:
     return curators
 
 
+def _made(g: Graph, node, curators, issued, curation: Curation) -> None:
+    """Who made and published a version or a distribution, when, under which licence, in which
+    language, and from which source texts (the HCLS profile asks it of both levels)."""
+    for predicate, value in ((DCTERMS.creator, curators), (DCTERMS.publisher, curators), (DCTERMS.license, LICENSE),
+                             (DCTERMS.created, issued), (DCTERMS.issued, issued), (DCTERMS.language, ENGLISH)):
+        g.add((node, predicate, value))
+    for source in curation.sources:  # the texts the statements are read from
+        g.add((node, DCTERMS.source, iris.source_iri(source)))
+
+
 def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph:
     g = Graph()
     for prefix, ns in DESCRIPTION_PREFIXES.items():
@@ -213,16 +223,9 @@ def description(stats: dict, curation: Curation, sizes: dict[str, int]) -> Graph
     g.add((version, DCAT.version, Literal(__version__)))  # DCAT 3
     g.add((version, OWL.versionInfo, Literal(__version__)))
     # The release table gives one date per version: the day it was made and issued.
-    g.add((version, DCTERMS.created, issued))
-    g.add((version, DCTERMS.issued, issued))
-    g.add((version, DCTERMS.license, LICENSE))
-    g.add((version, DCTERMS.creator, curators))
-    g.add((version, DCTERMS.publisher, curators))
-    g.add((version, DCTERMS.language, ENGLISH))
+    _made(g, version, curators, issued, curation)
     for keyword in KEYWORDS:
         g.add((version, DCAT.keyword, Literal(keyword)))  # the profile types keywords as plain strings
-    for source in curation.sources:  # the texts the statements are read from
-        g.add((version, DCTERMS.source, iris.source_iri(source)))
     g.add((version, DCTERMS.conformsTo, ONTOLOGY))
     g.add((version, FOAF.page, page))
 
@@ -323,13 +326,6 @@ def _distribution(g: Graph, node: URIRef, *, title: str, what: str, curators: UR
         g.add((node, RDF.type, cls))
     g.add((node, DCTERMS.title, Literal(title, lang="en")))
     g.add((node, DCTERMS.description, Literal(what, lang="en")))
-    g.add((node, DCTERMS.creator, curators))
-    g.add((node, DCTERMS.publisher, curators))
-    g.add((node, DCTERMS.license, LICENSE))
-    g.add((node, DCTERMS.created, issued))
-    g.add((node, DCTERMS.issued, issued))
-    g.add((node, DCTERMS.language, ENGLISH))
+    _made(g, node, curators, issued, curation)
     g.add((node, PAV.version, Literal(__version__)))
-    for source in curation.sources:
-        g.add((node, DCTERMS.source, iris.source_iri(source)))
     g.add((node, FOAF.page, page))
