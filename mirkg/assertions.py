@@ -97,6 +97,15 @@ class Merged:
         self.curation = curation
         self.levels = curation.levels
 
+    @classmethod
+    def of(cls, curation: Curation) -> Merged:
+        """The merged view of a curation, made once however many stages ask for it (the triples,
+        the release object, the KGX export)."""
+        merged = curation.__dict__.get("_merged")
+        if merged is None:
+            merged = curation.__dict__["_merged"] = cls(curation)
+        return merged
+
     @cached_property
     def assertions(self) -> list[Assertion]:
         order = {sid: i for i, sid in enumerate(self.curation.sources)}

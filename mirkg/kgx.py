@@ -173,7 +173,7 @@ def nodes(c: Curation) -> list[dict[str, str]]:
 
 def edges(c: Curation) -> list[dict[str, str]]:
     rows = []
-    merged = Merged(c)
+    merged = Merged.of(c)
     for s in c.statements:
         if not is_edge(s):
             continue

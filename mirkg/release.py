@@ -66,7 +66,7 @@ class Release:
         """The curation's assertions, the works behind them and their conflicts."""
         from .assertions import Merged
 
-        return Merged(self.curation)
+        return Merged.of(self.curation)
 
     @cached_property
     def triple_count(self) -> int:

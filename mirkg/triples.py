@@ -175,7 +175,7 @@ def _work_ids(c: Curation, g: Graph, node: URIRef, prefix: str, value: str | Non
 def _merged(g, c: Curation, ontology: Graph) -> None:
     """The assertions (what claims of several sources say alike), the works each claim traces
     back to, and the conflicts between claims (mirkg.assertions gives the rules)."""
-    merged = Merged(c)
+    merged = Merged.of(c)
     for s in c.statements:
         for work in sorted(merged.works_of(s)):
             if work in c.works:  # an unidentified reference or the review itself is no work node

@@ -171,3 +171,9 @@ def test_the_build_report_lists_each_conflict_with_both_quotes(corpus_release):
         assert f'"{quote}"' in conflicts, quote
     assert conflicts.count("\n- ") == 2  # the two conflicts, nothing else
     assert "| tan-title | title | tan-2019-let7f5p | 1 |" in report
+
+
+def test_the_merged_view_is_made_once_per_curation(corpus_data):
+    curation = load_curation(corpus_data, *RELATIONS_AND_KINDS)
+    assert Merged.of(curation) is Merged.of(curation)
+    assert Merged.of(load_curation(corpus_data, *RELATIONS_AND_KINDS)) is not Merged.of(curation)
