@@ -10,15 +10,17 @@ the curated records, so that whatever the data model adds shows up as a statemen
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from .iris import query_iri
 from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
 from .namespaces import MIRKG, OA, PREFIXES
 from .queries import CATALOG_PREFIXES, QUERY_NS, StoredQuery, query_body
-from .templates import render
+from .templates import macro, render
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABELS = [ox.NamedNode(iri) for iri in ("http://www.w3.org/2000/01/rdf-schema#label",
@@ -49,11 +51,17 @@ MAX_CLAIMS = 500
 CONTEXT_CHARS = 160  # of the source text on each side of a quote, cut at a sentence when one ends there
 
 
-@dataclass
+@dataclass(frozen=True)
 class Link:
     text: str
     href: str = ""
     note: str = ""
+
+    @cached_property
+    def html(self) -> Markup:
+        """The link as the `link` macro writes it, rendered once per link: a page of a large
+        release shows the same few thousand links hundreds of thousands of times."""
+        return Markup(macro("link")(self))
 
 
 @dataclass
@@ -98,6 +106,8 @@ class Pages:
         self.queries = {str(query_iri(q.name)): (q, answer) for q, answer in queries}
         self._properties: dict = {}
         self._labels: dict = {}
+        self._links: dict = {}
+        self._claims: dict = {}
 
     # -- small readers of the graph ---------------------------------------------------------
 
@@ -142,6 +152,15 @@ class Pages:
         return node.value
 
     def link(self, node, root: str) -> Link:
+        """The node as a link from a page `root` below the top; one Link per node and root, so
+        that its HTML is rendered once."""
+        key = (node, root)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = self._link(node, root)
+        return found
+
+    def _link(self, node, root: str) -> Link:
         if isinstance(node, ox.Literal):
             return Link(node.value, note=f"@{node.language}" if node.language else "")
         if isinstance(node, ox.BlankNode) and not any(self.values(node, p) for p in LABELS):
@@ -188,11 +207,20 @@ class Pages:
         return found
 
     def claim_view(self, claim, root: str, role: str = "") -> ClaimView:
+        """A claim as a page shows it; made once per claim and root (an entity's page and every
+        page of the claim's parts show the same view), with the role it plays on this page."""
+        key = (claim, root)
+        found = self._claims.get(key)
+        if found is None:
+            found = self._claims[key] = self._claim_view(claim, root)
+        return replace(found, role=role) if role else found
+
+    def _claim_view(self, claim, root: str) -> ClaimView:
         hedge = ", ".join(v.value for v in self.values(claim, HEDGE_CUE))
         if not hedge and any(v.value == "true" for v in self.values(claim, IS_HEDGED)):
             hedge = "hedged"
         return ClaimView(
-            link=self.link(claim, root), role=role, quote=self.quote(claim), citation=self.citation(claim, root),
+            link=self.link(claim, root), quote=self.quote(claim), citation=self.citation(claim, root),
             parts=[(self.label(p), self.link(v, root)) for p in PARTS for v in self.values(claim, p)],
             evidence=[self.link(t, root) for e in self.values(claim, HAS_EVIDENCE)
                       for t in self.values(e, RDF_TYPE)],

@@ -39,3 +39,9 @@ def asset(name: str) -> Markup:
 
 def render(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
+
+
+@cache
+def macro(name: str, template: str = "macros.html.j2"):
+    """A macro of a template, to call from Python on a value a page shows many times."""
+    return getattr(environment().get_template(template).module, name)
