@@ -14,6 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import CurationError
+
 if TYPE_CHECKING:
     import curies
 
@@ -68,6 +70,18 @@ class Term:
     source: str
 
 
+# The scopes of an OBO synonym, closest first.
+SYNONYM_SCOPES = ("EXACT", "NARROW", "BROAD", "RELATED")
+
+
+@dataclass(frozen=True)
+class Synonym:
+    curie: str
+    text: str
+    scope: str  # one of SYNONYM_SCOPES
+    source: str
+
+
 class Reference:
     """The confirmed identifiers and the IRI convention, read from data/reference/."""
 
@@ -106,6 +120,40 @@ class Reference:
         """Confirmed subclass links between external terms: (child, parent, source) CURIEs."""
         path = self.directory / "is_a.tsv"
         return [(row["child"], row["parent"], row["source"]) for row in _read_tsv(path)] if path.exists() else []
+
+    @cached_property
+    def synonyms(self) -> list[Synonym]:
+        """The confirmed terms' synonyms (synonyms.tsv), each as the ontology's file states it."""
+        path = self.directory / "synonyms.tsv"
+        if not path.exists():
+            return []
+        found, columns = [], None
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if columns is None:
+                columns = cells
+                if columns[:5] != ["curie", "label", "synonym", "scope", "source"]:
+                    raise CurationError(path, f"the header is {columns}", "start the table with the columns "
+                                        "curie, label, synonym, scope, source (tab-separated)", line=n)
+                continue
+            row = dict(zip(columns, cells))
+            term = self.terms.get(row.get("curie", ""))
+            if term is None:
+                raise CurationError(path, f"{row.get('curie')!r} is not confirmed in identifiers.tsv", "add the term "
+                                    "there from a checked source first, or remove the synonym", line=n)
+            if row.get("label") != term.label:
+                raise CurationError(path, f"the label {row.get('label')!r} is not identifiers.tsv's {term.label!r}",
+                                    "write the label identifiers.tsv gives the term", line=n)
+            if row.get("scope") not in SYNONYM_SCOPES:
+                raise CurationError(path, f"scope {row.get('scope')!r}", f"use one of {', '.join(SYNONYM_SCOPES)}, "
+                                    "as the ontology's file states it", line=n)
+            if not (row.get("synonym") or "").strip() or not (row.get("source") or "").strip():
+                raise CurationError(path, "a synonym without its text or its source",
+                                    "give the synonym as the file writes it and the file it was read from", line=n)
+            found.append(Synonym(term.curie, row["synonym"], row["scope"], row["source"]))
+        return found
 
     @cached_property
     def confirmed_citation_ids(self) -> set[str]:

@@ -130,6 +130,58 @@ def test_cell_types_tissues_diseases_and_processes_by_the_ontology_labels(drafte
     assert mention(document, "migration")["id_curie"] == "GO:1905319"
 
 
+def test_a_synonym_the_ontologys_own_file_states_names_its_term_with_its_scope(drafter, tmp_path):
+    # GO states "inflammation" as a broad synonym of inflammatory response (data/reference/synonyms.tsv)
+    document = draft_of(drafter, tmp_path, "Raised miR-146a-5p alleviated inflammation in mice.")
+    m = mention(document, "inflammation")
+    assert m["id_curie"] == "GO:0006954" and m["name"] == "inflammatory response"
+    assert m["how"] == "GO broad synonym (data/reference/synonyms.tsv): 'inflammation'"
+
+
+def test_a_synonym_meets_the_text_through_greek_letters_and_plurals(drafter, tmp_path):
+    # GO writes "NF-kappaB cascade" (canonical NF-kappaB signal transduction) and "microparticle"
+    # (extracellular vesicle); the text writes κ and the plural
+    document = draft_of(drafter, tmp_path, "The NF-κB cascade was active and microparticles were released.")
+    assert mention(document, "NF-κB cascade")["id_curie"] == "GO:0007249"
+    assert mention(document, "microparticles")["id_curie"] == "GO:1903561"
+
+
+def test_a_label_keeps_its_term_where_another_terms_synonym_is_the_same_words(tmp_path):
+    # a synonym row written for another term does not take a name that is a label
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with open(data / "reference" / "synonyms.tsv", "a", encoding="utf-8") as table:
+        table.write("GO:0006897\tendocytosis\tcellular senescence\tRELATED\ta test row\n")
+    document = draft_of(Drafter(data, ROOT / "ontology"), tmp_path, "Cellular senescence rose.")
+    assert mention(document, "Cellular senescence")["id_curie"] == "GO:0090398"
+
+
+def test_words_no_label_or_synonym_holds_stay_unfound(drafter, tmp_path):
+    # data/entities.yaml writes "internalized" and "uptake" for endocytosis, but GO states neither
+    # as a synonym: the draft does not read the curation's own words (compare measures against them)
+    document = draft_of(drafter, tmp_path, "MSCs internalized exosomes; exosome uptake was slow.")
+    assert not {"internalized", "uptake"} & {m["text"] for m in document["mentions"]}
+    assert mention(document, "exosomes")["id_curie"] == "GO:0070062"
+
+
+@pytest.mark.parametrize("row, message", [
+    ("GO:9999999\tnothing\tnil\tEXACT\tmade up", "'GO:9999999' is not confirmed in identifiers.tsv"),
+    ("GO:0006954\tinflammatory response\tinflammation\tCLOSE\tGO", "scope 'CLOSE'"),
+    ("GO:0006954\tinflammation\tinflammation\tBROAD\tGO", "is not identifiers.tsv's 'inflammatory response'"),
+    ("GO:0006954\tinflammatory response\tinflammation\tBROAD\t", "without its text or its source"),
+])
+def test_a_bad_synonym_row_is_refused_with_its_line(data_copy, tmp_path, capsys, row, message):
+    table = data_copy / "reference" / "synonyms.tsv"
+    line = len(table.read_text(encoding="utf-8").splitlines()) + 1
+    with open(table, "a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
+    folder = _folder(tmp_path, b"Raised miR-146a-5p alleviated inflammation.")
+    assert main(["draft", "--data", str(data_copy), str(folder)], root=ROOT) == 2
+    err = capsys.readouterr().err
+    assert f"synonyms.tsv:{line}" in err and message in err and "fix:" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["text.txt"]
+
+
 def test_offsets_count_code_points_in_text_with_greek_and_primes(drafter, tmp_path):
     text = "The 3′-UTR of β-catenin — and κ — precede miR-153-3p and TGF-β1 [1]."
     document = draft_of(drafter, tmp_path, text)
@@ -382,9 +434,10 @@ def test_compare_on_the_review_paragraph_reaches_its_thresholds(drafter, capsys)
     document = drafter.draft(curated.text, "review")
     figures = {f.name: f for f in compare(document, curated)}
     # the issue's targets: mentions >= 95 %, statements >= 60 % recall, hedges and citation
-    # markers 100 %. Reached: mentions 90 % (the misses are words no label or synonym of the
-    # ontology holds: "inflammation", "uptake", "NF-κB signaling", ...), the rest above target.
-    assert figures["entity mentions"].recall >= 0.90 and figures["entity mentions"].precision >= 0.95
+    # markers 100 %. Reached: mentions 91.5 % (75/82; the misses are words no label or synonym
+    # of the ontologies' files holds: "uptake", "internalized", "NF-κB signaling", ...), the rest
+    # above target.
+    assert figures["entity mentions"].recall >= 0.91 and figures["entity mentions"].precision >= 0.95
     assert figures["statements (s, r, o)"].recall >= 0.70 and figures["statements (s, r, o)"].precision >= 0.85
     assert figures["hedges"].recall == figures["hedges"].precision == 1.0
     assert figures["citation markers"].recall == figures["citation markers"].precision == 1.0

@@ -1,5 +1,6 @@
-"""The names the draft recognises: the reference table's confirmed terms and the ontology's
-labels and synonyms, each with the identifier it stands for.
+"""The names the draft recognises: the reference table's confirmed terms, the ontology's labels
+and synonyms, and the synonyms data/reference/synonyms.tsv read from the external ontologies'
+files, each with the identifier it stands for.
 
 Every identifier here is a row of data/reference/identifiers.tsv (or a label of an ontology term
 whose CURIE is one): the draft proposes no identifier from anywhere else.
@@ -15,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..identifiers import Reference
+from ..identifiers import SYNONYM_SCOPES, Reference
 from ..ontology import IMPORTS_FILE, ONTOLOGY_FILE, claim_relations, entity_kinds
 
 OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
@@ -116,19 +117,21 @@ class TermIndex:
                                           Term(curie, symbol, "gene", name, "HGNC name (reference table)"))
         # cell types, tissues, diseases, processes, vesicles: the ontology's labels and synonyms,
         # then the reference table's labels of the terms the import module does not hold yet
-        labelled = [(prop, s, v) for prop in SYNONYMS for s, v in graph.subject_objects(prop)]
-        labelled += [(None, URIRef(self.reference.iri(c)), t.label) for c, t in terms.items()
+        # then the synonyms data/reference/synonyms.tsv read from the ontologies' files, closest
+        # scope first: a name that is a label stays the label's
+        labelled = [(self.reference.converter.compress(str(s)), v,
+                     {RDFS.label: "ontology label"}.get(prop, "ontology synonym"))
+                    for prop in SYNONYMS for s, v in graph.subject_objects(prop) if isinstance(s, URIRef)]
+        labelled += [(c, t.label, "reference table label") for c, t in terms.items()
                      if c.split(":", 1)[0] in self.reference.prefixes]
-        for prop, subject, value in labelled:
-            if not isinstance(subject, URIRef):
-                continue
-            curie = self.reference.converter.compress(str(subject))
+        labelled += [(s.curie, s.text, f"{s.curie.split(':', 1)[0]} {s.scope.lower()} synonym (data/reference/synonyms.tsv)")
+                     for s in sorted(self.reference.synonyms, key=lambda s: SYNONYM_SCOPES.index(s.scope))]
+        for curie, value, how in labelled:
             term = terms.get(curie) if curie else None
             kind = self.entity_kind.get((curie.split(":", 1)[0], term.kind)) if term else None
             if kind not in DICTIONARY_KINDS:
                 continue
             text = str(value)
-            how = {RDFS.label: "ontology label", None: "reference table label"}.get(prop, "ontology synonym")
             found = Term(curie, term.label, kind, text, how)
             self.names.setdefault(name_key(words_of(text)), found)
             for lead in GENERIC_LEADS:
