@@ -15,7 +15,7 @@ from .bulk import gc_paused
 from .errors import CurationError
 from .identifiers import REFERENCE_DIR, Reference, split_curie
 from .ontology import EntityKind, Relation
-from .source import SourceText, Span
+from .source import SourceText, Span, WordIndex
 from . import sources
 from .sources import Source
 from .yamlio import load_yaml
@@ -267,6 +267,7 @@ def read_entities(file: Path, texts: list[SourceText], reference: Reference, kin
     entities: dict[str, Entity] = {}
     seen: dict = {}
     allowed = ENTITY_FIELDS
+    words = WordIndex(texts)
     for index, record in enumerate(rows, 1):
         f = _Fields(file, record, "entity", index)
         f.check_keys(allowed)
@@ -277,6 +278,8 @@ def read_entities(file: Path, texts: list[SourceText], reference: Reference, kin
             raise f.error(f"unknown kind '{kind}'", f"use an entity kind of the ontology: {', '.join(kinds)}")
         written = f.text_list("written")
         for label in written:
+            if words.stands_alone(label):
+                continue
             holding = [t for t in texts if label in t.text]
             if not holding:
                 raise f.error(

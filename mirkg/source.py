@@ -132,6 +132,38 @@ class SourceText:
         return span
 
 
+# A run of letters and digits: the characters _glued() says a word is made of (str.isalnum, as
+# the regular expression's \w less the underscore).
+_WORD = re.compile(r"[^\W_]+")
+
+
+class WordIndex:
+    """Where each word of many source texts starts, so that whether a label stands on its own
+    somewhere is answered from the occurrences of its first word, not by scanning every text for
+    every label (entities times sources, at the size of a large curation)."""
+
+    def __init__(self, texts: list[SourceText]):
+        self.texts = list({t.text: t for t in texts}.values())  # a text that several sources share once
+        self._starts: dict[str, list[tuple[int, int]]] = {}
+        for i, t in enumerate(self.texts):
+            for m in _WORD.finditer(t.text):
+                self._starts.setdefault(m.group(), []).append((i, m.start()))
+
+    def stands_alone(self, label: str) -> bool:
+        """Whether some text holds the label with no letter or digit right before or after it.
+        Such an occurrence holds the label's first word as a whole word of the text, at the same
+        place, so only the places of that word are tried."""
+        m = _WORD.search(label)
+        if m is None:
+            return any(t.glued_word(label) is None for t in self.texts if label in t.text)
+        for i, at in self._starts.get(m.group(), ()):
+            text, start = self.texts[i].text, at - m.start()
+            if (start >= 0 and text.startswith(label, start)
+                    and not _glued(text, start - 1) and not _glued(text, start + len(label))):
+                return True
+        return False
+
+
 def _glued(text: str, at: int) -> bool:
     """Whether the character at `at` is a letter or a digit (nothing is, outside the text)."""
     return 0 <= at < len(text) and text[at].isalnum()
