@@ -223,10 +223,25 @@ def _query(paths: Paths, args) -> int:
 
         answer = run_endpoint(args.endpoint, query, bindings, args.http_method, args.timeout)
     else:
-        answer = run_oxigraph(_release_store(paths.dist), query, bindings)
+        answer = _stored_answer(paths.dist, query, bindings, expand)
+        if answer is None:
+            answer = run_oxigraph(_release_store(paths.dist), query, bindings)
     answer = answer.page(args.offset, args.limit)
     sys.stdout.write(_format(answer, args.format, converter))
     return 0
+
+
+def _stored_answer(dist: Path, query, bindings: dict, expand):
+    """The release's own answer to the question, when it is the one the release answered (the
+    query with its example parameters, or none): read from dist/queries/, which the build wrote
+    from the same store _release_store() loads, so a question that needs no new answer does not
+    load the whole release again."""
+    from .queries import answer_from_tsv, answer_path
+
+    path = dist / answer_path(query)
+    if bindings != bind(query, query.example, expand) or not path.is_file():
+        return None
+    return answer_from_tsv(query.form, path.read_text(encoding="utf-8"))
 
 
 def _release_store(dist: Path):

@@ -249,7 +249,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     from .docs import OntologyDocs
     from .kgx import kgx_files
     from .mappings import mapping_files
-    from .queries import answer_as_tsv, catalog_turtle
+    from .queries import answer_as_tsv, answer_path, catalog_turtle
     from .resource_pages import linked_data_files
     from .site import site_files
 
@@ -273,9 +273,8 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             answers, answer_files = {}, []
             for query in release.queries:
                 answer = release.answers[query.name]
-                suffix = {"SELECT": "tsv", "ASK": "txt"}.get(answer.form, "nt")
-                answers[f"queries/{query.name}.{suffix}"] = answer_as_tsv(answer).encode("utf-8")
-                answer_files.append((query, f"queries/{query.name}.{suffix}"))
+                answers[answer_path(query)] = answer_as_tsv(answer).encode("utf-8")
+                answer_files.append((query, answer_path(query)))
             answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
             put(answers, "stored queries' answers and catalogue")
             put(mapping_files(list(release.mapping_sets)), "mappings")
@@ -322,7 +321,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             for name, content in linked_data_files(release.data_nt, release.ontology_nt, void_nt,
                                                     docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
                                                     answer_files):
-                tree.write(name, content)  # one at a time: a large release's documents are never held at once
+                tree.write_soon(name, content)  # a few at a time: a large release's documents are never held at once
             clock.lap("release: Linked Data (a document and a page per record, .htaccess)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)

@@ -262,6 +262,24 @@ def store_from_ntriples(*pieces: bytes | Path, checked: bool = True) -> ox.Store
     return store
 
 
+def answer_path(query: StoredQuery) -> str:
+    """Where the release keeps the query's answer (with its example parameters), under dist/."""
+    suffix = {"SELECT": "tsv", "ASK": "txt"}.get(query.form, "nt")
+    return f"queries/{query.name}.{suffix}"
+
+
+def answer_from_tsv(form: str, text: str) -> Answer:
+    """An answer file of the release read back: the inverse of answer_as_tsv (its terms are in
+    N-Triples syntax, which escapes tabs and line breaks, so a line is a row)."""
+    lines = text.splitlines()
+    if form == "ASK":
+        return Answer("ASK", boolean=lines == ["true"])
+    if form == "SELECT":
+        columns = [c[1:] for c in lines[0].split("\t")]
+        return Answer("SELECT", columns, [tuple(line.split("\t")) if columns else () for line in lines[1:]])
+    return Answer(form, triples=lines)
+
+
 def answer_as_tsv(answer: Answer) -> str:
     """The answer as SPARQL TSV (SELECT), a boolean line (ASK), or N-Triples (CONSTRUCT), sorted."""
     if answer.form == "ASK":

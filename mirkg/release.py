@@ -12,7 +12,9 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -190,6 +192,11 @@ def sha256_line(digest: str, rel: str) -> str:
     return f"{digest}  {rel}\n"
 
 
+# Threads that write the many small files of a release (the per-record documents): the time is
+# the file system's, so a few writers overlap it with the making of the next documents.
+WRITERS = 4
+
+
 class StagedTree:
     """A folder written file by file beside `target`, which replaces `target` in one step
     (`commit`) only when complete: a failed or stopped build leaves the previous folder exactly
@@ -202,20 +209,63 @@ class StagedTree:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
         self.digests: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
+        self._folders: set[Path] = set()
+        self._writers: ThreadPoolExecutor | None = None
+        self._slots = threading.BoundedSemaphore(WRITERS * 8)
+        self._failure: BaseException | None = None
 
     def __enter__(self) -> StagedTree:
         return self
 
     def __exit__(self, kind, *_) -> None:
+        if self._writers is not None:  # stopped or failed: nothing more is written
+            self._writers.shutdown(wait=True, cancel_futures=True)
+            self._writers = None
         if self.staging.exists():  # not committed
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, rel: str, content) -> None:
-        """The file `rel` (a path relative to the folder): bytes, or an iterable of bytes."""
+    def _path(self, rel: str) -> Path:
         if rel in self.digests:
             raise ValueError(f"{rel} is written twice")
         path = self.staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
+
+    def write_soon(self, rel: str, content: bytes) -> None:
+        """The file `rel`, written by one of a few threads while the caller goes on: creating many
+        small files (a large release's per-record documents) is mostly waiting on the file
+        system, which then overlaps with making the next ones. At most a few dozen files wait
+        in memory; a failed write is raised by flush()."""
+        path = self._path(rel)
+        self.digests[rel] = ""  # claimed now, so that a second write of it fails here
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="release-writer")
+        self._slots.acquire()
+        self._writers.submit(self._write_bytes, rel, path, content).add_done_callback(self._written)
+
+    def _write_bytes(self, rel: str, path: Path, content: bytes) -> None:
+        with open(path, "wb") as out:
+            out.write(content)
+        self.digests[rel], self.sizes[rel] = hashlib.sha256(content).hexdigest(), len(content)
+
+    def _written(self, future: Future) -> None:
+        self._slots.release()
+        if not future.cancelled() and future.exception() is not None and self._failure is None:
+            self._failure = future.exception()
+
+    def flush(self) -> None:
+        """Wait for the files write_soon() handed over; raise the first that failed."""
+        if self._writers is not None:
+            self._writers.shutdown(wait=True)
+            self._writers = None
+        if self._failure is not None:
+            raise self._failure
+
+    def write(self, rel: str, content) -> None:
+        """The file `rel` (a path relative to the folder): bytes, or an iterable of bytes."""
+        path = self._path(rel)
         digest, size = hashlib.sha256(), 0
         with open(path, "wb") as out:
             for chunk in ((content,) if isinstance(content, bytes) else content):
@@ -227,10 +277,7 @@ class StagedTree:
     def write_with(self, rel: str, write) -> None:
         """The file `rel`, written by `write(path)` (for writers that stream to a file, so that a
         large file is never held whole in memory); its digest is read back from the file."""
-        if rel in self.digests:
-            raise ValueError(f"{rel} is written twice")
-        path = self.staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self._path(rel)
         write(path)
         digest = hashlib.sha256()
         with open(path, "rb") as written:
@@ -240,9 +287,11 @@ class StagedTree:
 
     def sums(self) -> bytes:
         """SHA256SUMS of every file written so far, sorted by path."""
+        self.flush()
         return "".join(sha256_line(d, rel) for rel, d in sorted(self.digests.items())).encode("utf-8")
 
     def commit(self) -> None:
+        self.flush()
         holder = None
         try:
             if self.target.exists():

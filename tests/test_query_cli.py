@@ -126,3 +126,32 @@ def test_pages_of_an_answer_cover_it_in_order(capsys):
 def test_a_negative_page_is_refused(args, capsys):
     code, _, err = run(["query", "14", *args], capsys)
     assert code == 2 and "--limit and --offset" in err
+
+
+def test_the_question_the_release_answered_is_read_from_its_answer_file(built_dist, capsys, monkeypatch):
+    # Asked with its example parameters (or none), a stored query gives what the whole store
+    # answers, read from dist/queries/ without loading the release; another question loads it.
+    from mirkg import cli
+    from mirkg.identifiers import query_expander
+    from mirkg.queries import answer_as_tsv, bind, load_queries, run_oxigraph
+
+    store = cli._release_store(built_dist)
+    expand, _ = query_expander(paths.DATA)
+    queries = load_queries(paths.QUERIES)
+    expected = {q.name: answer_as_tsv(run_oxigraph(store, q, bind(q, q.example, expand))) for q in queries}
+
+    loaded = []
+
+    def counted(dist):
+        loaded.append(dist)
+        return store
+
+    monkeypatch.setattr(cli, "_release_store", counted)
+    for q in queries:
+        params = [arg for k, v in sorted(q.example.items()) for arg in ("--param", f"{k}={v}")]
+        code, out, _ = run(["query", q.name, "--format", "tsv", *params], capsys)
+        assert code == 0 and out == expected[q.name], q.name
+    assert loaded == []
+    # a question the release did not answer (its example is TRAF6): let-7f-5p targets IL-6
+    code, out, _ = run(["query", "01", "--param", "gene=mirkgid:entity/IL6"], capsys)
+    assert code == 0 and "hsa-let-7f-5p" in out and len(loaded) == 1
