@@ -15,6 +15,7 @@ fixed order, so two builds give byte-identical files.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from grandalf.graphs import Edge as _GEdge
@@ -32,6 +33,11 @@ from .templates import render
 
 FIGURE_QUERY = "90-network-figure-edges"
 DOCS_LINK = "../docs/index.html"
+# The page lists the claims of the sources it shows, and shows sources (the paragraph first, then
+# the others in folder order) while their claims stay within this many: a curation of thousands of
+# sources would otherwise make a page of hundreds of megabytes. What it leaves out it counts, and
+# every claim, entity and source keeps its own page (doc/...) and its text (sources/...).
+PAGE_MAX_CLAIMS = 1000
 
 # Edge styles, by what the claim says the miRNA does (see edge_style).
 EDGE_STYLES = {
@@ -485,17 +491,39 @@ def source_label(c, source) -> str:
     return f"{source.part} of the review ({c.source_info.journal}, {c.source_info.year}): {source.id}"
 
 
-def other_sources(c) -> list[dict]:
-    """Every source but the shown one, each with its highlighted text, in folder order."""
-    shown = shown_source(c)
+def page_sources(c) -> list:
+    """The sources the page shows, with their texts and claims: the shown source, then the
+    others in folder order while the claims stay within PAGE_MAX_CLAIMS."""
+    first = shown_source(c)
+    claims = Counter(s.source for s in c.statements)
+    found, total = [first], claims[first.id]
+    for source in c.sources.values():
+        if source is first:
+            continue
+        if total + claims[source.id] > PAGE_MAX_CLAIMS:
+            break
+        found.append(source)
+        total += claims[source.id]
+    return found
+
+
+def other_sources(c, shown: list) -> list[dict]:
+    """The shown sources but the first, each with its highlighted text, in folder order."""
     return [{"id": s.id, "folder": s.folder.name, "label": source_label(c, s), "pieces": paragraph_pieces(c, s)}
-            for s in c.sources.values() if s is not shown]
+            for s in shown[1:]]
 
 
-def claim_rows(build) -> list[dict]:
+def claim_href(sid: str, on_page: set[str]) -> str:
+    """A claim's row on the page, or its own page when the page leaves it out."""
+    return f"#claim-{sid}" if sid in on_page else resource_page("claim", sid)
+
+
+def claim_rows(build, on_page: set[str]) -> list[dict]:
     c = build.curation
     rows = []
     for n, s in enumerate(c.statements, start=1):
+        if s.id not in on_page:
+            continue
         context = [(key.replace("_", " "), eid) for key, eid in sorted(s.context.items())]
         if s.via:
             context.append(("via", s.via))
@@ -509,15 +537,18 @@ def claim_rows(build) -> list[dict]:
             "also": sorted({e.source for e in build.merged.assertion_of[s.id].evidence} - {s.source}),
             "source": s.source,
             # the claims of other sources it conflicts with: (kind, other claim id), listed, never resolved
-            "conflicts": sorted((k.kind, (k.second if k.first is s else k.first).id)
-                                for k in build.merged.conflicts if s in (k.first, k.second)),
+            "conflicts": sorted((k.kind, other.id, claim_href(other.id, on_page))
+                                for k in build.merged.conflicts if s in (k.first, k.second)
+                                for other in [k.second if k.first is s else k.first]),
         })
     return rows
 
 
-def _mentions(c) -> dict[str, list[tuple[str, str]]]:
+def _mentions(c, on_page: set[str]) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {eid: [] for eid in c.entities}
     for s in c.statements:
+        if s.id not in on_page:
+            continue
         roles = [("subject", s.subject), ("object", s.object)]
         roles += [(key.replace("_", " "), eid) for key, eid in sorted(s.context.items())]
         if s.via:
@@ -537,14 +568,17 @@ KIND_HEADINGS = {
 }
 
 
-def entity_groups(build) -> list[tuple[str, list[dict]]]:
-    """The entity index: a heading per kind, each entity with its identifiers and mentions."""
+def entity_groups(build, on_page: set[str], every_source: bool) -> list[tuple[str, list[dict]]]:
+    """The entity index: a heading per kind, each entity with its identifiers and the claims of
+    the page that mention it; every entity when the page shows every source, otherwise those its
+    claims mention."""
     c = build.curation
-    mentions = _mentions(c)
+    mentions = _mentions(c, on_page)
+    listed = [e for e in c.entities.values() if every_source or mentions[e.id]]
     groups = []
     # the kinds in the order data/entities.yaml first uses them
-    for kind in dict.fromkeys(e.kind for e in c.entities.values()):
-        members = sorted((e for e in c.entities.values() if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
+    for kind in dict.fromkeys(e.kind for e in listed):
+        members = sorted((e for e in listed if e.kind == kind), key=lambda e: (e.name.lower(), e.id))
         if not members:
             continue
         items = []
@@ -566,14 +600,21 @@ def entity_groups(build) -> list[tuple[str, list[dict]]]:
 
 def page(build, figure: Figure, dataset: dict) -> str:
     c = build.curation
+    shown = page_sources(c)
+    on_page = {s.id for s in c.statements if s.source in {source.id for source in shown}}
+    groups = entity_groups(build, on_page, every_source=len(shown) == len(c.sources))
+    claims = claim_rows(build, on_page)
     return render(
         "site.html.j2",
-        info=c.source_info, figure=figure, claims=claim_rows(build), groups=entity_groups(build),
+        info=c.source_info, figure=figure, claims=claims, groups=groups, left_out={
+            "sources": len(c.sources) - len(shown), "claims": len(c.statements) - len(claims),
+            "entities": len(c.entities) - sum(len(items) for _, items in groups),
+        },
         paragraph=paragraph_pieces(c), docs_link=DOCS_LINK,
         hedged=sum(s.hedge is not None for s in c.statements), claim_count=len(c.statements),
         spans=len({(s.source, s.span.start, s.span.end) for s in c.statements}), entity_count=len(c.entities),
         shown_source=shown_source(c).folder.name, shown_label=source_label(c, shown_source(c)),
-        other_sources=other_sources(c),
+        other_sources=other_sources(c, shown),
         dataset_jsonld=script_json(dataset),
     )
 

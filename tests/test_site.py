@@ -514,3 +514,49 @@ def test_browser_a_stored_querys_page_and_every_kinds_at_phone_width(browser, bu
         first = min(kind.glob("*.html"))
         browser.get(first.as_uri())
         assert js(browser, "return document.documentElement.scrollWidth <= window.innerWidth"), first.name
+
+
+@pytest.fixture(scope="module")
+def release():
+    from mirkg.pipeline import Paths, make_release
+
+    return make_release(Paths(paths.DATA, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST), reason=False)
+
+
+def test_a_curation_too_large_for_one_page_shows_the_sources_that_fit(release, built_dist, monkeypatch):
+    """Issue 15: past PAGE_MAX_CLAIMS the page shows the paragraph and then the sources, in folder
+    order, whose claims fit; it counts what it leaves out, links a left-out claim to its own page,
+    and every link inside the page has its target on the page."""
+    from rdflib import Graph
+
+    from mirkg import site as site_module
+
+    sources = curated_sources()
+    titles = [sid for sid in sources if sid != "review"]  # folder order: the paragraph's folder is first
+    fits = len(sources["review"]["statements"]) + sum(len(sources[t]["statements"]) for t in titles[:2])
+    monkeypatch.setattr(site_module, "PAGE_MAX_CLAIMS", fits)
+    html = site_module.site_files(release, Graph().parse(built_dist / "void.ttl"))["site/index.html"].decode("utf-8")
+
+    shown = ["review", *titles[:2]]
+    on_page = [s["id"] for sid in shown for s in sources[sid]["statements"]]
+    left_out = [s for sid in titles[2:] for s in sources[sid]["statements"]]
+    rows = re.findall(r'<tr id="claim-([^"]+)"', html)
+    assert sorted(rows) == sorted(on_page) and len(rows) == fits
+    assert f"The other {len(left_out)} claims, from {len(titles) - 2} more sources" in html
+    for t in titles:
+        assert (f'id="source-{t}"' in html) == (t in shown)
+    # The let-7f conflict: the paragraph's claim is on the page, the title's claim is not, so the
+    # row links the title's claim's own page, which the release holds.
+    assert "title-let7f-reduced-in-sle-bm-mscs" in {s["id"] for s in left_out}
+    row = html.split('id="claim-let7f5p-alleviates-inflammation"', 1)[1].split("</tr>", 1)[0]
+    assert 'with <a href="../doc/claim/title-let7f-reduced-in-sle-bm-mscs.html">' in row
+    assert (built_dist / "doc" / "claim" / "title-let7f-reduced-in-sle-bm-mscs.html").is_file()
+    # Links inside the page land on the page.
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    for target in re.findall(r'href="#([^"]+)"', html):
+        assert target in anchors, target
+    # The entity index: exactly the entities the shown claims name.
+    named = {s[k] for sid in shown for s in sources[sid]["statements"] for k in ("subject", "object")}
+    named |= {v for sid in shown for s in sources[sid]["statements"] for v in (s.get("context") or {}).values()}
+    named |= {s["via"] for sid in shown for s in sources[sid]["statements"] if s.get("via")}
+    assert set(re.findall(r'<li class="entity" id="entity-([^"]+)"', html)) == named
