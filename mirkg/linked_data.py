@@ -226,34 +226,103 @@ def term_anchors(docs_html: str, ontology_nt: bytes) -> dict[str, str]:
 # Documents
 
 
-class Graph:
-    """The release's triples indexed for documents: by subject, by object, and the labels."""
+# The subject of an N-Triples line: an IRI or a blank node label, up to the first space.
+_LINE_SUBJECT = re.compile(rb"^(\S+) ", re.MULTILINE)
 
-    def __init__(self, data_nt: bytes, ontology_nt: bytes, catalog_nt: bytes = b""):
-        """data_nt and catalog_nt (the stored queries, queries/catalog.ttl as N-Triples) hold the
-        instance IRIs the documents are made for; ontology_nt gives the labels of its terms."""
-        self.out: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-        self.into: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
-        self.labels: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
-        self.instance_subjects: list[ox.NamedNode] = []
-        label = ox.NamedNode(LABEL)
-        for source, instances in ((data_nt, True), (ontology_nt, False), (catalog_nt, True)):
+
+def subject_ranges(nt: bytes) -> dict[str, tuple[int, int]]:
+    """Where each subject's lines sit in sorted N-Triples (a subject's lines are consecutive):
+    subject in N-Triples syntax -> (start, end) byte offsets."""
+    ranges: dict[str, tuple[int, int]] = {}
+    last, start = None, 0
+    for m in _LINE_SUBJECT.finditer(nt):
+        subject = m.group(1)
+        if subject != last:
+            if last is not None:
+                ranges[last.decode("utf-8")] = (start, m.start())
+            last, start = subject, m.start()
+            if last.decode("utf-8") in ranges:
+                raise ValueError(f"the N-Triples are not sorted: {last.decode('utf-8')} comes back")
+    if last is not None:
+        ranges[last.decode("utf-8")] = (start, len(nt))
+    return ranges
+
+
+PARSED_NODES = 100_000  # what a Graph keeps of the nodes it has parsed
+
+
+class _Out:
+    """A node's triples as subject, in N-Triples order: parsed from the release's sorted N-Triples
+    where they sit (an index of byte offsets, not of triples: a large release's triples held as
+    Python objects take gigabytes), then the ontology's and the query catalogue's."""
+
+    def __init__(self, data_nt: bytes, small: dict):
+        self.data_nt, self.small = data_nt, small
+        self.ranges = subject_ranges(data_nt)
+        self._parsed: dict = {}  # the nodes of neighbouring records, asked for again and again
+
+    def get(self, node, default=()) -> list[ox.Triple]:
+        found = self._parsed.get(node)
+        if found is None:
+            if len(self._parsed) > PARSED_NODES:
+                self._parsed.clear()
+            found = []
+            where = self.ranges.get(str(node))
+            if where is not None:
+                found = [q.triple for q in ox.parse(self.data_nt[where[0]:where[1]], format=ox.RdfFormat.N_TRIPLES)]
+            found = self._parsed[node] = found + self.small.get(node, [])
+        return found or default
+
+    def __contains__(self, node) -> bool:
+        return str(node) in self.ranges or node in self.small
+
+
+class _Into:
+    """A node's triples as object: from the release's store, which indexes them by object (their
+    subjects and predicates are IRIs, which the store keeps as they are), then the query
+    catalogue's."""
+
+    def __init__(self, store: ox.Store, small: dict):
+        self.store, self.small = store, small
+
+    def get(self, node, default=()) -> list[ox.Triple]:
+        found = []
+        if isinstance(node, ox.NamedNode):
+            found = [q.triple for q in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph())]
+        found += self.small.get(node, [])
+        return found or default
+
+
+class Graph:
+    """The release's triples indexed for documents: by subject (offsets into the sorted
+    N-Triples), by object (the release's store) and the labels."""
+
+    def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b""):
+        """data_nt: the release's sorted instance N-Triples; store: the instance data and the
+        ontology in its default graph; catalog_nt (the stored queries, queries/catalog.ttl as
+        N-Triples, not in the store) holds instance IRIs documents are made for too."""
+        small_out: dict = defaultdict(list)
+        small_into: dict = defaultdict(list)
+        for source, catalog in ((ontology_nt, False), (catalog_nt, True)):
             for triple in ox.parse(source, format=ox.RdfFormat.N_TRIPLES):
-                s, o = triple.subject, triple.object
-                if instances and isinstance(s, ox.NamedNode) and not self.out.get(s):
-                    self.instance_subjects.append(s)
-                self.out[s].append(triple)
-                if isinstance(o, ox.NamedNode):
-                    self.into[o].append(triple)
-                if triple.predicate == label and isinstance(s, ox.NamedNode):
-                    self.labels[s].append(triple)
+                small_out[triple.subject].append(triple)
+                if catalog and isinstance(triple.object, ox.NamedNode):
+                    small_into[triple.object].append(triple)
+        self.out = _Out(data_nt, small_out)
+        self.into = _Into(store, small_into)
+        self._catalog_subjects = [s for s in small_out if isinstance(s, ox.NamedNode) and s.value.startswith(iris.BASE)]
+
+    def labels(self, node) -> list[ox.Triple]:
+        return [t for t in self.out.get(node, ()) if t.predicate.value == LABEL]
 
     @cached_property
     def records(self) -> dict[str, list[ox.NamedNode]]:
         """Document base -> the instance IRIs it describes (the record's own first), for every
         instance IRI with a description."""
+        subjects = {ox.NamedNode(s[1:-1]) for s in self.out.ranges if s.startswith("<")}
+        subjects.update(self._catalog_subjects)
         found: dict[str, list[ox.NamedNode]] = defaultdict(list)
-        for s in sorted(set(self.instance_subjects), key=lambda n: n.value):
+        for s in sorted(subjects, key=lambda n: n.value):
             base = document_base(s.value)
             if base is not None:
                 found[base].append(s)  # sorted: a record's own IRI before those minted under it
@@ -275,7 +344,7 @@ class Graph:
         triples = {t for node in nodes for t in self.cbd(node)}
         for triple in list(triples):
             if isinstance(triple.object, ox.NamedNode):
-                triples.update(self.labels.get(triple.object, ()))
+                triples.update(self.labels(triple.object))
         return sorted(triples, key=str)
 
 

@@ -318,7 +318,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            for name, content in linked_data_files(release.data_nt, release.ontology_nt, void_nt,
+            for name, content in linked_data_files(release.data_nt, release.ontology_nt, release.store, void_nt,
                                                     docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
                                                     answer_files):
                 tree.write_soon(name, content)  # a few at a time: a large release's documents are never held at once
@@ -344,6 +344,7 @@ def build_report(release: Release) -> str:
     kinds = Counter(e.kind for e in c.entities.values())
     unresolved = sorted(e.id for e in c.entities.values() if e.curie is None)
     hedged = [s for s in c.statements if s.hedge]
+    per_source = Counter(s.source for s in c.statements)
     lines = [
         f"# mirkg build report (version {__version__})",
         "",
@@ -364,7 +365,7 @@ def build_report(release: Release) -> str:
         "",
         "| source | part | work | statements |",
         "|---|---|---|---|",
-        *(f"| {s.id} | {s.part} | {s.work} | {sum(x.source == s.id for x in c.statements)} |" for s in c.sources.values()),
+        *(f"| {s.id} | {s.part} | {s.work} | {per_source[s.id]} |" for s in c.sources.values()),
         "",
         f"{len(release.merged.assertions)} assertions from {len(c.statements)} statements; "
         f"{sum(len(a.sources) > 1 for a in release.merged.assertions)} supported by more than one source.",

@@ -48,6 +48,7 @@ IN_SOURCE = _n(MIRKG.inSource)  # the source node, which holds the text (oa:hasS
 # endpoint gives them all.
 MAX_REFERENCED_BY = 100
 MAX_CLAIMS = 500
+CACHED_NODES = 200_000  # what the page maker keeps of the nodes it has read (see Pages)
 CONTEXT_CHARS = 160  # of the source text on each side of a quote, cut at a sentence when one ends there
 
 
@@ -108,6 +109,14 @@ class Pages:
         self._labels: dict = {}
         self._links: dict = {}
         self._claims: dict = {}
+
+    def _forget_when_large(self) -> None:
+        """The caches above serve the pages of neighbouring records (a claim's parts, the
+        entities its page names); kept for a whole large release they would hold every node
+        twice over, so they start again past CACHED_NODES."""
+        if len(self._properties) + len(self._links) > CACHED_NODES:
+            for cache in (self._properties, self._labels, self._links, self._claims):
+                cache.clear()
 
     # -- small readers of the graph ---------------------------------------------------------
 
@@ -260,6 +269,7 @@ class Pages:
     def page(self, base: str, nodes: list[ox.NamedNode]) -> tuple[str, bytes]:
         """The page of a record: its own node, and the nodes minted under it (a claim's span,
         selectors, evidence) each with its statements."""
+        self._forget_when_large()
         node, parts = nodes[0], nodes[1:]
         root = "../" * base.count("/")
         types = self.values(node, RDF_TYPE)
@@ -327,7 +337,7 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
         yield pages.page(base, nodes)
 
 
-def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes, docs_html: str,
+def linked_data_files(data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
                       catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = ()):
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
     (the data's, and the stored queries' of the catalogue, catalog_ttl, with `queries` their
@@ -336,7 +346,7 @@ def linked_data_files(data_nt: bytes, ontology_nt: bytes, description_nt: bytes,
     from .linked_data import graph_documents, htaccess, stable_ntriples, term_anchors
 
     terms = term_anchors(docs_html, ontology_nt)
-    graph = Graph(data_nt, ontology_nt, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
+    graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
     yield from resource_files(graph, terms, queries)
     yield from graph_documents("ontology", ontology_nt).items()
     yield from graph_documents("dataset", description_nt).items()
