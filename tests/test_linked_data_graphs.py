@@ -234,3 +234,20 @@ def test_an_unknown_or_other_versions_graph_is_404(resolver):
                  "graph/9.9.9/source/review", f"{VERSION_PATH}data/x"):
         for accept in (None, "text/turtle"):
             assert resolver(path, accept).status == 404, (path, accept)
+
+
+def test_the_pages_work_offline_and_link_back(built_dist):
+    """Every nanopublication's and named graph's page loads nothing from elsewhere, links the
+    dataset page, and every relative link reaches a file of the release."""
+    from test_linked_data import Page
+
+    pages = [*(built_dist / "doc" / "np").glob("*.html"), *(built_dist / "doc" / "graph").rglob("*.html")]
+    assert len(pages) > 50
+    for path in pages:
+        p = Page(path.read_text(encoding="utf-8"))
+        assert p.loads == [], path
+        depth = len(path.relative_to(built_dist).parts) - 1
+        assert "../" * depth + "site/index.html" in p.hrefs, path
+        for href in p.hrefs:
+            if not href.startswith(("http://", "https://", "#")):
+                assert (path.parent / href.split("#")[0]).resolve().is_file(), (path, href)
