@@ -10,7 +10,7 @@ nanopubs.trig, a nanopublication at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -87,15 +87,15 @@ def split_trig(trig: bytes) -> Iterator[Nanopub]:
         raise BuildError(f"nanopubs.trig: its nanopublications hold {total} quads between them, the file {expected}")
 
 
-def page(np: Nanopub, pages, root: str) -> bytes:
-    """The nanopublication's page: its graphs in reading order, each with its statements, and the
-    claim its assertion publishes. `pages` (resource_pages.Pages) names and links the terms."""
+def page(np: Nanopub, link_of: Callable[[ox.Term], object], root: str) -> bytes:
+    """The nanopublication's page: its graphs in reading order, each with its statements grouped
+    by subject, and the claim its assertion publishes. link_of names and links a term."""
     def link(term):
         # the nanopublication and its graphs are on this page: link them to their section
         if isinstance(term, ox.NamedNode) and (term.value == np.iri or term.value.startswith(np.iri + "#")):
             fragment = term.value[len(np.iri) + 1:]
-            return Here(f"this nanopublication{'#' + fragment if fragment else ''}", f"#{fragment or 'top'}")
-        return pages.link(term, root)
+            return Here(f"this nanopublication{' (' + fragment + ')' if fragment else ''}", f"#{fragment or 'top'}")
+        return link_of(term)
 
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in np.quads:
@@ -103,31 +103,39 @@ def page(np: Nanopub, pages, root: str) -> bytes:
     order = {name: i for i, name in enumerate(GRAPH_ORDER)}
     graphs = []
     for name in sorted(by_graph, key=lambda g: (order.get(g.split("#", 1)[1], len(order)), g)):
-        rows = [(link(q.subject), link(q.predicate), link(q.object))
-                for q in sorted(by_graph[name], key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))]
-        graphs.append((name.split("#", 1)[1], name, rows))
+        subjects: dict = {}
+        for q in sorted(by_graph[name], key=lambda q: (str(q.subject), str(q.predicate), str(q.object))):
+            subjects.setdefault(q.subject, []).append((link(q.predicate), link(q.object)))
+        graphs.append((name.split("#", 1)[1], name, [(link(s), rows) for s, rows in subjects.items()]))
     claims = sorted({q.subject for q in np.quads if q.graph_name.value == f"{np.iri}#assertion"
                      and q.predicate.value == RDF_TYPE and q.object.value == CLAIM}, key=str)
-    pubinfo = [q for q in np.quads if q.graph_name.value == f"{np.iri}#pubinfo" and q.subject.value == np.iri]
     code = np.iri.rsplit("/", 1)[1]
     html = render("nanopub.html.j2", root=root, iri=np.iri, code=code, graphs=graphs,
                   claims=[link(c) for c in claims],
-                  pubinfo=[(link(q.predicate), link(q.object))
-                           for q in sorted(pubinfo, key=lambda q: (str(q.predicate), str(q.object)))],
                   formats=[(media, f"{code}.{ext}") for media, ext in NANOPUB_FORMATS.items() if ext != "html"])
     return html.encode("utf-8")
 
 
 def nanopub_files(trig: bytes, pages) -> Iterator[tuple[str, bytes]]:
-    """doc/np/RA<hash>.<ext> of every nanopublication of nanopubs.trig, as (path, bytes)."""
+    """doc/np/RA<hash>.<ext> of every nanopublication of nanopubs.trig, as (path, bytes). `pages`
+    (resource_pages.Pages) names and links the terms; every page is at the same depth, so a
+    term's link is made once for them all (a claim's nanopublications share most of theirs)."""
+    links: dict = {}
+    root = "../" * (DOC_PATH + "np/").count("/")
+
+    def link_of(term):
+        found = links.get(term)
+        if found is None:
+            found = links[term] = pages.link(term, root)
+        return found
+
     for np in split_trig(trig):
         code = np.iri[len(NAMESPACE + NANOPUB_PATH):]
         if not np.iri.startswith(NAMESPACE + NANOPUB_PATH) or not TRUSTY.fullmatch(code):
             raise BuildError(f"nanopubs.trig: {np.iri} is not a trusty URI under {NAMESPACE}{NANOPUB_PATH}")
         base = f"{DOC_PATH}np/{code}"
-        root = "../" * base.count("/")
         quads = sorted(np.quads, key=str)
         yield f"{base}.trig", np.trig
         yield f"{base}.nq", ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         yield f"{base}.jsonld", ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
-        yield f"{base}.html", page(np, pages, root)
+        yield f"{base}.html", page(np, link_of, root)
