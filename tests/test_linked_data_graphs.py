@@ -251,3 +251,48 @@ def test_the_pages_work_offline_and_link_back(built_dist):
         for href in p.hrefs:
             if not href.startswith(("http://", "https://", "#")):
                 assert (path.parent / href.split("#")[0]).resolve().is_file(), (path, href)
+
+
+# ------------------------------------------------------------------------------------------------
+# Splitting nanopubs.trig: signed nanopublications, and a file the splitter cannot read
+
+
+def test_signed_nanopublications_are_split_and_each_document_verifies_its_signature(built_dist, build, tmp_path):
+    """With `build --nanopub-key`, each nanopublication's pubinfo holds its signature: each TriG
+    piece is still its part of the file and passes the signature check too."""
+    from Crypto.PublicKey import RSA
+
+    from mirkg.nanopub_pages import split_trig
+    from mirkg.nanopubs import SigningKey, nanopublications
+    from mirkg.publish import split_graphs
+
+    key = tmp_path / "np.pem"
+    key.write_bytes(RSA.generate(2048).export_key())
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes(),
+                         build.curation)
+    trig = nanopublications(split.instance(), build.curation, "2026-11-26T00:00:00Z",
+                            "https://w3id.org/mirkg/dataset/0.1.0", SigningKey(key))
+    pieces = list(split_trig(trig))
+    assert len(pieces) == len(build.curation.statements)
+    for piece in pieces:
+        assert b"hasSignature" in piece.trig
+        alone = nanopubs_of(piece.trig)
+        assert list(alone) == [piece.iri]
+        verify(alone[piece.iri], signed=True)
+
+
+def test_a_nanopubs_file_the_splitter_cannot_read_stops_the_build_saying_why():
+    from mirkg.errors import BuildError
+    from mirkg.nanopub_pages import split_trig
+
+    a, b = "https://w3id.org/mirkg/id/np/RA" + "a" * 43, "https://w3id.org/mirkg/id/np/RA" + "b" * 43
+    header = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+
+    def block(graph: str) -> bytes:
+        return f'<{graph}> {{\n\t<{graph.split("#")[0]}> rdfs:label "x" .\n}}\n'.encode()
+
+    assert [p.iri for p in split_trig(header + block(f"{a}#Head") + block(f"{b}#Head"))] == [a, b]
+    with pytest.raises(BuildError, match=f"the graphs of {a} are not together"):
+        list(split_trig(header + block(f"{a}#Head") + block(f"{b}#Head") + block(f"{a}#assertion")))
+    with pytest.raises(BuildError, match="a line outside any graph block"):
+        list(split_trig(header + b'<http://x/s> rdfs:label "y" .\n' + block(f"{a}#Head")))
