@@ -1,7 +1,7 @@
 """`serve`'s front: one port for the dataset's IRIs, their documents and the SPARQL endpoint.
 
-    /id/..., /Claim, /dataset, /   303 to a document, by Accept (mirkg.linked_data.resolve); a
-    /graph/..., /id/np/...         nanopublication asked for in a format without named graphs: 406
+    /id/..., /graph/..., /Claim,   303 to a document, by Accept (mirkg.linked_data.resolve); 406 for
+    /dataset, /                    a nanopublication (/id/np/RA...) asked for in a format without graphs
     /doc/..., /site/..., files     the release's files, from dist/, with their media types
     /query                         SPARQL, passed to the Oxigraph server (a child process on a
                                    private loopback port) with its timeout and CORS

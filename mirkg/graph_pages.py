@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from . import iris
 from .dataset import DESCRIPTION_FILE
+from .errors import BuildError
 from .linked_data import DOC_PATH, NAMESPACE, ONTOLOGY_DOCS, STATIC, serialize
 from .templates import render
 
@@ -73,7 +74,8 @@ def graph_files(graphs: dict, description_nt: bytes, link: Callable[[ox.Term, st
     for graph, lines in sorted(graphs.items(), key=lambda kv: str(kv[0])):
         name = str(graph)
         if not name.startswith(NAMESPACE):
-            raise ValueError(f"named graph {name} is outside the dataset's namespace")
+            raise BuildError(f"named graph {name} is outside the dataset's namespace {NAMESPACE}; "
+                             "graph_pages.graph_files lays out doc/ like the namespace")
         base = DOC_PATH + name[len(NAMESPACE):]
         for ext in STATIC.values():
             if ext != "html":
