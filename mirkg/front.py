@@ -1,6 +1,7 @@
 """`serve`'s front: one port for the dataset's IRIs, their documents and the SPARQL endpoint.
 
-    /id/..., /Claim, /dataset, /   303 to a document, by Accept (mirkg.linked_data.resolve)
+    /id/..., /graph/..., /Claim,   303 to a document, by Accept (mirkg.linked_data.resolve); 406 for
+    /dataset, /                    a nanopublication (/id/np/RA...) asked for in a format without graphs
     /doc/..., /site/..., files     the release's files, from dist/, with their media types
     /query                         SPARQL, passed to the Oxigraph server (a child process on a
                                    private loopback port) with its timeout and CORS
@@ -93,16 +94,23 @@ class Handler(BaseHTTPRequestHandler):
                          describes=self.server.describes)
         if answer.status == 200:
             return self._file(answer.location, body)
-        if answer.status in (302, 303):
+        if answer.status in (302, 303, 406):
             self.send_response(answer.status)
-            self.send_header("Location", "/" + answer.location)
+            if answer.location:
+                self.send_header("Location", "/" + answer.location)
             if answer.negotiated:
                 self.send_header("Vary", "Accept")
                 for media, location in answer.alternates:
                     self.send_header("Link", f'</{location}>; rel="alternate"; type="{media}"')
             self._cors()
-            self.send_header("Content-Length", "0")
+            data = b""
+            if answer.status == 406:
+                data = render("406.txt.j2", path="/" + path, alternates=answer.alternates).encode("utf-8")
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
             self.end_headers()
+            if body:
+                self.wfile.write(data)
             return None
         return self._not_found(path, body)
 

@@ -11,6 +11,14 @@ The release's tree is laid out like the namespace, so that one web server (the l
     dataset[/...], ""   the dataset and its versions: 303 to site/index.html (HTML) or to
                         doc/dataset.<ext> (RDF, the VoID description)
     release/<v>/<file>  a download URL of the description: 302 to the release's file
+    id/np/RA<hash>      a claim's nanopublication (its graphs are <IRI>#Head, #assertion, ...,
+                        which a client asks for without the fragment): 303 to doc/np/RA<hash>.<ext>
+                        in a format that holds named graphs (TriG, N-Quads, JSON-LD) or HTML; an
+                        Accept for Turtle, N-Triples or RDF/XML alone is 406 (mirkg/nanopub_pages.py)
+    graph/<v>/<name>    a named graph of this version: 303 to doc/graph/<v>/<name>.<ext>, its
+                        contents, or its page; .../description, the graph `load` puts the VoID
+                        description in, answers as the dataset does; another version's graph
+                        is 404 (mirkg/graph_pages.py)
 
 A resource's document is its concise bounded description (every triple with it as subject, blank
 nodes closed over) and the rdfs:label of every IRI the description points to, in Turtle, JSON-LD,
@@ -30,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import iris
+from .dataset import DESCRIPTION_GRAPH, GRAPH
 from .namespaces import MIRKG, ONTOLOGY_IRI, PREFIXES
 
 NAMESPACE = str(MIRKG)
@@ -59,6 +68,23 @@ RDF_SYNTAX = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "rdf": ox.RdfFormat.RDF_XML,
 }
+# A nanopublication is four named graphs: it is served in the formats that hold them (TriG as in
+# nanopubs.trig, N-Quads, JSON-LD with a @graph per named graph) and as a page, all four files in
+# the release. Turtle, N-Triples and RDF/XML cannot hold its graphs: flattened, its trusty URI would
+# no longer verify, so an Accept for them alone gets 406 Not Acceptable with links to the others.
+NANOPUB_PATH = ID_PATH + "np/"
+NANOPUB_FORMATS = {
+    "text/html": "html",
+    "application/trig": "trig",
+    "application/n-quads": "nq",
+    "application/ld+json": "jsonld",
+}
+GRAPHLESS = ("text/turtle", "application/n-triples", "application/rdf+xml")
+TRUSTY = re.compile(r"RA[A-Za-z0-9_-]{43}")  # a trusty URI's artefact code, "RA" module
+# The named graphs of this version (https://w3id.org/mirkg/graph/<version>/...): their documents
+# are doc/graph/<version>/<name>.<ext>, laid out like the IRIs.
+GRAPH_PATH = str(GRAPH)[len(NAMESPACE):]  # "graph/<version>/"
+DESCRIPTION_GRAPH_PATH = str(DESCRIPTION_GRAPH)[len(NAMESPACE):]
 # Oxigraph writes a prefixed name even when its local part needs escapes (mirkgid:entity\/TRAF6),
 # so the namespaces the instance IRIs fall under, whose local parts would hold slashes, stay whole.
 DOCUMENT_PREFIXES = {k: v for k, v in PREFIXES.items() if not iris.BASE.startswith(v)}
@@ -125,7 +151,8 @@ def _quality(accept: str, media: str) -> float:
 @dataclass(frozen=True)
 class Answer:
     """What the server answers for a path: a redirect (303/302, `location` relative to the
-    namespace root), a file to serve (200, `location` a path of the tree), or 404."""
+    namespace root), a file to serve (200, `location` a path of the tree), 406 (no format the
+    Accept names can hold the resource: `alternates` say which can), or 404."""
 
     status: int
     location: str = ""
@@ -144,13 +171,22 @@ def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms:
     (id/claim/X/nonsense) is not the record's, and gets a 404 like any other unknown IRI."""
     path = path.split("?", 1)[0].split("#", 1)[0]
     media = DEFAULT_MEDIA
-    if path.startswith(ID_PATH) or path in terms or path in ("", ONTOLOGY_PATH) or _is_dataset(path):
+    if path.startswith((ID_PATH, "graph/")) or path in terms or path in ("", ONTOLOGY_PATH) or _is_dataset(path):
         media = negotiate(accept, formats) or DEFAULT_MEDIA
 
     def conneg(html: str, rdf_base: str) -> Answer:
         targets = tuple((m, html if m == "text/html" else f"{rdf_base}.{ext}") for m, ext in formats.items())
         return Answer(303, dict(targets)[media], targets, negotiated=True)
 
+    if path.startswith(NANOPUB_PATH):
+        return _nanopub(path[len(NANOPUB_PATH):], accept, exists)
+    if path == DESCRIPTION_GRAPH_PATH:
+        return conneg(LANDING, DOC_PATH + "dataset")
+    if path.startswith("graph/"):
+        base = DOC_PATH + path
+        if path.startswith(GRAPH_PATH) and not path.endswith("/") and exists(f"{base}.html"):
+            return conneg(f"{base}.html", base)
+        return Answer(404)  # not a graph of this version (another version's is not in this release)
     if path.startswith(ID_PATH):
         base = document_base(NAMESPACE + path)
         if base is not None and exists(f"{base}.html") and describes(NAMESPACE + path):
@@ -167,6 +203,20 @@ def resolve(path: str, accept: str | None, exists: Callable[[str], bool], terms:
     if path and not path.endswith("/") and exists(path):
         return Answer(200, path)
     return Answer(404)
+
+
+def _nanopub(code: str, accept: str | None, exists: Callable[[str], bool]) -> Answer:
+    """A nanopublication's IRI: 303 to its document in a format that holds named graphs; 406 for
+    an Accept that names only formats that do not (Turtle, N-Triples, RDF/XML); 404 for a code
+    the release has no nanopublication for."""
+    base = f"{DOC_PATH}np/{code}"
+    if not TRUSTY.fullmatch(code) or not exists(f"{base}.html"):
+        return Answer(404)
+    targets = tuple((m, f"{base}.{ext}") for m, ext in NANOPUB_FORMATS.items())
+    media = negotiate(accept, NANOPUB_FORMATS)
+    if media is None and negotiate(accept, FORMATS) in GRAPHLESS:
+        return Answer(406, "", targets, negotiated=True)
+    return Answer(303, dict(targets)[media or DEFAULT_MEDIA], targets, negotiated=True)
 
 
 def _is_dataset(path: str) -> bool:
@@ -395,6 +445,10 @@ def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]]) -> s
     from .templates import render
 
     return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER if m in STATIC],
+                  nanopub_formats=[(re.escape(m), ext, m) for m, ext in NANOPUB_FORMATS.items()],
+                  graphless="|".join(re.escape(m) for m in GRAPHLESS), nanopub_path=NANOPUB_PATH,
+                  trusty=TRUSTY.pattern, graph_path=re.escape(GRAPH_PATH),
+                  description_graph=re.escape(DESCRIPTION_GRAPH_PATH),
                   described=described_patterns(records),
                   terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
                   ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})

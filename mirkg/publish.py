@@ -302,8 +302,9 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
             put(dict(release.owl_files), "OWL artefacts")
-            put({"nanopubs.trig": nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00Z",
-                                                   str(version_iri()), signing_key)}, "nanopublications")
+            nanopubs_trig = nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00Z",
+                                             str(version_iri()), signing_key)
+            put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
             stats = dataset_description.statistics(split, release.store, release.curation)
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)
             void_nt = sorted_ntriples(void_graph)
@@ -320,9 +321,10 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
             for name, content in linked_data_files(release.data_nt, release.ontology_nt, release.store, void_nt,
                                                     docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
-                                                    answer_files):
+                                                    answer_files, nanopubs_trig, split.graphs):
                 tree.write_soon(name, content)  # a few at a time: a large release's documents are never held at once
-            clock.lap("release: Linked Data (a document and a page per record, .htaccess)")
+            clock.lap("release: Linked Data (a document and a page per record, nanopublication and named graph; "
+                      ".htaccess)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))

@@ -338,16 +338,26 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
 
 
 def linked_data_files(data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
-                      catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = ()):
+                      catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
+                      nanopubs_trig: bytes = b"", graphs: dict | None = None):
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
     (the data's, and the stored queries' of the catalogue, catalog_ttl, with `queries` their
     documentation and the path of their answer), the ontology's and the description's
-    (doc/ontology.*, doc/dataset.*) and the Apache rules (.htaccess)."""
+    (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig), each
+    named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
+    Apache rules (.htaccess)."""
+    from .graph_pages import graph_files
     from .linked_data import graph_documents, htaccess, stable_ntriples, term_anchors
+    from .nanopub_pages import nanopub_files
 
     terms = term_anchors(docs_html, ontology_nt)
     graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
     yield from resource_files(graph, terms, queries)
     yield from graph_documents("ontology", ontology_nt).items()
     yield from graph_documents("dataset", description_nt).items()
+    pages = Pages(graph, terms)
+    if nanopubs_trig:
+        yield from nanopub_files(nanopubs_trig, pages)
+    if graphs:
+        yield from graph_files(graphs, description_nt, pages.link)
     yield ".htaccess", htaccess(terms, graph.records).encode("utf-8")

@@ -24,7 +24,7 @@ import pytest
 from helpers import free_port, made_up_iris, wait_for_http
 from rdflib import Graph, URIRef
 
-from mirkg.linked_data import FORMATS, STATIC, DocumentIndex, resolve, term_anchors
+from mirkg.linked_data import FORMATS, NANOPUB_FORMATS, STATIC, DocumentIndex, resolve, term_anchors
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -37,7 +37,13 @@ SAMPLE = ["id/entity/TRAF6", "id/entity/SLE", "id/claim/mir146a-targets-traf6", 
           "Claim", "claimSubject", "TextSpan", "ontology", "dataset", "dataset/0.1.0",
           "release/0.1.0/mirkg-all.nt", "void.ttl", "doc/entity/TRAF6.jsonld",
           "id/query/01-mirna-targets", "id/query/09-does-mirna-target-gene", "id/query/prefixes",
-          "id/entity/NO-SUCH-GENE", "NoSuchTerm"]
+          "id/entity/NO-SUCH-GENE", "NoSuchTerm",
+          # the named graphs of this version (and another version's, and unknown ones: 404)
+          "graph/0.1.0/data", "graph/0.1.0/ontology", "graph/0.1.0/provenance", "graph/0.1.0/source/review",
+          "graph/0.1.0/description", "graph/0.1.0/nonsense", "graph/0.1.0/source/no-such-source", "graph/0.0.1/data",
+          "graph/0.1.0/", "graph/",
+          # nanopublications that do not exist (the real ones: test_nanopublications_answer_as_from_the_front)
+          "id/np/RA" + "A" * 43, "id/np/nonsense"]
 CONFIG = """ServerRoot {root}
 ServerName 127.0.0.1
 Listen 127.0.0.1:{port}
@@ -172,6 +178,41 @@ def test_every_described_iri_303s_and_every_made_up_one_is_404(apache, built_dis
             status, headers, body = get(base + "/" + iri[len(ns):], accept)
             assert status == 404, (iri, accept)
             assert headers.get_content_type() == "text/html" and len(body) < 2000, (iri, accept)
+
+
+def test_nanopublications_answer_as_from_the_front(apache):
+    """Every nanopublication's trusty URI, for each Accept: the same status and Location as the
+    local front; the 406 for Turtle, N-Triples and RDF/XML with Vary and the Link headers; the
+    TriG served is its part of nanopubs.trig and passes the nanopub library's trusty URI check."""
+    from test_nanopubs import nanopubs_of, verify
+
+    base, docs, _ = apache
+    describes = DocumentIndex(docs)
+    whole = (docs / "nanopubs.trig").read_bytes()
+    header = whole[:whole.index(b"\n<") + 1]
+    codes = sorted(p.stem for p in (docs / "doc" / "np").glob("*.html"))
+    assert len(codes) == len(nanopubs_of(whole)) > 40
+    accepts = [*ACCEPTS, *NANOPUB_FORMATS, "text/turtle, */*;q=0.1", "application/n-quads;q=0.9, application/trig"]
+    for code in codes:
+        for accept in accepts:
+            expected = resolve(f"id/np/{code}", accept, lambda rel: (docs / rel).is_file(), {}, STATIC,
+                               describes=describes)
+            status, headers, body = get(f"{base}/id/np/{code}", accept)
+            assert status == expected.status, (code, accept)
+            assert "Accept" in headers.get("Vary", ""), (code, accept)
+            if status == 406:
+                assert sorted(headers.get_all("Link")) == sorted(
+                    f'</{location}>; rel="alternate"; type="{media}"' for media, location in expected.alternates)
+                continue
+            assert headers["Location"] == f"{base}/{expected.location}", (code, accept)
+        status, headers, trig = get(f"{base}/doc/np/{code}.trig", None)
+        assert status == 200 and headers.get_content_type() == "application/trig"
+        assert trig.startswith(header) and whole.count(trig[len(header):]) == 1
+        np_iri = f"https://w3id.org/mirkg/id/np/{code}"
+        verify(nanopubs_of(trig)[np_iri])
+        for ext, media in (("nq", "application/n-quads"), ("jsonld", "application/ld+json"), ("html", "text/html")):
+            status, headers, body = get(f"{base}/doc/np/{code}.{ext}", None)
+            assert status == 200 and headers.get_content_type() == media and np_iri.encode() in body, (code, ext)
 
 
 def test_documents_have_their_media_types(apache):

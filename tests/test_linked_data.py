@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 from helpers import made_up_iris
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
@@ -90,10 +90,20 @@ def test_every_resource_has_a_document_in_every_format(built_dist, resources):
     assert len(resources) > 100  # entities, claims, spans, selectors, evidence, references, works...
     missing = [(iri, ext) for iri in resources for ext in EXTENSIONS if not doc(built_dist, iri, ext).is_file()]
     assert missing == []
-    # and nothing else under doc/ but the ontology's and the description's documents
+    # and nothing else under doc/ but the ontology's and the description's documents, each
+    # nanopublication's (np/, tests/test_linked_data_graphs.py) and each named graph's (graph/)
     written = {p.relative_to(built_dist / "doc").as_posix() for p in (built_dist / "doc").rglob("*") if p.is_file()}
     expected = {f"{record(iri)}.{ext}" for iri in resources for ext in EXTENSIONS}
     expected |= {f"{name}.{ext}" for name in ("ontology", "dataset") for ext in ("ttl", "jsonld", "nt", "rdf")}
+    nanopubs = Dataset()
+    nanopubs.parse(built_dist / "nanopubs.trig", format="trig")
+    np_codes = {str(s).rsplit("/", 1)[1] for s, _, _, _ in nanopubs.quads(
+        (None, RDF.type, URIRef("http://www.nanopub.org/nschema#Nanopublication"), None))}
+    expected |= {f"np/{code}.{ext}" for code in np_codes for ext in ("trig", "nq", "jsonld", "html")}
+    void = Graph().parse(built_dist / "void.ttl", format="turtle")
+    graphs = {str(n)[len(NS):] for n in void.objects(None, URIRef("http://www.w3.org/ns/sparql-service-description#name"))}
+    assert len(graphs) >= 4 and all(name.startswith("graph/") for name in graphs)
+    expected |= {f"{name}.{ext}" for name in graphs for ext in EXTENSIONS}  # doc/graph/VERSION/NAME.EXT
     assert written == expected
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, free_port, made_up_iris, start, stop
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from mirkg.linked_data import FORMATS
@@ -195,6 +195,105 @@ def test_the_dataset_iri_gives_the_landing_page_or_its_description(served):
     assert get(f"{base}/dataset", "text/turtle")[1]["Location"] == "/doc/dataset.ttl"
     status, _, body = get(f"{base}/site/index.html")
     assert status == 200 and b'<script type="application/ld+json">' in body
+
+
+# ------------------------------------------------------------------------------------------------
+# Nanopublications and named graphs (expected values read with rdflib from the release's files)
+
+NANOPUB_FORMATS = {"application/trig": "trig", "application/n-quads": "nq", "application/ld+json": "jsonld",
+                   "text/html": "html"}
+
+
+def test_a_nanopublication_iri_answers_with_its_graphs_which_verify(served, built_dist):
+    """Each nanopublication's trusty URI 303s by Accept to a format that holds its four graphs;
+    what comes back is its part of nanopubs.trig (TriG) or the same quads (N-Quads, JSON-LD),
+    and passes the nanopub library's trusty URI check on the bytes served."""
+    from test_nanopubs import nanopubs_of, verify
+
+    base, _ = served
+    released = nanopubs_of((built_dist / "nanopubs.trig").read_bytes())
+    whole = (built_dist / "nanopubs.trig").read_bytes()
+    header = whole[:whole.index(b"\n<") + 1]
+    for np_iri, expected in released.items():
+        code = np_iri.rsplit("/", 1)[1]
+        doc = f"/doc/np/{code}"
+        for media, ext in [(None, "html"), *NANOPUB_FORMATS.items()]:
+            # a graph's IRI (…#assertion) is asked for without its fragment: the same answer
+            for iri in (np_iri, f"{np_iri}#assertion"):
+                status, headers, _ = get(f"{base}/id/np/{iri.rsplit('/', 1)[1]}", media)
+                assert (status, headers["Location"]) == (303, f"{doc}.{ext}"), (iri, media)
+                assert headers["Vary"] == "Accept"
+                assert sorted(headers.get_all("Link")) == sorted(
+                    f'<{doc}.{e}>; rel="alternate"; type="{m}"' for m, e in NANOPUB_FORMATS.items())
+            status, headers, body = get(f"{base}{doc}.{ext}")
+            assert status == 200 and headers.get_content_type() == (media or "text/html"), (np_iri, media)
+            if ext == "html":
+                assert np_iri.encode() in body and b'id="assertion"' in body
+                continue
+            if ext == "trig":
+                assert body.startswith(header) and whole.count(body[len(header):]) == 1
+            one = Dataset()
+            one.parse(data=body, format={"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[ext])
+            alone = nanopubs_of(one.serialize(format="trig"))
+            assert list(alone) == [np_iri]
+            verify(alone[np_iri])
+            assert len(alone[np_iri]) == len(expected)
+        for media in ("text/turtle", "application/n-triples", "application/rdf+xml"):
+            status, headers, body = get(f"{base}/id/np/{code}", media)
+            assert status == 406 and headers["Vary"] == "Accept", (np_iri, media)
+            assert len(headers.get_all("Link")) == 4 and f"{doc}.trig".encode() in body
+
+
+def test_a_made_up_nanopublication_is_404(served, built_dist):
+    base, _ = served
+    real = min(p.stem for p in (built_dist / "doc" / "np").glob("*.trig"))
+    for made in ("RA" + "A" * 43, real[:-1], "nonsense", f"{real}/assertion", ""):
+        for media in (None, "application/trig", "text/turtle"):
+            status, headers, body = get(f"{base}/id/np/{made}", media)
+            assert status == 404, (made, media)
+            assert headers.get_content_type() == "text/html" and b"Not found" in body
+
+
+def test_a_named_graph_iri_answers_with_its_contents(served, built_dist):
+    """Every named graph the description names (sd:name) 303s by Accept to its contents, which
+    are the graph mirkg.nq holds under its name, or to its page with its figures; the
+    description's graph to the description."""
+    base, _ = served
+    dataset = Dataset()
+    dataset.parse(built_dist / "mirkg.nq", format="nquads")
+    void = Graph().parse(built_dist / "void.ttl", format="turtle")
+    names = sorted(str(n) for n in void.objects(None, URIRef("http://www.w3.org/ns/sparql-service-description#name")))
+    assert len(names) >= 4
+    for name in names:
+        path = name[len("https://w3id.org/mirkg/"):]
+        expected = dataset.graph(URIRef(name))
+        for media, ext in [(None, "html"), *FORMATS.items()]:
+            status, headers, _ = get(f"{base}/{path}", media)
+            assert (status, headers["Location"]) == (303, f"/doc/{path}.{ext}"), (name, media)
+            assert headers["Vary"] == "Accept" and len(headers.get_all("Link")) == len(FORMATS)
+            status, headers, body = get(f"{base}/doc/{path}.{ext}")
+            assert status == 200 and headers.get_content_type() == (media or "text/html"), (name, media)
+            if ext == "html":
+                triples = void.value(URIRef(name), URIRef("http://rdfs.org/ns/void#triples"))
+                assert name.encode() in body and f"<td>{triples}</td>".encode() in body
+            else:
+                fmt = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}[ext]
+                got = Graph().parse(data=body, format=fmt)
+                assert len(got) == len(expected) and isomorphic(got, expected), (name, ext)
+    version = names[0][len("https://w3id.org/mirkg/"):].split("/")[1]
+    assert get(f"{base}/graph/{version}/description", "text/turtle")[1]["Location"] == "/doc/dataset.ttl"
+    assert get(f"{base}/graph/{version}/description")[1]["Location"] == "/site/index.html"
+
+
+def test_an_unknown_or_other_versions_graph_is_404(served, built_dist):
+    base, _ = served
+    version = next((built_dist / "doc" / "graph").iterdir()).name
+    for path in (f"graph/{version}/nonsense", f"graph/{version}/source/no-such-source", f"graph/{version}/",
+                 "graph/0.0.1/data", "graph/9.9.9/source/review", "graph/"):
+        for media in (None, "text/turtle", "application/n-triples"):
+            status, headers, body = get(f"{base}/{path}", media)
+            assert status == 404, (path, media)
+            assert headers.get_content_type() == "text/html" and b"Not found" in body
 
 
 # ------------------------------------------------------------------------------------------------
