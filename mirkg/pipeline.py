@@ -16,7 +16,9 @@ One pipeline, at every size, on two cores:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
@@ -39,6 +41,7 @@ from .paths import Paths
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import REASONED, SKIPPED, InconsistentOntology, check_consistency
+from .beside import Beside
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
@@ -132,10 +135,22 @@ def compile_curation(paths: Paths) -> tuple[Graph, list[MappingSet], Curation]:
 
 def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                  shacl_budget: float | None = None, stop_at_validation: bool = False) -> Release:
-    """Every stage up to the release object; nothing is written. Raises ValidationFailed when the
-    data breaks its shapes, BuildError (CurationError, InconsistentOntology) on anything else.
-    With stop_at_validation, the release object carries the SHACL results and no query answer
-    (the `validate` command), and a violation does not raise."""
+    """Every stage up to the release object, HermiT's runs included; nothing is written. Raises
+    ValidationFailed when the data breaks its shapes, BuildError (CurationError,
+    InconsistentOntology) on anything else. With stop_at_validation, the release object carries
+    the SHACL results and no query answer (the `validate` command), and a violation does not
+    raise."""
+    with releasing(paths, engine, reason, shacl_budget, stop_at_validation) as release:
+        release.beside.settle()
+    return release
+
+
+@contextmanager
+def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
+              shacl_budget: float | None = None, stop_at_validation: bool = False) -> Iterator[Release]:
+    """make_release, with HermiT's runs still going on beside the caller (release.beside) until
+    the block ends: the release can be written meanwhile. Leaving the block waits for them; an
+    error in the block, or in them, stops them and their JVMs."""
     timings: dict[str, float] = {}
     clock = Clock(timings)
     ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
@@ -185,8 +200,9 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
             if results is None:
                 raise BuildError(f"SHACL validation did not finish in its budget of {shacl_budget} s")
             if stop_at_validation:
-                return Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
-                               MappingProxyType({}), tuple(results), "not run", MappingProxyType({}), timings)
+                yield Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
+                              MappingProxyType({}), tuple(results), Beside.settled("not run", {}), timings)
+                return
             if any(r.severity == "Violation" for r in results):
                 raise ValidationFailed(results)
             failures = run_checks(load_checks(paths.ontology), store)
@@ -197,16 +213,12 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
             expand = curie_expander(curation)
             answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
             clock.lap("stored queries")
-            verdict = SKIPPED
-            if reasoning is not None:
-                on, seconds = reasoning.result()
-                clock.record(f"OWL reasoning (HermiT on {on}, beside the stages above)", seconds)
-                verdict = REASONED
-            owl = MappingProxyType(owl_files.result())
-            clock.record("OWL artefacts (HermiT's classification; beside the stages above)",
-                         time.perf_counter() - owl_started)
             data_nt = sorted_ntriples_file(feed.path)
             clock.lap("sort the N-Triples")
+            beside = Beside(reasoning, owl_files, owl_started, timings)
+            yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
+                          MappingProxyType(answers), tuple(results), beside, timings)
+            beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
             if owl_files is not None:
                 owl_files.cancel()
@@ -215,8 +227,6 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
             if reasoning is not None:
                 reasoning.cancel()
             raise
-    return Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
-                   MappingProxyType(answers), tuple(results), verdict, owl, timings)
 
 
 def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
@@ -226,7 +236,6 @@ def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     started = time.perf_counter()
     key = SigningKey(nanopub_key) if nanopub_key is not None else None  # a bad key stops the build first
     checks = all_checks(paths.ontology)
-    with stopping():
-        release = make_release(paths, engine, reason, shacl_budget)
+    with stopping(), releasing(paths, engine, reason, shacl_budget) as release:
         write_release(release, paths.dist, started, hcls_checks=checks, signing_key=key)
     return release

@@ -281,7 +281,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(kgx_files(release), "KGX")
             split = split_graphs(release.ontology_nt, release.data_nt, release.curation)
             clock.lap("release: split by graph")
-            put({"build-report.md": build_report(release).encode("utf-8")}, "build report")
             tree.write("mirkg.nq", split.nquads())
             clock.lap("release: N-Quads")
             trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
@@ -301,10 +300,12 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
-            put(dict(release.owl_files), "OWL artefacts")
             nanopubs_trig = nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00Z",
                                              str(version_iri()), signing_key)
             put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
+            # As late as the description allows (it gives their sizes): HermiT's classification
+            # runs beside the build until here.
+            put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
             stats = dataset_description.statistics(split, release.store, release.curation)
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)
             void_nt = sorted_ntriples(void_graph)
@@ -325,6 +326,10 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 tree.write_soon(name, content)  # a few at a time: a large release's documents are never held at once
             clock.lap("release: Linked Data (a document and a page per record, nanopublication and named graph; "
                       ".htaccess)")
+            # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
+            # the report gives its verdict, and a failed run stops the build here, before dist/
+            # is replaced.
+            put({"build-report.md": build_report(release).encode("utf-8")}, "build report (waited for HermiT's reasoning)")
             tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
             release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
             tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # types only: the modules that make a release's parts use thi
     from .assertions import Merged
     from .curation import Curation
     from .mappings import MappingSet
+    from .beside import Beside
     from .queries import Answer, StoredQuery
     from .shacl_report import Result
 
@@ -55,9 +56,18 @@ class Release:
     queries: tuple[StoredQuery, ...]
     answers: Mapping[str, Answer]
     results: tuple[Result, ...]
-    reasoning: str
-    owl_files: Mapping[str, bytes]  # the ontology's OWL artefacts (mirkg/owl_release.py)
+    beside: Beside  # HermiT's runs: the reasoning verdict and the ontology's OWL artefacts
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def reasoning(self) -> str:
+        """What OWL reasoning found (waits for HermiT if it is still running)."""
+        return self.beside.verdict()
+
+    @property
+    def owl_files(self) -> Mapping[str, bytes]:
+        """The ontology's OWL artefacts (mirkg/owl_release.py; waits for HermiT's classification)."""
+        return self.beside.owl_files()
 
     @property
     def violations(self) -> list[Result]:

@@ -1,0 +1,46 @@
+"""HermiT's runs beside the build: what the release waits for only where their results are
+written (the reasoning verdict in the build report, the ontology's OWL artefacts)."""
+
+from __future__ import annotations
+
+import time
+from types import MappingProxyType
+
+from .reasoning import REASONED, SKIPPED
+
+
+class Beside:
+    """HermiT's two runs, which go on beside the build (the data's consistency on its summary,
+    and the ontology's classification for the OWL artefacts) while the release is written: the
+    build waits for them only where their results are written, and a failed run fails the build
+    before dist/ is replaced. Each result is awaited once and timed into the build's timings."""
+
+    def __init__(self, reasoning, owl_files, owl_started: float, timings: dict[str, float]):
+        self._reasoning, self._owl_files = reasoning, owl_files
+        self._owl_started, self._timings = owl_started, timings
+        self._verdict: str | None = None if reasoning is not None else SKIPPED
+        self._owl: MappingProxyType | None = None if owl_files is not None else MappingProxyType({})
+
+    @classmethod
+    def settled(cls, verdict: str, owl: dict) -> Beside:
+        found = cls(None, None, 0.0, {})
+        found._verdict, found._owl = verdict, MappingProxyType(owl)
+        return found
+
+    def verdict(self) -> str:
+        if self._verdict is None:
+            on, seconds = self._reasoning.result()
+            self._timings[f"OWL reasoning (HermiT on {on}, beside the stages above)"] = round(seconds, 4)
+            self._verdict = REASONED
+        return self._verdict
+
+    def owl_files(self) -> MappingProxyType:
+        if self._owl is None:
+            self._owl = MappingProxyType(self._owl_files.result())
+            self._timings["OWL artefacts (HermiT's classification; beside the stages above)"] = round(
+                time.perf_counter() - self._owl_started, 4)
+        return self._owl
+
+    def settle(self) -> None:
+        self.verdict()
+        self.owl_files()
