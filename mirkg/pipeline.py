@@ -40,7 +40,7 @@ from .owl_release import owl_release_files
 from .paths import Paths
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from .reasoning import REASONED, SKIPPED, InconsistentOntology, check_consistency
+from .reasoning import InconsistentOntology, check_consistency
 from .beside import Beside
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise

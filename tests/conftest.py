@@ -62,3 +62,19 @@ def scaled_data(tmp_path_factory) -> Path:
 def scaled(scaled_data):
     """The scale-2 corpus, compiled by the build's own code (rdflib graph)."""
     return compile_graph(Paths(scaled_data, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))
+
+
+@pytest.fixture(scope="module")
+def resolver(built_dist):
+    """What the release's tree answers for a path and an Accept (mirkg.linked_data.resolve, as the
+    local front and the Apache rules do)."""
+    from mirkg.linked_data import DocumentIndex, resolve, term_anchors
+
+    terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
+                         (built_dist / "ontology.nt").read_bytes())
+    describes = DocumentIndex(built_dist)
+
+    def answer(path, accept=None):
+        return resolve(path, accept, lambda rel: (built_dist / rel).is_file(), terms, describes=describes)
+
+    return answer

@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 from mirkg import paths
-from mirkg.linked_data import FORMATS, DocumentIndex, described_patterns, negotiate, resolve, term_anchors
+from mirkg.linked_data import FORMATS, described_patterns, negotiate, term_anchors
 
 NS = "https://w3id.org/mirkg/"
 ID = NS + "id/"
@@ -347,18 +347,6 @@ def test_the_dataset_page_links_each_entity_and_claim_to_its_page(built_dist):
 ])
 def test_negotiate(accept, media):
     assert negotiate(accept) == media
-
-
-@pytest.fixture(scope="module")
-def resolver(built_dist):
-    terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
-                         (built_dist / "ontology.nt").read_bytes())
-    describes = DocumentIndex(built_dist)
-
-    def answer(path, accept=None):
-        return resolve(path, accept, lambda rel: (built_dist / rel).is_file(), terms, describes=describes)
-
-    return answer
 
 
 def test_resolve_answers_every_iri_the_release_describes_and_404_for_made_up_ones(resolver, resources):

@@ -25,7 +25,6 @@ from rdflib.compare import isomorphic
 from test_nanopubs import nanopubs_of, verify
 
 from mirkg.dataset import GRAPH
-from mirkg.linked_data import DocumentIndex, resolve, term_anchors
 
 NS = "https://w3id.org/mirkg/"
 NP = "http://www.nanopub.org/nschema#"
@@ -173,18 +172,6 @@ def test_a_named_graphs_page_gives_its_figures_and_its_downloads(built_dist, nam
 
 # ------------------------------------------------------------------------------------------------
 # What the IRIs answer (mirkg.linked_data.resolve; the server and Apache tests run the same on HTTP)
-
-
-@pytest.fixture(scope="module")
-def resolver(built_dist):
-    terms = term_anchors((built_dist / "docs" / "index.html").read_text(encoding="utf-8"),
-                         (built_dist / "ontology.nt").read_bytes())
-    describes = DocumentIndex(built_dist)
-
-    def answer(path, accept=None):
-        return resolve(path, accept, lambda rel: (built_dist / rel).is_file(), terms, describes=describes)
-
-    return answer
 
 
 def test_a_nanopublication_iri_answers_with_a_format_that_holds_its_graphs(resolver, nanopubs):
