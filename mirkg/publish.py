@@ -29,6 +29,7 @@ import heapq
 import json
 import time
 from collections import Counter
+from itertools import chain
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -38,6 +39,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import __version__, iris
+from .children import in_child
 from .clock import Clock
 from .curation import Curation
 from .sources import release_text_path
@@ -49,6 +51,7 @@ from .release import (
     deterministic_gzip,
     graph_of_ntriples,
     sorted_ntriples,
+    write_files,
 )
 from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
     CONTEXT_FILE,
@@ -250,7 +253,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, answer_path, catalog_turtle
-    from .resource_pages import linked_data_files
+    from .resource_pages import LinkedDataFiles
     from .site import site_files
 
     clock = Clock(release.timings)
@@ -320,10 +323,21 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            for name, content in linked_data_files(release.data_nt, release.ontology_nt, release.store, void_nt,
-                                                    docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
-                                                    answer_files, nanopubs_trig, split.graphs):
-                tree.write_soon(name, content)  # a few at a time: a large release's documents are never held at once
+            documents = LinkedDataFiles(release.data_nt, release.ontology_nt, release.store, void_nt,
+                                        docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
+                                        answer_files, nanopubs_trig, split.graphs)
+            # Half the records' documents are made and written by a child forked now, which
+            # shares the index of the triples just made; this process makes the other half
+            # and the rest. No writer thread is mid-file when it forks.
+            tree.flush()
+            share = in_child(_write_share, tree.staging, documents, (1, 2))
+            try:
+                for name, content in chain(documents.records((0, 2)), documents.rest()):
+                    tree.write_soon(name, content)  # a few at a time: the documents are never held at once
+                tree.adopt(share()[0])
+            except BaseException:
+                share.stop()
+                raise
             clock.lap("release: Linked Data (a document and a page per record, nanopublication and named graph; "
                       ".htaccess)")
             # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
@@ -337,6 +351,11 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     finally:
         pool.shutdown(cancel_futures=True)
         docs.cancel()
+
+
+def _write_share(folder: Path, documents, share: tuple[int, int]) -> list[tuple[str, str, int]]:
+    """In a forked child: a share of the records' documents, written into the staging folder."""
+    return write_files(folder, documents.records(share))
 
 
 def _conflict_lines(conflict) -> list[str]:

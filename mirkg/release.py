@@ -295,6 +295,14 @@ class StagedTree:
                 digest.update(chunk)
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
 
+    def adopt(self, written: list[tuple[str, str, int]]) -> None:
+        """Files another process wrote into the staging folder (write_files): their path, SHA-256
+        and size, listed with this tree's own."""
+        for rel, digest, size in written:
+            if rel in self.digests:
+                raise ValueError(f"{rel} is written twice")
+            self.digests[rel], self.sizes[rel] = digest, size
+
     def sums(self) -> bytes:
         """SHA256SUMS of every file written so far, sorted by path."""
         self.flush()
@@ -315,6 +323,22 @@ class StagedTree:
         finally:
             if holder is not None:
                 shutil.rmtree(holder, ignore_errors=True)
+
+
+def write_files(folder: Path, files) -> list[tuple[str, str, int]]:
+    """Files (path relative to `folder`, bytes) written into a staging folder by a process that
+    is not the tree's own (a forked share of the release's documents): (path, SHA-256, size) of
+    each, for StagedTree.adopt."""
+    written, made = [], set()
+    for rel, content in files:
+        path = folder / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "xb") as out:  # never over a file the tree wrote
+            out.write(content)
+        written.append((rel, hashlib.sha256(content).hexdigest(), len(content)))
+    return written
 
 
 def write_tree(target: Path, files: dict[str, bytes]) -> None:

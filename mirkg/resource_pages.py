@@ -323,13 +323,19 @@ def _curie(iri: str) -> str:
     return iri
 
 
-def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[StoredQuery, str]] = ()):
+def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[StoredQuery, str]] = (),
+                   share: tuple[int, int] = (0, 1)):
     """doc/: every record's document in every format and its page, from the release's triples,
-    as (path, bytes) one file at a time (a large release's documents are never held at once)."""
+    as (path, bytes) one file at a time (a large release's documents are never held at once).
+    share (k, n): only the records whose place in the sorted list is k modulo n, so that n
+    processes can make them together."""
     from .linked_data import STATIC, serialize
 
     pages = Pages(graph, terms, queries)
-    for base, nodes in graph.records.items():
+    k, n = share
+    for i, (base, nodes) in enumerate(graph.records.items()):
+        if i % n != k:
+            continue
         triples = graph.document(nodes)
         for ext in STATIC.values():
             if ext != "html":
@@ -337,27 +343,49 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
         yield pages.page(base, nodes)
 
 
-def linked_data_files(data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
-                      catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
-                      nanopubs_trig: bytes = b"", graphs: dict | None = None):
+class LinkedDataFiles:
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
     (the data's, and the stored queries' of the catalogue, catalog_ttl, with `queries` their
     documentation and the path of their answer), the ontology's and the description's
     (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig), each
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
-    Apache rules (.htaccess)."""
-    from .graph_pages import graph_files
-    from .linked_data import graph_documents, htaccess, stable_ntriples, term_anchors
-    from .nanopub_pages import nanopub_files
+    Apache rules (.htaccess). The index of the release's triples is made once, here; the records'
+    files can then be made in shares, by processes forked from this one."""
 
-    terms = term_anchors(docs_html, ontology_nt)
-    graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
-    yield from resource_files(graph, terms, queries)
-    yield from graph_documents("ontology", ontology_nt).items()
-    yield from graph_documents("dataset", description_nt).items()
-    pages = Pages(graph, terms)
-    if nanopubs_trig:
-        yield from nanopub_files(nanopubs_trig, pages)
-    if graphs:
-        yield from graph_files(graphs, description_nt, pages.link)
-    yield ".htaccess", htaccess(terms, graph.records).encode("utf-8")
+    def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
+                 catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
+                 nanopubs_trig: bytes = b"", graphs: dict | None = None):
+        from .linked_data import stable_ntriples, term_anchors
+
+        self.ontology_nt, self.description_nt = ontology_nt, description_nt
+        self.queries, self.nanopubs_trig, self.graphs = list(queries), nanopubs_trig, graphs
+        self.terms = term_anchors(docs_html, ontology_nt)
+        self.graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
+        self.graph.records  # noqa: B018 - made now, so that a forked share finds it made
+
+    def records(self, share: tuple[int, int] = (0, 1)):
+        return resource_files(self.graph, self.terms, self.queries, share)
+
+    def rest(self):
+        """Everything but the records' documents."""
+        from .graph_pages import graph_files
+        from .linked_data import graph_documents, htaccess
+        from .nanopub_pages import nanopub_files
+
+        yield from graph_documents("ontology", self.ontology_nt).items()
+        yield from graph_documents("dataset", self.description_nt).items()
+        pages = Pages(self.graph, self.terms)
+        if self.nanopubs_trig:
+            yield from nanopub_files(self.nanopubs_trig, pages)
+        if self.graphs:
+            yield from graph_files(self.graphs, self.description_nt, pages.link)
+        yield ".htaccess", htaccess(self.terms, self.graph.records).encode("utf-8")
+
+    def __iter__(self):
+        yield from self.records()
+        yield from self.rest()
+
+
+def linked_data_files(*args, **kwargs):
+    """Every file of LinkedDataFiles(*args, **kwargs), in one process."""
+    return iter(LinkedDataFiles(*args, **kwargs))

@@ -268,3 +268,40 @@ def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, 
     assert list(scratch.iterdir()) == []
     assert tree_digest(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "tmp"]  # no staging folder left
+
+
+@slow
+@pytest.mark.java
+def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path, scaled_data):
+    """The records' documents are made by this process and a forked child together: stopped
+    then, the child ends with the build and the staging folder goes."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
+    before = tree_digest(dist)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    process = subprocess.Popen([sys.executable, "build.py", "--data", str(scaled_data), "--dist", str(dist)],
+                               cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if any((staged / "doc" / "claim").is_dir() for staged in tmp_path.glob(".dist.new-*")):
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the build ended before its documents could be stopped"
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0, err.decode()
+    deadline = time.monotonic() + 10
+    while _with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _with_env(marker) == []
+    assert list(scratch.iterdir()) == []
+    assert tree_digest(dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "tmp"]
