@@ -116,10 +116,12 @@ def page(np: Nanopub, link_of: Callable[[ox.Term], object], root: str) -> bytes:
     return html.encode("utf-8")
 
 
-def nanopub_files(trig: bytes, pages) -> Iterator[tuple[str, bytes]]:
+def nanopub_files(trig: bytes, pages, share: tuple[int, int] = (0, 1)) -> Iterator[tuple[str, bytes]]:
     """doc/np/RA<hash>.<ext> of every nanopublication of nanopubs.trig, as (path, bytes). `pages`
     (resource_pages.Pages) names and links the terms; every page is at the same depth, so a
-    term's link is made once for them all (a claim's nanopublications share most of theirs)."""
+    term's link is made once for them all (a claim's nanopublications share most of theirs).
+    share (k, n): only the nanopublications whose place in the file is k modulo n (the whole
+    file is still split and checked)."""
     links: dict = {}
     root = "../" * (DOC_PATH + "np/").count("/")
 
@@ -129,7 +131,10 @@ def nanopub_files(trig: bytes, pages) -> Iterator[tuple[str, bytes]]:
             found = links[term] = pages.link(term, root)
         return found
 
-    for np in split_trig(trig):
+    k, n = share
+    for i, np in enumerate(split_trig(trig)):
+        if i % n != k:
+            continue
         code = np.iri[len(NAMESPACE + NANOPUB_PATH):]
         if not np.iri.startswith(NAMESPACE + NANOPUB_PATH) or not TRUSTY.fullmatch(code):
             raise BuildError(f"nanopubs.trig: {np.iri} is not a trusty URI under {NAMESPACE}{NANOPUB_PATH}")

@@ -326,18 +326,25 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             documents = LinkedDataFiles(release.data_nt, release.ontology_nt, release.store, void_nt,
                                         docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
                                         answer_files, nanopubs_trig, split.graphs)
-            # Half the records' documents are made and written by a child forked now, which
-            # shares the index of the triples just made; this process makes the other half
-            # and the rest. No writer thread is mid-file when it forks.
-            tree.flush()
-            share = in_child(_write_share, tree.staging, documents, (1, 2))
-            try:
-                for name, content in chain(documents.records((0, 2)), documents.rest()):
+            if len(documents.graph.records) < FORK_DOCUMENTS_FROM:
+                for name, content in documents:
                     tree.write_soon(name, content)  # a few at a time: the documents are never held at once
-                tree.adopt(share()[0])
-            except BaseException:
-                share.stop()
-                raise
+            else:
+                # Half the records' and nanopublications' documents are made and written by a
+                # child forked now, which shares the index of the triples just made; this
+                # process makes the other half and the rest. HermiT's reasoning is waited for
+                # first: beside two busy processes its JVM would starve and end last. No writer
+                # thread is mid-file when the child is forked.
+                release.reasoning  # noqa: B018
+                tree.flush()
+                share = in_child(_write_share, tree.staging, documents, (1, 2))
+                try:
+                    for name, content in chain(documents.shared((0, 2)), documents.rest()):
+                        tree.write_soon(name, content)
+                    tree.adopt(share()[0])
+                except BaseException:
+                    share.stop()
+                    raise
             clock.lap("release: Linked Data (a document and a page per record, nanopublication and named graph; "
                       ".htaccess)")
             # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
@@ -353,9 +360,15 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
         docs.cancel()
 
 
+# Below this many records the documents are made in this process alone: forking a child costs
+# more than it saves, and HermiT's reasoning can go on beside them.
+FORK_DOCUMENTS_FROM = 2000
+
+
 def _write_share(folder: Path, documents, share: tuple[int, int]) -> list[tuple[str, str, int]]:
-    """In a forked child: a share of the records' documents, written into the staging folder."""
-    return write_files(folder, documents.records(share))
+    """In a forked child: a share of the records' and nanopublications' documents, written into
+    the staging folder."""
+    return write_files(folder, documents.shared(share))
 
 
 def _conflict_lines(conflict) -> list[str]:

@@ -363,26 +363,29 @@ class LinkedDataFiles:
         self.graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
         self.graph.records  # noqa: B018 - made now, so that a forked share finds it made
 
-    def records(self, share: tuple[int, int] = (0, 1)):
-        return resource_files(self.graph, self.terms, self.queries, share)
+    def shared(self, share: tuple[int, int] = (0, 1)):
+        """The files there is one of per record or nanopublication (nearly all of them), those
+        of the share (k, n): see resource_files and nanopub_files."""
+        from .nanopub_pages import nanopub_files
+
+        yield from resource_files(self.graph, self.terms, self.queries, share)
+        if self.nanopubs_trig:
+            yield from nanopub_files(self.nanopubs_trig, Pages(self.graph, self.terms), share)
 
     def rest(self):
-        """Everything but the records' documents."""
+        """Everything but the shared files."""
         from .graph_pages import graph_files
         from .linked_data import graph_documents, htaccess
-        from .nanopub_pages import nanopub_files
 
         yield from graph_documents("ontology", self.ontology_nt).items()
         yield from graph_documents("dataset", self.description_nt).items()
         pages = Pages(self.graph, self.terms)
-        if self.nanopubs_trig:
-            yield from nanopub_files(self.nanopubs_trig, pages)
         if self.graphs:
             yield from graph_files(self.graphs, self.description_nt, pages.link)
         yield ".htaccess", htaccess(self.terms, self.graph.records).encode("utf-8")
 
     def __iter__(self):
-        yield from self.records()
+        yield from self.shared()
         yield from self.rest()
 
 
