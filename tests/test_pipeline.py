@@ -272,9 +272,13 @@ def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, 
 
 @slow
 @pytest.mark.java
-def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path, scaled_data):
+def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path):
     """The records' documents are made by this process and a forked child together: stopped
-    then, the child ends with the build and the staging folder goes."""
+    then, the child ends with the build and the staging folder goes. (Scale 10: the documents
+    take long enough to be caught being written.)"""
+    from bench.corpus import make_corpus
+
+    scaled_data = make_corpus(paths.DATA, tmp_path / "corpus" / "data", 10)
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
@@ -293,7 +297,7 @@ def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             if any((staged / "doc" / "claim").is_dir() for staged in tmp_path.glob(".dist.new-*")):
-                children = subprocess.run(["ps", "--ppid", str(process.pid), "-o", "args="], capture_output=True,
+                children = subprocess.run(["ps", "-ww", "--ppid", str(process.pid), "-o", "args="], capture_output=True,
                                           text=True).stdout
                 if "FORK_DOCUMENTS_FROM" in children:  # the forked share is running (it has the build's arguments)
                     break
@@ -311,4 +315,4 @@ def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves
     assert _with_env(marker) == []
     assert list(scratch.iterdir()) == []
     assert tree_digest(dist) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist", "tmp"]
