@@ -235,10 +235,10 @@ def _with_env(marker: str) -> list[int]:
     return found
 
 
-@slow
-@pytest.mark.java
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, scaled_data, signum):
+def _stop_a_build(tmp_path: Path, argv: list[str], ready, signum: int) -> None:
+    """Start the build (argv after the interpreter) with dist/ holding a previous release, send it
+    `signum` once ready(pid) says so, and check that it stops leaving no process, no temporary
+    file, no staging folder and dist/ as it was."""
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
@@ -247,13 +247,13 @@ def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, 
     scratch.mkdir()
     marker = f"MIRKG_TEST_MARK={tmp_path.name}"
     env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
-    process = subprocess.Popen([sys.executable, "build.py", "--data", str(scaled_data), "--dist", str(dist)],
-                               cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    others = sorted(p.name for p in tmp_path.iterdir())
+    process = subprocess.Popen([sys.executable, *argv, "--dist", str(dist)], cwd=paths.ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        # Stopped while it has children: the SHACL child and HermiT's JVMs.
-        deadline = time.monotonic() + 60
-        while len(_with_env(marker)) < 3 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and not ready(process.pid, marker):
+            time.sleep(0.01)
         assert process.poll() is None, "the build ended before it could be stopped"
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
@@ -267,52 +267,37 @@ def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, 
     assert _with_env(marker) == []
     assert list(scratch.iterdir()) == []
     assert tree_digest(dist) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "tmp"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == others  # no staging folder left
+
+
+@slow
+@pytest.mark.java
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, scaled_data, signum):
+    # Stopped while it has children: the SHACL child and HermiT's JVMs.
+    _stop_a_build(tmp_path, ["build.py", "--data", str(scaled_data)],
+                  lambda _pid, marker: len(_with_env(marker)) >= 3, signum)
 
 
 @slow
 @pytest.mark.java
 def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path):
-    """The records' documents are made by this process and a forked child together: stopped
-    then, the child ends with the build and the staging folder goes. (Scale 10: the documents
-    take long enough to be caught being written.)"""
+    """The records' documents are made by the build and a forked child together: stopped then,
+    the child ends with the build and the staging folder goes. (Scale 10: the documents take long
+    enough to be caught being written.)"""
     from bench.corpus import make_corpus
 
-    scaled_data = make_corpus(paths.DATA, tmp_path / "corpus" / "data", 10)
-    dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "previous-release.txt").write_text("kept", encoding="utf-8")
-    before = tree_digest(dist)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
-    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    data = make_corpus(paths.DATA, tmp_path / "corpus" / "data", 10)
     # The build as `python build.py` runs it, with the documents shared from the first record
     # (a release this small is otherwise made in one process).
     code = ("import sys\nfrom mirkg import cli, publish\npublish.FORK_DOCUMENTS_FROM = 1\n"
             "sys.exit(cli.main(sys.argv[1:]))")
-    process = subprocess.Popen([sys.executable, "-c", code, "--data", str(scaled_data), "--dist", str(dist)],
-                               cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            if any((staged / "doc" / "claim").is_dir() for staged in tmp_path.glob(".dist.new-*")):
-                children = subprocess.run(["ps", "-ww", "--ppid", str(process.pid), "-o", "args="], capture_output=True,
-                                          text=True).stdout
-                if "FORK_DOCUMENTS_FROM" in children:  # the forked share is running (it has the build's arguments)
-                    break
-            time.sleep(0.01)
-        assert process.poll() is None, "the build ended before its documents could be stopped"
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode != 0, err.decode()
-    deadline = time.monotonic() + 10
-    while _with_env(marker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _with_env(marker) == []
-    assert list(scratch.iterdir()) == []
-    assert tree_digest(dist) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist", "tmp"]
+
+    def sharing(pid, _marker) -> bool:
+        if not any((staged / "doc" / "claim").is_dir() for staged in tmp_path.glob(".dist.new-*")):
+            return False
+        children = subprocess.run(["ps", "-ww", "--ppid", str(pid), "-o", "args="], capture_output=True,
+                                  text=True).stdout
+        return "FORK_DOCUMENTS_FROM" in children  # the forked share is running (it has the build's arguments)
+
+    _stop_a_build(tmp_path, ["-c", code, "--data", str(data)], sharing, signal.SIGTERM)
