@@ -601,7 +601,8 @@ def entity_groups(build, on_page: set[str], every_source: bool) -> list[tuple[st
 def page(build, figure: Figure, dataset: dict) -> str:
     c = build.curation
     shown = page_sources(c)
-    on_page = {s.id for s in c.statements if s.source in {source.id for source in shown}}
+    shown_ids = {source.id for source in shown}
+    on_page = {s.id for s in c.statements if s.source in shown_ids}
     groups = entity_groups(build, on_page, every_source=len(shown) == len(c.sources))
     claims = claim_rows(build, on_page)
     return render(
