@@ -387,8 +387,3 @@ class LinkedDataFiles:
     def __iter__(self):
         yield from self.shared()
         yield from self.rest()
-
-
-def linked_data_files(*args, **kwargs):
-    """Every file of LinkedDataFiles(*args, **kwargs), in one process."""
-    return iter(LinkedDataFiles(*args, **kwargs))
