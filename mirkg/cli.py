@@ -17,6 +17,7 @@ from . import paths as layout
 from .children import Stopped
 from .curie import readable
 from .errors import BuildError, CurationError
+from .linked_data import DOCUMENTS, FILES_UP_TO
 from .paths import Paths
 from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
 from .validation import DEFAULT_ENGINE, ENGINES
@@ -54,6 +55,12 @@ def _options(parser: argparse.ArgumentParser, *, engine: bool = False, reasoning
             "--nanopub-key", type=Path, default=argparse.SUPPRESS, metavar="KEY",
             help="sign every nanopublication with this RSA private key (PEM or DER, e.g. from `openssl genrsa "
                  "2048`); without it they are unsigned, with a trusty URI all the same",
+        )
+        parser.add_argument(
+            "--documents", choices=DOCUMENTS, default=argparse.SUPPRESS,
+            help=f"the Linked Data documents of the records and nanopublications: files in dist/doc/ (files), "
+                 f"made by `serve` when asked for (served), or files up to {FILES_UP_TO:,} records and served "
+                 "above (auto, the default)",
         )
     return parser
 
@@ -129,7 +136,8 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
     try:
         layout.check_layout(found, needed, root)
         if command == "build":
-            return _build(paths, engine, reason, getattr(args, "nanopub_key", None))
+            return _build(paths, engine, reason, getattr(args, "nanopub_key", None),
+                          getattr(args, "documents", "auto"))
         if command == "validate":
             return _validate(paths, engine)
         if command == "imports":
@@ -154,12 +162,13 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
         return 128 + stopped.signum
 
 
-def _build(paths: Paths, engine: str, reason: bool = True, nanopub_key: Path | None = None) -> int:
+def _build(paths: Paths, engine: str, reason: bool = True, nanopub_key: Path | None = None,
+           documents: str = "auto") -> int:
     from .pipeline import ValidationFailed, run_build
     from .shacl_report import format_report
 
     try:
-        release = run_build(paths, engine, reason, nanopub_key=nanopub_key)
+        release = run_build(paths, engine, reason, nanopub_key=nanopub_key, documents=documents)
     except ValidationFailed as failed:
         sys.stderr.write(format_report(failed.results))
         print("The data breaks its shapes; the build stopped and dist/ is unchanged.", file=sys.stderr)

@@ -45,9 +45,14 @@ class Front(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # many clients at once (the load test's 32 and more)
 
-    def __init__(self, address, dist: Path, sparql: tuple[str, int], timeout: float, terms: dict[str, str]):
+    def __init__(self, address, dist: Path, sparql: tuple[str, int], timeout: float, terms: dict[str, str],
+                 served=None):
+        """served: the records' and nanopublications' documents of a release written without
+        them (mirkg.served_documents.ServedDocuments), None when they are files of dist/."""
         self.dist, self.sparql, self.query_timeout, self.terms = dist.resolve(), sparql, timeout, terms
-        self.describes = DocumentIndex(self.dist)  # which instance IRIs the documents describe
+        self.served = served
+        files = DocumentIndex(self.dist)  # which instance IRIs the documents describe
+        self.describes = files if served is None else lambda iri: served.describes(iri) or files(iri)
         super().__init__(address, Handler)
 
 
@@ -115,17 +120,26 @@ class Handler(BaseHTTPRequestHandler):
         return self._not_found(path, body)
 
     def _exists(self, rel: str) -> bool:
-        return self._in_tree(rel) or self._turtle_of(rel) is not None
+        return self._has(rel) or self._turtle_of(rel) is not None
 
     def _in_tree(self, rel: str) -> bool:
         target = (self.server.dist / rel).resolve()
         return target.is_relative_to(self.server.dist) and target.is_file()
 
+    def _has(self, rel: str) -> bool:
+        """A file of the release, or a document `serve` makes for it."""
+        return self._in_tree(rel) or (self.server.served is not None and self.server.served.has(rel))
+
+    def _bytes(self, rel: str) -> bytes:
+        if self._in_tree(rel):
+            return (self.server.dist / rel).read_bytes()
+        return self.server.served.get(rel)
+
     def _turtle_of(self, rel: str) -> str | None:
         """The Turtle document a missing N-Triples or RDF/XML document is made from (the release
         holds a record's document as Turtle, JSON-LD and HTML only)."""
         stem, dot, ext = rel.rpartition(".")
-        if dot and ext in ("nt", "rdf") and rel.startswith(DOC_PATH) and self._in_tree(f"{stem}.ttl"):
+        if dot and ext in ("nt", "rdf") and rel.startswith(DOC_PATH) and not self._has(rel) and self._has(f"{stem}.ttl"):
             return f"{stem}.ttl"
         return None
 
@@ -147,15 +161,14 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, "text/plain; charset=utf-8", text.encode("utf-8"), body)
 
     def _file(self, rel: str, body: bool) -> None:
-        turtle = None if self._in_tree(rel) else self._turtle_of(rel)
+        turtle = self._turtle_of(rel)
         if turtle is not None:
             ext = rel.rpartition(".")[2]
-            triples = ox.parse(path=self.server.dist / turtle, format=ox.RdfFormat.TURTLE)
+            triples = ox.parse(self._bytes(turtle), format=ox.RdfFormat.TURTLE)
             return self._send(200, MEDIA_TYPES[ext], serialize((q.triple for q in triples), ext), body)
-        path = self.server.dist / rel
-        name = path.name
+        name = rel.rsplit("/", 1)[-1]
         ext = "gz" if name.endswith(".gz") else name.rsplit(".", 1)[-1] if "." in name else ""
-        self._send(200, MEDIA_TYPES.get(ext, "application/octet-stream"), path.read_bytes(), body)
+        self._send(200, MEDIA_TYPES.get(ext, "application/octet-stream"), self._bytes(rel), body)
 
     def _not_found(self, path: str, body: bool) -> None:
         html = render("404.html.j2", path="/" + path).encode("utf-8")

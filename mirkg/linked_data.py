@@ -62,6 +62,16 @@ DEFAULT_MEDIA = "text/html"
 # local front (mirkg/front.py) makes the other two from the Turtle when asked, so that a large
 # release is not two fifths more files.
 STATIC = {media: ext for media, ext in FORMATS.items() if ext in ("html", "ttl", "jsonld")}
+# A release with more records than this is written without their documents and the
+# nanopublications' (the stored queries' stay): `serve` makes them when they are asked for
+# (mirkg/served_documents.py), and the Apache rules pass their requests to it. Every file costs
+# its creation (about 0.2 ms of kernel time here) and its page's rendering: 62,000 files and half
+# the build's time at scale 100; a static host of such a tree is unusual anyway.
+FILES_UP_TO = 10_000
+DOCUMENTS = ("auto", "files", "served")  # --documents: by the size, always files, always made by `serve`
+SERVED_MARK = "doc/on-demand.txt"  # a release whose records' documents `serve` makes
+
+
 RDF_SYNTAX = {
     "ttl": ox.RdfFormat.TURTLE,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -330,15 +340,21 @@ class _Out:
 class _Into:
     """A node's triples as object: from the release's store, which indexes them by object (their
     subjects and predicates are IRIs, which the store keeps as they are), then the query
-    catalogue's."""
+    catalogue's. The store holds the instance data and the ontology in its default graph, as
+    the build's does, or `graphs` says which named graphs hold them (`serve`'s database, which
+    also holds the description: a triple is taken once, however many of them hold it)."""
 
-    def __init__(self, store: ox.Store, small: dict):
-        self.store, self.small = store, small
+    def __init__(self, store: ox.Store, small: dict, graphs: frozenset | None = None):
+        self.store, self.small, self.graphs = store, small, graphs
 
     def get(self, node, default=()) -> list[ox.Triple]:
         found = []
         if isinstance(node, ox.NamedNode):
-            found = [q.triple for q in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph())]
+            if self.graphs is None:
+                found = [q.triple for q in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph())]
+            else:
+                found = list(dict.fromkeys(q.triple for q in self.store.quads_for_pattern(None, None, node, None)
+                                           if q.graph_name in self.graphs))
         found += self.small.get(node, [])
         return found or default
 
@@ -347,10 +363,12 @@ class Graph:
     """The release's triples indexed for documents: by subject (offsets into the sorted
     N-Triples), by object (the release's store) and the labels."""
 
-    def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b""):
+    def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b"",
+                 graphs: frozenset | None = None):
         """data_nt: the release's sorted instance N-Triples; store: the instance data and the
-        ontology in its default graph; catalog_nt (the stored queries, queries/catalog.ttl as
-        N-Triples, not in the store) holds instance IRIs documents are made for too."""
+        ontology in its default graph, or in the named graphs `graphs`; catalog_nt (the stored
+        queries, queries/catalog.ttl as N-Triples, not in the store) holds instance IRIs
+        documents are made for too."""
         small_out: dict = defaultdict(list)
         small_into: dict = defaultdict(list)
         for source, catalog in ((ontology_nt, False), (catalog_nt, True)):
@@ -359,7 +377,7 @@ class Graph:
                 if catalog and isinstance(triple.object, ox.NamedNode):
                     small_into[triple.object].append(triple)
         self.out = _Out(data_nt, small_out)
-        self.into = _Into(store, small_into)
+        self.into = _Into(store, small_into, graphs)
         self._catalog_subjects = [s for s in small_out if isinstance(s, ox.NamedNode) and s.value.startswith(iris.BASE)]
 
     def labels(self, node) -> list[ox.Triple]:
@@ -377,6 +395,11 @@ class Graph:
             if base is not None:
                 found[base].append(s)  # sorted: a record's own IRI before those minted under it
         return dict(sorted(found.items()))
+
+    @cached_property
+    def catalog_records(self) -> frozenset[str]:
+        """The document bases of the stored queries' records (the query catalogue's)."""
+        return frozenset(b for b in (document_base(s.value) for s in self._catalog_subjects) if b is not None)
 
     def cbd(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The concise bounded description: the node's triples, blank nodes closed over."""
@@ -438,10 +461,13 @@ def graph_documents(name: str, nt: bytes) -> dict[str, bytes]:
 APACHE_ORDER = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
-def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]]) -> str:
+def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]], served: bool = False) -> str:
     """dist/.htaccess: resolve() as Apache mod_rewrite rules, for a static host (and for a w3id.org
     registration that forwards the namespace to it). `records` (Graph.records) says which IRIs
-    each record's document describes: those 303, any other IRI under id/ is 404."""
+    each record's document describes: those 303, any other IRI under id/ is 404. served: the
+    release holds no files for its records' and nanopublications' documents (they are made by
+    `serve`), so a record's IRI 303s without asking for its file, and the documents' requests
+    are passed to `serve` at the URL the server's configuration Defines as MIRKG_FRONT."""
     from .templates import render
 
     return render("htaccess.j2", formats=[(re.escape(m), FORMATS[m]) for m in APACHE_ORDER if m in STATIC],
@@ -449,7 +475,8 @@ def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]]) -> s
                   graphless="|".join(re.escape(m) for m in GRAPHLESS), nanopub_path=NANOPUB_PATH,
                   trusty=TRUSTY.pattern, graph_path=re.escape(GRAPH_PATH),
                   description_graph=re.escape(DESCRIPTION_GRAPH_PATH),
-                  described=described_patterns(records),
+                  described=described_patterns(records), served=served,
+                  served_kinds=sorted({base[len(DOC_PATH):].split("/", 1)[0] for base in records} | {"np"}),
                   terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
                   ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})
 

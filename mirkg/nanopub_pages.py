@@ -41,45 +41,52 @@ class Nanopub:
     quads: list[ox.Quad]
 
 
-def split_trig(trig: bytes) -> Iterator[Nanopub]:
-    """Each nanopublication of nanopubs.trig as its own TriG document, in the file's order. The
-    file is Oxigraph's TriG: prefix lines, then one block per graph, `<GRAPH> {` to `}` at the
-    start of a line (graph names are whole IRIs: the project's namespaces have no prefix there).
-    Each piece is parsed back: a piece whose quads are not all of its nanopublication's graphs,
-    or pieces that do not add up to the file, stop the build."""
-    lines = trig.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.startswith(b"<")), len(lines))
-    header = b"".join(lines[:start])
-    current, blocks, total = None, [], 0
-    seen: set[str] = set()
-
-    def piece() -> Nanopub:
-        text = header + b"".join(blocks)
-        quads = list(ox.parse(text, format=ox.RdfFormat.TRIG))
-        strays = [q for q in quads if not q.graph_name.value.startswith(current + "#")]
-        if strays:
-            raise BuildError(f"nanopubs.trig: the blocks of {current} hold quads of other graphs ({strays[0]}); "
-                             "nanopub_pages.split_trig expects one block per graph")
-        return Nanopub(current, text, quads)
-
-    for line in lines[start:]:
-        if line.startswith(b"<") and line.rstrip().endswith(b"{"):
-            graph = line[1:line.index(b">")].decode("utf-8")
-            iri = graph.split("#", 1)[0]
-            if iri != current:
-                if current is not None:
-                    found = piece()
-                    total += len(found.quads)
-                    yield found
-                if iri in seen:
-                    raise BuildError(f"nanopubs.trig: the graphs of {iri} are not together in the file")
-                seen.add(iri)
-                current, blocks = iri, []
-        if current is None:
-            raise BuildError(f"nanopubs.trig: a line outside any graph block: {line[:80]!r}")
-        blocks.append(line)
+def nanopub_spans(trig: bytes) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """(the file's prefix lines, nanopublication IRI -> the (start, end) byte offsets of its graph
+    blocks), in the file's order. The file is Oxigraph's TriG: prefix lines, then one block per
+    graph, `<GRAPH> {` to `}` at the start of a line (graph names are whole IRIs: the project's
+    namespaces have no prefix there); a nanopublication's blocks are together."""
+    spans: dict[str, tuple[int, int]] = {}
+    header_end, current, start, at = None, None, 0, 0
+    for line in trig.splitlines(keepends=True):
+        if header_end is None and line.startswith(b"<"):
+            header_end = at
+        if header_end is not None:
+            if line.startswith(b"<") and line.rstrip().endswith(b"{"):
+                iri = line[1:line.index(b">")].decode("utf-8").split("#", 1)[0]
+                if iri != current:
+                    if current is not None:
+                        spans[current] = (start, at)
+                    if iri in spans:
+                        raise BuildError(f"nanopubs.trig: the graphs of {iri} are not together in the file")
+                    current, start = iri, at
+            elif current is None:
+                raise BuildError(f"nanopubs.trig: a line outside any graph block: {line[:80]!r}")
+        at += len(line)
     if current is not None:
-        found = piece()
+        spans[current] = (start, at)
+    return trig[:at if header_end is None else header_end], spans
+
+
+def nanopub_at(trig: bytes, header: bytes, iri: str, span: tuple[int, int]) -> Nanopub:
+    """The nanopublication whose graph blocks are trig[span], as its own TriG document (the file's
+    prefix lines, then its blocks). A piece whose quads are not all of its graphs stops the build."""
+    text = header + trig[span[0]:span[1]]
+    quads = list(ox.parse(text, format=ox.RdfFormat.TRIG))
+    strays = [q for q in quads if not q.graph_name.value.startswith(iri + "#")]
+    if strays:
+        raise BuildError(f"nanopubs.trig: the blocks of {iri} hold quads of other graphs ({strays[0]}); "
+                         "nanopub_pages.split_trig expects one block per graph")
+    return Nanopub(iri, text, quads)
+
+
+def split_trig(trig: bytes) -> Iterator[Nanopub]:
+    """Each nanopublication of nanopubs.trig as its own TriG document, in the file's order, each
+    parsed back (nanopub_at): pieces that do not add up to the file stop the build."""
+    header, spans = nanopub_spans(trig)
+    total = 0
+    for iri, span in spans.items():
+        found = nanopub_at(trig, header, iri, span)
         total += len(found.quads)
         yield found
     expected = sum(1 for _ in ox.parse(trig, format=ox.RdfFormat.TRIG))
@@ -116,6 +123,23 @@ def page(np: Nanopub, link_of: Callable[[ox.Term], object], root: str) -> bytes:
     return html.encode("utf-8")
 
 
+ROOT = "../" * (DOC_PATH + "np/").count("/")  # from a nanopublication's page to the release's root
+
+
+def nanopub_documents(np: Nanopub, link_of: Callable[[ox.Term], object]) -> Iterator[tuple[str, bytes]]:
+    """doc/np/RA<hash>.<ext> of one nanopublication, as (path, bytes); link_of(term) names and
+    links a term from a page at ROOT."""
+    code = np.iri[len(NAMESPACE + NANOPUB_PATH):]
+    if not np.iri.startswith(NAMESPACE + NANOPUB_PATH) or not TRUSTY.fullmatch(code):
+        raise BuildError(f"nanopubs.trig: {np.iri} is not a trusty URI under {NAMESPACE}{NANOPUB_PATH}")
+    base = f"{DOC_PATH}np/{code}"
+    quads = sorted(np.quads, key=str)
+    yield f"{base}.trig", np.trig
+    yield f"{base}.nq", ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    yield f"{base}.jsonld", ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
+    yield f"{base}.html", page(np, link_of, ROOT)
+
+
 def nanopub_files(trig: bytes, pages, share: tuple[int, int] = (0, 1)) -> Iterator[tuple[str, bytes]]:
     """doc/np/RA<hash>.<ext> of every nanopublication of nanopubs.trig, as (path, bytes). `pages`
     (resource_pages.Pages) names and links the terms; every page is at the same depth, so a
@@ -123,24 +147,14 @@ def nanopub_files(trig: bytes, pages, share: tuple[int, int] = (0, 1)) -> Iterat
     share (k, n): only the nanopublications whose place in the file is k modulo n (the whole
     file is still split and checked)."""
     links: dict = {}
-    root = "../" * (DOC_PATH + "np/").count("/")
 
     def link_of(term):
         found = links.get(term)
         if found is None:
-            found = links[term] = pages.link(term, root)
+            found = links[term] = pages.link(term, ROOT)
         return found
 
     k, n = share
     for i, np in enumerate(split_trig(trig)):
-        if i % n != k:
-            continue
-        code = np.iri[len(NAMESPACE + NANOPUB_PATH):]
-        if not np.iri.startswith(NAMESPACE + NANOPUB_PATH) or not TRUSTY.fullmatch(code):
-            raise BuildError(f"nanopubs.trig: {np.iri} is not a trusty URI under {NAMESPACE}{NANOPUB_PATH}")
-        base = f"{DOC_PATH}np/{code}"
-        quads = sorted(np.quads, key=str)
-        yield f"{base}.trig", np.trig
-        yield f"{base}.nq", ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        yield f"{base}.jsonld", ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
-        yield f"{base}.html", page(np, link_of, root)
+        if i % n == k:
+            yield from nanopub_documents(np, link_of)

@@ -223,7 +223,9 @@ def nanopublications(instance, curation, created: str, version: str, key: Signin
 
     curators = iris.curators_iri()
     pubinfo_lines = (
-        (_NT["created"], Literal(created, datatype=XSD.dateTime).n3().encode()),
+        # written as given: rdflib's Literal would rewrite it by a process-wide switch (the nanopub
+        # library turns rdflib's normalisation off when imported), and the hash with it
+        (_NT["created"], str(ox.Literal(created, datatype=ox.NamedNode(str(XSD.dateTime)))).encode()),
         (_NT["license"], f"<{LICENSE}>".encode()),
         (_NT["creator"], f"<{curators}>".encode()),
         (_NT["isPartOf"], f"<{version}>".encode()),

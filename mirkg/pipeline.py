@@ -230,12 +230,13 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
 
 
 def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
-              shacl_budget: float | None = None, nanopub_key: Path | None = None) -> Release:
+              shacl_budget: float | None = None, nanopub_key: Path | None = None, documents: str = "auto") -> Release:
     """The whole job. Writes dist/ only when every stage has passed. With nanopub_key (an RSA
-    private key file), the nanopublications are signed with it."""
+    private key file), the nanopublications are signed with it; documents: whether the records'
+    documents are files (publish.write_release)."""
     started = time.perf_counter()
     key = SigningKey(nanopub_key) if nanopub_key is not None else None  # a bad key stops the build first
     checks = all_checks(paths.ontology)
     with stopping(), releasing(paths, engine, reason, shacl_budget) as release:
-        write_release(release, paths.dist, started, hcls_checks=checks, signing_key=key)
+        write_release(release, paths.dist, started, hcls_checks=checks, signing_key=key, documents=documents)
     return release

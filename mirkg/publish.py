@@ -243,11 +243,14 @@ def jsonld(whole: list[bytes], out: Path) -> None:
 # All the files
 
 
-def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None) -> None:
+def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None,
+                  documents: str = "auto") -> None:
     """dist/, every file made from the release object, written into a staging folder that
     replaces dist/ in one step when all are written. Each file's time goes into timings.json.
     hcls_checks: the HCLS profile's checks (mirkg.hcls.all_checks) the description must pass;
-    signing_key: a mirkg.nanopubs.SigningKey to sign the nanopublications with."""
+    signing_key: a mirkg.nanopubs.SigningKey to sign the nanopublications with; documents
+    (resource_pages.DOCUMENTS): whether the records' and nanopublications' documents are files
+    ("auto": up to resource_pages.FILES_UP_TO records) or made by `serve`."""
     from . import void as dataset_description
     from .docs import OntologyDocs
     from .kgx import kgx_files
@@ -303,7 +306,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
-            nanopubs_trig = nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00Z",
+            nanopubs_trig = nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00+00:00",
                                              str(version_iri()), signing_key)
             put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
             # As late as the description allows (it gives their sizes): HermiT's classification
@@ -323,11 +326,11 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            documents = LinkedDataFiles(release.data_nt, release.ontology_nt, release.store, void_nt,
+            linked_data = LinkedDataFiles(release.data_nt, release.ontology_nt, release.store, void_nt,
                                         docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
-                                        answer_files, nanopubs_trig, split.graphs)
-            if len(documents.graph.records) < FORK_DOCUMENTS_FROM:
-                for name, content in documents:
+                                        answer_files, nanopubs_trig, split.graphs, documents)
+            if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
+                for name, content in linked_data:
                     tree.write_soon(name, content)  # a few at a time: the documents are never held at once
             else:
                 # Half the records' and nanopublications' documents are made and written by a
@@ -337,9 +340,9 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 # thread is mid-file when the child is forked.
                 release.reasoning  # noqa: B018
                 tree.flush()
-                share = in_child(_write_share, tree.staging, documents, (1, 2))
+                share = in_child(_write_share, tree.staging, linked_data, (1, 2))
                 try:
-                    for name, content in chain(documents.shared((0, 2)), documents.rest()):
+                    for name, content in chain(linked_data.shared((0, 2)), linked_data.rest()):
                         tree.write_soon(name, content)
                     tree.adopt(share()[0])
                 except BaseException:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from .iris import query_iri
-from .linked_data import ONTOLOGY_DOCS, STATIC, Graph, document_base, path_of
+from .linked_data import DOCUMENTS, FILES_UP_TO, ONTOLOGY_DOCS, SERVED_MARK, STATIC, Graph, document_base, path_of
 from .namespaces import MIRKG, OA, PREFIXES
 from .queries import CATALOG_PREFIXES, QUERY_NS, StoredQuery, query_body
 from .templates import macro, render
@@ -323,24 +323,29 @@ def _curie(iri: str) -> str:
     return iri
 
 
+def record_files(graph: Graph, pages: Pages, base: str, nodes: list[ox.NamedNode]):
+    """One record's document in every static format and its page, as (path, bytes)."""
+    from .linked_data import serialize
+
+    triples = graph.document(nodes)
+    for ext in STATIC.values():
+        if ext != "html":
+            yield f"{base}.{ext}", serialize(triples, ext)
+    yield pages.page(base, nodes)
+
+
 def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[StoredQuery, str]] = (),
-                   share: tuple[int, int] = (0, 1)):
+                   share: tuple[int, int] = (0, 1), bases: Iterable[str] | None = None):
     """doc/: every record's document in every format and its page, from the release's triples,
     as (path, bytes) one file at a time (a large release's documents are never held at once).
     share (k, n): only the records whose place in the sorted list is k modulo n, so that n
-    processes can make them together."""
-    from .linked_data import STATIC, serialize
-
+    processes can make them together; bases: only these records."""
     pages = Pages(graph, terms, queries)
     k, n = share
-    for i, (base, nodes) in enumerate(graph.records.items()):
-        if i % n != k:
-            continue
-        triples = graph.document(nodes)
-        for ext in STATIC.values():
-            if ext != "html":
-                yield f"{base}.{ext}", serialize(triples, ext)
-        yield pages.page(base, nodes)
+    records = graph.records if bases is None else {b: graph.records[b] for b in sorted(bases)}
+    for i, (base, nodes) in enumerate(records.items()):
+        if i % n == k:
+            yield from record_files(graph, pages, base, nodes)
 
 
 class LinkedDataFiles:
@@ -350,24 +355,32 @@ class LinkedDataFiles:
     (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig), each
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
     Apache rules (.htaccess). The index of the release's triples is made once, here; the records'
-    files can then be made in shares, by processes forked from this one."""
+    files can then be made in shares, by processes forked from this one. documents (DOCUMENTS):
+    whether the data's records and the nanopublications get files; when they do not (`served`,
+    "auto" above FILES_UP_TO records), SERVED_MARK says so instead."""
 
     def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
                  catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
-                 nanopubs_trig: bytes = b"", graphs: dict | None = None):
+                 nanopubs_trig: bytes = b"", graphs: dict | None = None, documents: str = "files"):
         from .linked_data import stable_ntriples, term_anchors
 
         self.ontology_nt, self.description_nt = ontology_nt, description_nt
         self.queries, self.nanopubs_trig, self.graphs = list(queries), nanopubs_trig, graphs
+        if documents not in DOCUMENTS:
+            raise ValueError(f"documents: {documents!r} is not one of {', '.join(DOCUMENTS)}")
         self.terms = term_anchors(docs_html, ontology_nt)
         self.graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
         self.graph.records  # noqa: B018 - made now, so that a forked share finds it made
+        self.served = documents == "served" or (documents == "auto" and len(self.graph.records) > FILES_UP_TO)
 
     def shared(self, share: tuple[int, int] = (0, 1)):
         """The files there is one of per record or nanopublication (nearly all of them), those
         of the share (k, n): see resource_files and nanopub_files."""
         from .nanopub_pages import nanopub_files
 
+        if self.served:
+            yield from resource_files(self.graph, self.terms, self.queries, share, self.graph.catalog_records)
+            return
         yield from resource_files(self.graph, self.terms, self.queries, share)
         if self.nanopubs_trig:
             yield from nanopub_files(self.nanopubs_trig, Pages(self.graph, self.terms), share)
@@ -382,7 +395,10 @@ class LinkedDataFiles:
         pages = Pages(self.graph, self.terms)
         if self.graphs:
             yield from graph_files(self.graphs, self.description_nt, pages.link)
-        yield ".htaccess", htaccess(self.terms, self.graph.records).encode("utf-8")
+        if self.served:
+            yield SERVED_MARK, render("on-demand.txt.j2", records=len(self.graph.records),
+                                      files_up_to=FILES_UP_TO).encode("utf-8")
+        yield ".htaccess", htaccess(self.terms, self.graph.records, served=self.served).encode("utf-8")
 
     def __iter__(self):
         yield from self.shared()

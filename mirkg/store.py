@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -213,6 +214,7 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
     on one port (mirkg/front.py)."""
     from .front import Front
     from .linked_data import ONTOLOGY_DOCS, term_anchors
+    from .served_documents import ServedDocuments
 
     if location is not None and location.exists() and any(location.iterdir()):
         raise BuildError(f"--location {location} is not empty; give an empty or new folder")
@@ -237,8 +239,15 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
             # preexec_fn: no thread runs yet in this process (the front starts after)
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         _wait_for(server, sparql)
+        served = None
+        if ServedDocuments.wanted(dist):
+            started = time.perf_counter()
+            served = ServedDocuments(dist, ox.Store.read_only(str(location)), terms)
+            print(f"mirkg: the records' and nanopublications' documents are made when asked for ({len(served.graph.records)} "
+                  f"records, {len(served.nanopubs)} nanopublications; indexed in {time.perf_counter() - started:.1f} s)",
+                  file=out, flush=True)
         try:
-            front = Front((host, port), dist, sparql, timeout, terms)
+            front = Front((host, port), dist, sparql, timeout, terms, served)
         except OSError as exc:
             raise BuildError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port") from None
         base = f"http://{host}:{port}"

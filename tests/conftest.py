@@ -30,6 +30,15 @@ def built_dist(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def served_dist(tmp_path_factory) -> Path:
+    """dist/ of the shipped data built without files for its records' and nanopublications'
+    documents (`--documents served`): `serve` makes them."""
+    dist = tmp_path_factory.mktemp("served") / "dist"
+    assert main(["--dist", str(dist), "--documents", "served"]) == 0
+    return dist
+
+
+@pytest.fixture(scope="session")
 def build():
     """The shipped data compiled to triples (no validation, nothing written)."""
     return compile_graph(Paths(paths.DATA, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, paths.DIST))

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -66,8 +67,8 @@ DocumentRoot {docs}
 """
 
 
-def _apache_or_skip() -> None:
-    missing = [m for m in NEEDED if not (MODULES / f"mod_{m}.so").exists()]
+def _apache_or_skip(more: tuple[str, ...] = ()) -> None:
+    missing = [m for m in (*NEEDED, *more) if not (MODULES / f"mod_{m}.so").exists()]
     if not Path(APACHE).exists() or missing:
         why = "Debian apache2 is not installed" + (f" (missing modules: {', '.join(missing)})" if missing else "")
         if os.environ.get("MIRKG_APACHE_REQUIRED"):
@@ -90,9 +91,10 @@ def get(url: str, accept: str | None):
 
 
 @contextmanager
-def running_apache(built_dist):
+def running_apache(built_dist, more: tuple[str, ...] = (), defines: dict[str, str] | None = None):
     """Apache in the foreground, in its own process group, with its own config and a world-readable
-    copy of dist/ (its workers run as www-data when the tests run as root); always stopped."""
+    copy of dist/ (its workers run as www-data when the tests run as root); always stopped.
+    more: modules to load besides NEEDED; defines: Define lines of the server's configuration."""
     root = Path(tempfile.mkdtemp(prefix="mirkg-apache-"))
     root.chmod(0o755)
     docs = root / "dist"
@@ -101,7 +103,8 @@ def running_apache(built_dist):
         path.chmod(0o755 if path.is_dir() else 0o644)
     port = free_port()
     user = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
-    modules = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
+    modules = "\n".join([*(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in (*NEEDED, *more)),
+                         *(f"Define {name} {value}" for name, value in (defines or {}).items())])
     (root / "httpd.conf").write_text(CONFIG.format(root=root, port=port, docs=docs, modules=modules, user=user))
     process = subprocess.Popen([APACHE, "-f", str(root / "httpd.conf"), "-DFOREGROUND"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
@@ -226,6 +229,44 @@ def test_a_303_says_it_varies_by_accept(apache):
     base, _, _ = apache
     status, headers, _ = get(f"{base}/id/entity/TRAF6", "text/turtle")
     assert status == 303 and "Accept" in headers.get("Vary", "")
+
+
+def test_a_served_release_passes_its_documents_to_serve(served_dist, built_dist):
+    """A release written without its records' and nanopublications' documents (`--documents
+    served`), behind Apache with `serve` beside it (Define MIRKG_FRONT, mod_proxy): a record's or
+    nanopublication's IRI 303s as from the files, and the document Apache then gives is `serve`'s,
+    byte for byte the file the release with files has; a made-up record of a real kind 303s (no
+    file to ask for) and its document is 404 from `serve`."""
+    from helpers import ROOT, start, stop
+
+    proxy = ("proxy", "proxy_http")
+    _apache_or_skip(proxy)
+    port = free_port()
+    front = f"http://127.0.0.1:{port}"
+    server = start([sys.executable, "build.py", "--dist", str(served_dist), "serve", "--port", str(port)],
+                   f"{front}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        with running_apache(served_dist, proxy, {"MIRKG_FRONT": front}) as (base, docs, _):
+            assert not (docs / "doc" / "claim").exists()
+            codes = sorted(p.stem for p in (built_dist / "doc" / "np").glob("*.html"))[:3]
+            paths = [p for p in SAMPLE if p.startswith("id/") and (built_dist / "doc" / "/".join(
+                p.split("/")[1:3])).with_suffix(".html").is_file() and "/query/" not in p]
+            assert len(paths) > 8
+            for path, formats in [*((p, STATIC) for p in paths), *((f"id/np/{c}", NANOPUB_FORMATS) for c in codes)]:
+                for media, ext in formats.items():
+                    status, headers, _ = get(f"{base}/{path}", media)
+                    assert status == 303, (path, media)
+                    location = headers["Location"]
+                    assert location.startswith(f"{base}/doc/") and location.endswith(f".{ext}"), (path, media)
+                    status, headers, body = get(location, None)
+                    assert (status, headers.get_content_type()) == (200, media), (path, media)
+                    assert body == (built_dist / location[len(base) + 1:]).read_bytes(), (path, media)
+            status, headers, _ = get(f"{base}/id/claim/no-such-claim", "text/turtle")
+            assert (status, headers["Location"]) == (303, f"{base}/doc/claim/no-such-claim.ttl")
+            assert get(headers["Location"], None)[0] == 404
+            assert get(f"{base}/void.ttl", None)[0] == 200  # the release's own files, from Apache
+    finally:
+        stop(server)
 
 
 def test_apache_stops_and_leaves_no_process(built_dist):

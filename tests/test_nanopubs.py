@@ -209,3 +209,24 @@ def test_each_nanopublication_is_one_claim_of_one_source_with_its_graph_whole(bu
         assert in_np == in_graph, cid
         assert (claim, derived, iris.source_iri(sources[cid])) in parts["provenance"], cid
     assert seen == set(sources)
+
+
+def test_the_nanopublications_do_not_depend_on_rdflibs_literal_normalisation(split, build, built_dist):
+    """rdflib rewrites a dateTime's lexical form by a process-wide switch, which the nanopub library
+    turns off when it is imported: the creation date is written as given, and so every trusty URI
+    is the same either way (a test that had imported the library once built other IRIs)."""
+    import rdflib
+
+    before = rdflib.NORMALIZE_LITERALS
+    made = {}
+    try:
+        for normalise in (True, False):
+            rdflib.NORMALIZE_LITERALS = normalise
+            for created in ("2026-11-26T00:00:00+00:00", CREATED):
+                made[normalise, created] = nanopublications(split, build.curation, created, VERSION)
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
+    for created in ("2026-11-26T00:00:00+00:00", CREATED):
+        assert made[True, created] == made[False, created]
+        assert f'"{created}"^^'.encode() in made[True, created]
+    assert made[True, "2026-11-26T00:00:00+00:00"] == (built_dist / "nanopubs.trig").read_bytes()
