@@ -10,6 +10,7 @@ sorted lines.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -61,26 +62,68 @@ def _records(lines: list[bytes]) -> dict[str, list[str]]:
     return dict(sorted(found.items()))
 
 
+def described(description_nt: bytes) -> dict[str, list[ox.Triple]]:
+    """What the description (void.ttl, as N-Triples) says of each IRI: IRI -> its triples."""
+    said: dict[str, list[ox.Triple]] = defaultdict(list)
+    for triple in ox.parse(description_nt, format=ox.RdfFormat.N_TRIPLES):
+        if isinstance(triple.subject, ox.NamedNode):
+            said[triple.subject.value].append(triple)
+    return said
+
+
 def graph_files(graphs: dict, description_nt: bytes, link: Callable[[ox.Term, str], object]
                 ) -> Iterator[tuple[str, bytes]]:
     """doc/graph/<version>/<name>.<ext> of every named graph of the release, as (path, bytes).
     graphs: graph IRI -> its sorted N-Triples lines (publish.Split.graphs); description_nt: the
     description (void.ttl) as N-Triples; link(term, root): a term as a page's link
     (resource_pages.Pages.link)."""
-    said: dict[str, list[ox.Triple]] = defaultdict(list)
-    for triple in ox.parse(description_nt, format=ox.RdfFormat.N_TRIPLES):
-        if isinstance(triple.subject, ox.NamedNode):
-            said[triple.subject.value].append(triple)
+    said = described(description_nt)
     for graph, lines in sorted(graphs.items(), key=lambda kv: str(kv[0])):
-        name = str(graph)
-        if not name.startswith(NAMESPACE):
-            raise BuildError(f"named graph {name} is outside the dataset's namespace {NAMESPACE}; "
-                             "graph_pages.graph_files lays out doc/ like the namespace")
-        base = DOC_PATH + name[len(NAMESPACE):]
-        for ext in STATIC.values():
-            if ext != "html":
-                yield f"{base}.{ext}", serialize(_triples(lines), ext)
-        yield f"{base}.html", page(name, base, lines, said.get(name, []), link)
+        yield from one_graph_files(str(graph), lines, said.get(str(graph), []), link)
+
+
+def one_graph_files(name: str, lines: list[bytes], said: list[ox.Triple], link: Callable[[ox.Term, str], object]
+                    ) -> Iterator[tuple[str, bytes]]:
+    """One named graph's documents and page: name its IRI, lines its sorted N-Triples lines,
+    said what the description says of it."""
+    if not name.startswith(NAMESPACE):
+        raise BuildError(f"named graph {name} is outside the dataset's namespace {NAMESPACE}; "
+                         "graph_pages.graph_files lays out doc/ like the namespace")
+    base = DOC_PATH + name[len(NAMESPACE):]
+    for ext in STATIC.values():
+        if ext != "html":
+            yield f"{base}.{ext}", serialize(_triples(lines), ext)
+    yield f"{base}.html", page(name, base, lines, said, link)
+
+
+_BLOCK = re.compile(rb"^(\S[^\n]*) \{\n", re.MULTILINE)  # a graph block's first line in Oxigraph's TriG
+_PREFIX = re.compile(rb"^@prefix ([^:\s]*): <([^>]*)> \.$", re.MULTILINE)
+
+
+def graph_blocks(trig: bytes) -> dict[str, tuple[int, int]]:
+    """Where each named graph's block sits in mirkg.trig (Oxigraph's TriG: prefix lines, then a
+    block per graph, `NAME {` to `}`, each graph's triples in one block): graph IRI -> (start, end)
+    byte offsets."""
+    prefixes = {m.group(1).decode(): m.group(2).decode() for m in _PREFIX.finditer(trig)}
+    starts = []
+    for m in _BLOCK.finditer(trig):
+        name = m.group(1).decode("utf-8")
+        if name.startswith("<"):
+            iri = name[1:-1]
+        else:
+            prefix, _, local = name.partition(":")
+            iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL's escapes (\/)
+        starts.append((iri, m.start()))
+    ends = [start for _, start in starts[1:]] + [len(trig)]
+    return {iri: (start, end) for (iri, start), end in zip(starts, ends)}
+
+
+def graph_lines(trig: bytes, span: tuple[int, int]) -> list[bytes]:
+    """A named graph's triples, from its block of mirkg.trig, as sorted N-Triples lines (no newline)."""
+    header = b"".join(m.group(0) + b"\n" for m in _PREFIX.finditer(trig[:span[0]]))
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(header + trig[span[0]:span[1]],
+                                                                             format=ox.RdfFormat.TRIG))
+    return sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
 
 
 def page(name: str, base: str, lines: list[bytes], described: Iterable[ox.Triple],

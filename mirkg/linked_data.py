@@ -62,8 +62,8 @@ DEFAULT_MEDIA = "text/html"
 # local front (mirkg/front.py) makes the other two from the Turtle when asked, so that a large
 # release is not two fifths more files.
 STATIC = {media: ext for media, ext in FORMATS.items() if ext in ("html", "ttl", "jsonld")}
-# A release with more records than this is written without their documents and the
-# nanopublications' (the stored queries' stay): `serve` makes them when they are asked for
+# A release with more records than this is written without their documents, the
+# nanopublications' and the named graphs' (the stored queries' stay): `serve` makes them when they are asked for
 # (mirkg/served_documents.py), and the Apache rules pass their requests to it. Every file costs
 # its creation (about 0.2 ms of kernel time here) and its page's rendering: 62,000 files and half
 # the build's time at scale 100; a static host of such a tree is unusual anyway.
@@ -476,7 +476,7 @@ def htaccess(terms: dict[str, str], records: dict[str, list[ox.NamedNode]], serv
                   trusty=TRUSTY.pattern, graph_path=re.escape(GRAPH_PATH),
                   description_graph=re.escape(DESCRIPTION_GRAPH_PATH),
                   described=described_patterns(records), served=served,
-                  served_kinds=sorted({base[len(DOC_PATH):].split("/", 1)[0] for base in records} | {"np"}),
+                  served_kinds=sorted({base[len(DOC_PATH):].split("/", 1)[0] for base in records} | {"np", "graph"}),
                   terms=terms, id_path=ID_PATH, doc_path=DOC_PATH, landing=LANDING, docs=ONTOLOGY_DOCS,
                   ontology=ONTOLOGY_PATH, types={ext: media for media, ext in FORMATS.items()})
 

@@ -348,8 +348,10 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 except BaseException:
                     share.stop()
                     raise
-            clock.lap("release: Linked Data (a document and a page per record, nanopublication and named graph; "
-                      ".htaccess)")
+            clock.lap("release: Linked Data (" + ("the stored queries' and the named graphs' documents and pages; "
+                                                  "the records' are made by serve" if linked_data.served else
+                                                  "a document and a page per record, nanopublication and named graph")
+                      + "; .htaccess)")
             # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
             # the report gives its verdict, and a failed run stops the build here, before dist/
             # is replaced.

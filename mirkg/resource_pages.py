@@ -356,8 +356,8 @@ class LinkedDataFiles:
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
     Apache rules (.htaccess). The index of the release's triples is made once, here; the records'
     files can then be made in shares, by processes forked from this one. documents (DOCUMENTS):
-    whether the data's records and the nanopublications get files; when they do not (`served`,
-    "auto" above FILES_UP_TO records), SERVED_MARK says so instead."""
+    whether the data's records, the nanopublications and the named graphs get files; when they do
+    not (`served`, "auto" above FILES_UP_TO records), SERVED_MARK says so instead."""
 
     def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
                  catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
@@ -393,7 +393,7 @@ class LinkedDataFiles:
         yield from graph_documents("ontology", self.ontology_nt).items()
         yield from graph_documents("dataset", self.description_nt).items()
         pages = Pages(self.graph, self.terms)
-        if self.graphs:
+        if self.graphs and not self.served:
             yield from graph_files(self.graphs, self.description_nt, pages.link)
         if self.served:
             yield SERVED_MARK, render("on-demand.txt.j2", records=len(self.graph.records),

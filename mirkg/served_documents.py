@@ -1,8 +1,8 @@
-"""`serve`'s documents for a release written without files for its records and nanopublications
-(more records than linked_data.FILES_UP_TO): each made when it is asked for, by the functions
-that write them into a smaller release, from the release's own files (mirkg.nt, ontology.nt,
-queries/catalog.ttl, nanopubs.trig) and `serve`'s database, so that the bytes are the ones the
-build would have written.
+"""`serve`'s documents for a release written without files for its records, nanopublications and
+named graphs (more records than linked_data.FILES_UP_TO): each made when it is asked for, by the
+functions that write them into a smaller release, from the release's own files (mirkg.nt,
+ontology.nt, queries/catalog.ttl, nanopubs.trig, mirkg.trig, void.ttl) and `serve`'s database,
+so that the bytes are the ones the build would have written.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset import DESCRIPTION_GRAPH
+from .dataset import DESCRIPTION_FILE, DESCRIPTION_GRAPH
 from .linked_data import DOC_PATH, NAMESPACE, NANOPUB_PATH, SERVED_MARK, Graph, document_base, stable_ntriples
+from .graph_pages import described, graph_blocks, graph_lines, one_graph_files
 from .nanopub_pages import ROOT, nanopub_at, nanopub_documents, nanopub_spans
 from .resource_pages import Pages, record_files
 
@@ -35,6 +36,11 @@ class ServedDocuments:
         self.header, self.spans = nanopub_spans(self.trig)
         prefix = NAMESPACE + NANOPUB_PATH
         self.nanopubs = {iri[len(prefix):]: iri for iri in self.spans if iri.startswith(prefix)}
+        self.release_trig = (dist / "mirkg.trig").read_bytes()
+        self.graph_blocks = graph_blocks(self.release_trig)
+        self.graphs = {DOC_PATH + iri[len(NAMESPACE):]: iri for iri in self.graph_blocks if iri.startswith(NAMESPACE)}
+        description = ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)
+        self.said = described(ox.serialize((q.triple for q in description), format=ox.RdfFormat.N_TRIPLES))
         self._records = {base: frozenset(n.value for n in nodes) for base, nodes in self.graph.records.items()
                          if base not in self.graph.catalog_records}
         self._made: OrderedDict[str, dict[str, bytes]] = OrderedDict()
@@ -56,10 +62,11 @@ class ServedDocuments:
             return False
         if base.startswith(DOC_PATH + "np/"):
             return base[len(DOC_PATH + "np/"):] in self.nanopubs and ext in ("trig", "nq", "jsonld", "html")
-        return base in self._records and ext in ("ttl", "jsonld", "html")
+        return (base in self._records or base in self.graphs) and ext in ("ttl", "jsonld", "html")
 
     def get(self, rel: str) -> bytes | None:
-        """The document at `rel` (doc/KIND/ID.EXT or doc/np/RA....EXT), None when there is none."""
+        """The document at `rel` (doc/KIND/ID.EXT, doc/np/RA....EXT or doc/graph/VERSION/NAME.EXT),
+        None when there is none."""
         if not self.has(rel):
             return None
         base = rel.rpartition(".")[0]
@@ -78,4 +85,8 @@ class ServedDocuments:
             iri = self.nanopubs[base[len(DOC_PATH + "np/"):]]
             np = nanopub_at(self.trig, self.header, iri, self.spans[iri])
             return nanopub_documents(np, lambda term: self.pages.link(term, ROOT))
+        if base in self.graphs:
+            iri = self.graphs[base]
+            lines = graph_lines(self.release_trig, self.graph_blocks[iri])
+            return one_graph_files(iri, lines, self.said.get(iri, []), self.pages.link)
         return record_files(self.graph, self.pages, base, self.graph.records[base])

@@ -232,9 +232,9 @@ def test_a_303_says_it_varies_by_accept(apache):
 
 
 def test_a_served_release_passes_its_documents_to_serve(served_dist, built_dist):
-    """A release written without its records' and nanopublications' documents (`--documents
-    served`), behind Apache with `serve` beside it (Define MIRKG_FRONT, mod_proxy): a record's or
-    nanopublication's IRI 303s as from the files, and the document Apache then gives is `serve`'s,
+    """A release written without its records', nanopublications' and named graphs' documents
+    (`--documents served`), behind Apache with `serve` beside it (Define MIRKG_FRONT, mod_proxy):
+    a record's, nanopublication's or graph's IRI 303s as from the files, and the document Apache then gives is `serve`'s,
     byte for byte the file the release with files has; a made-up record of a real kind 303s (no
     file to ask for) and its document is 404 from `serve`."""
     from helpers import ROOT, start, stop
@@ -252,7 +252,9 @@ def test_a_served_release_passes_its_documents_to_serve(served_dist, built_dist)
             paths = [p for p in SAMPLE if p.startswith("id/") and (built_dist / "doc" / "/".join(
                 p.split("/")[1:3])).with_suffix(".html").is_file() and "/query/" not in p]
             assert len(paths) > 8
-            for path, formats in [*((p, STATIC) for p in paths), *((f"id/np/{c}", NANOPUB_FORMATS) for c in codes)]:
+            graphs = ["graph/0.1.0/data", "graph/0.1.0/ontology", "graph/0.1.0/source/review"]
+            for path, formats in [*((p, STATIC) for p in [*paths, *graphs]),
+                                  *((f"id/np/{c}", NANOPUB_FORMATS) for c in codes)]:
                 for media, ext in formats.items():
                     status, headers, _ = get(f"{base}/{path}", media)
                     assert status == 303, (path, media)

@@ -38,11 +38,10 @@ def get(url: str, accept: str | None = None):
 
 
 def made_files(dist: Path) -> list[Path]:
-    """The documents a release with files has and a served one has not: the data's records' and
-    the nanopublications' (the stored queries', the named graphs' and the whole graphs' stay)."""
+    """The documents a release with files has and a served one has not: the data's records', the
+    nanopublications' and the named graphs' (the stored queries' and the whole graphs' stay)."""
     doc = dist / "doc"
-    return sorted(p for p in doc.rglob("*") if p.is_file() and p.parent != doc
-                  and p.relative_to(doc).parts[0] not in ("query", "graph"))
+    return sorted(p for p in doc.rglob("*") if p.is_file() and p.parent != doc and p.relative_to(doc).parts[0] != "query")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +60,7 @@ def test_a_served_release_leaves_out_the_documents_and_says_so(served_dist, buil
     """Everything else is the release with files, byte for byte; SHA256SUMS lists what is there."""
     left_out = made_files(built_dist)
     kinds = {p.relative_to(built_dist / "doc").parts[0] for p in left_out}
-    assert {"claim", "entity", "np", "source", "work"} <= kinds
+    assert {"claim", "entity", "np", "source", "work", "graph"} <= kinds
     assert made_files(served_dist) == []
     assert any((served_dist / "doc" / "query").iterdir())
     note = (served_dist / SERVED_MARK).read_text(encoding="utf-8")
@@ -97,14 +96,18 @@ def test_n_triples_and_rdf_xml_are_made_from_the_made_turtle(front, built_dist):
 
 
 def test_every_iri_answers_as_from_the_files(front, built_dist, resolver):
-    """Every described instance IRI and nanopublication, by Accept, and the made-up ones: the
+    """Every described instance IRI, nanopublication and named graph, by Accept, and the made-up ones: the
     status and Location the release with files answers (mirkg.linked_data.resolve on its tree)."""
     graph = Graph().parse(built_dist / "mirkg.nt", format="nt")
     graph.parse(built_dist / "queries" / "catalog.ttl", format="turtle")
     described = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(IDS)})
     nanopubs = sorted(f"{IDS}np/{p.stem}" for p in (built_dist / "doc" / "np").glob("*.html"))
-    assert len(described) > 300 and len(nanopubs) > 40
-    for iri in [*described, *nanopubs, *made_up_iris(described), f"{IDS}np/RA{'A' * 43}"]:
+    graphs = sorted("https://w3id.org/mirkg/" + p.relative_to(built_dist / "doc").with_suffix("").as_posix()
+                    for p in (built_dist / "doc" / "graph").rglob("*.html"))
+    assert len(described) > 300 and len(nanopubs) > 40 and len(graphs) > 5
+    made_up = [*made_up_iris(described), f"{IDS}np/RA{'A' * 43}", "https://w3id.org/mirkg/graph/0.1.0/nonsense",
+               "https://w3id.org/mirkg/graph/0.0.1/data"]
+    for iri in [*described, *nanopubs, *graphs, *made_up]:
         path = iri[len("https://w3id.org/mirkg/"):]
         for accept in (None, "text/turtle", "application/n-triples", "application/trig"):
             expected = resolver(path, accept)
@@ -118,7 +121,7 @@ def test_every_iri_answers_as_from_the_files(front, built_dist, resolver):
 
 def test_a_made_up_document_is_404(front):
     for rel in ("doc/claim/no-such-claim.ttl", "doc/np/RA" + "A" * 43 + ".trig", "doc/claim/mir146a-targets-traf6.trig",
-                "doc/np/nonsense.html"):
+                "doc/np/nonsense.html", "doc/graph/0.1.0/nonsense.ttl", "doc/graph/0.1.0/data.trig"):
         status, _, _ = get(f"{front}/{rel}")
         assert status == 404, rel
 
