@@ -362,6 +362,7 @@ def network_svg(build, answer: Answer) -> Figure:
     for e in edges:
         pair_count[(e.source, e.target)] = pair_count.get((e.source, e.target), 0) + 1
     pair_seen: dict[tuple[str, str], int] = {}
+    statements = {s.id: s for s in c.statements}  # an edge's claims, by id (a scan per edge was edges x claims)
     drawn: list[dict] = []
     for i, e in enumerate(edges):
         pair = (e.source, e.target)
@@ -378,7 +379,8 @@ def network_svg(build, answer: Answer) -> Figure:
         lx, ly = _bezier(p0, p1, p2, p3, 0.72)
         ly += shift * 0.6
         label = relation_label(e)
-        cells = {s.context["cell_type"] for s in c.statements if s.id in e.claims and "cell_type" in s.context}
+        cells = {statement.context["cell_type"] for statement in (statements[claim] for claim in e.claims)
+                 if "cell_type" in statement.context}
         context = sorted(c.entities[cell].name for cell in cells)
         tip = f"{nodes[e.source]} {label} {nodes[e.target]}" + (" (hedged)" if e.hedged else "")
         if context:
@@ -520,6 +522,10 @@ def claim_href(sid: str, on_page: set[str]) -> str:
 
 def claim_rows(build, on_page: set[str]) -> list[dict]:
     c = build.curation
+    conflicts: dict[str, list[tuple[str, str]]] = {}  # claim id -> (kind, the other claim's id), for each conflict
+    for k in build.merged.conflicts:
+        conflicts.setdefault(k.first.id, []).append((k.kind, k.second.id))
+        conflicts.setdefault(k.second.id, []).append((k.kind, k.first.id))
     rows = []
     for n, s in enumerate(c.statements, start=1):
         if s.id not in on_page:
@@ -537,9 +543,7 @@ def claim_rows(build, on_page: set[str]) -> list[dict]:
             "also": sorted({e.source for e in build.merged.assertion_of[s.id].evidence} - {s.source}),
             "source": s.source,
             # the claims of other sources it conflicts with: (kind, other claim id), listed, never resolved
-            "conflicts": sorted((k.kind, other.id, claim_href(other.id, on_page))
-                                for k in build.merged.conflicts if s in (k.first, k.second)
-                                for other in [k.second if k.first is s else k.first]),
+            "conflicts": sorted((kind, other, claim_href(other, on_page)) for kind, other in conflicts.get(s.id, ())),
         })
     return rows
 
