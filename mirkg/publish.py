@@ -366,8 +366,9 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 except BaseException:
                     share.stop()
                     raise
-            clock.lap("release: Linked Data (" + ("the stored queries' and the named graphs' documents and pages; "
-                                                  "the records' are made by serve" if linked_data.served else
+            clock.lap("release: Linked Data (" + ("the stored queries' documents and pages; the records', "
+                                                  "nanopublications' and named graphs' are made by serve"
+                                                  if linked_data.served else
                                                   "a document and a page per record, nanopublication and named graph")
                       + "; .htaccess)")
             # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
