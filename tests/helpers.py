@@ -122,6 +122,38 @@ def stop(process: subprocess.Popen) -> None:
         process.stdout.close()
 
 
+@contextmanager
+def serving(dist: Path, *options: str):
+    """`python build.py serve` on the release in `dist`, on a free loopback port, until the block
+    ends: (its base URL, its process)."""
+    import sys
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start([sys.executable, "build.py", "--dist", str(dist), "serve", "--port", str(port), *options],
+                    f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
+    try:
+        yield base, process
+    finally:
+        stop(process)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, accept: str | None = None, method: str = "GET", data: bytes | None = None, headers=None):
+    """(status, headers, body) of an HTTP request, redirects not followed."""
+    request = urllib.request.Request(url, method=method, data=data, headers={**({"Accept": accept} if accept else {}),
+                                                                             **(headers or {})})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
 def sparql_count(query_url: str, query: str = COUNT_ALL) -> int:
     data = urllib.parse.urlencode({"query": query}).encode()
     request = urllib.request.Request(query_url, data=data, headers={"Accept": "text/csv"})

@@ -13,16 +13,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import free_port, made_up_iris, wait_for_http
+from helpers import fetch, free_port, made_up_iris, serving, wait_for_http
 from rdflib import Graph, URIRef
 
 from mirkg.linked_data import FORMATS, NANOPUB_FORMATS, STATIC, DocumentIndex, resolve, term_anchors
@@ -76,18 +73,8 @@ def _apache_or_skip(more: tuple[str, ...] = ()) -> None:
         pytest.skip(f"{why}: apt-get install apache2")
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def get(url: str, accept: str | None):
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
+    return fetch(url, accept)
 
 
 @contextmanager
@@ -237,38 +224,29 @@ def test_a_served_release_passes_its_documents_to_serve(served_dist, built_dist)
     a record's, nanopublication's or graph's IRI 303s as from the files, and the document Apache then gives is `serve`'s,
     byte for byte the file the release with files has; a made-up record of a real kind 303s (no
     file to ask for) and its document is 404 from `serve`."""
-    from helpers import ROOT, start, stop
-
     proxy = ("proxy", "proxy_http")
     _apache_or_skip(proxy)
-    port = free_port()
-    front = f"http://127.0.0.1:{port}"
-    server = start([sys.executable, "build.py", "--dist", str(served_dist), "serve", "--port", str(port)],
-                   f"{front}/query?query=ASK%7B%7D", cwd=ROOT)
-    try:
-        with running_apache(served_dist, proxy, {"MIRKG_FRONT": front}) as (base, docs, _):
-            assert not (docs / "doc" / "claim").exists()
-            codes = sorted(p.stem for p in (built_dist / "doc" / "np").glob("*.html"))[:3]
-            paths = [p for p in SAMPLE if p.startswith("id/") and (built_dist / "doc" / "/".join(
-                p.split("/")[1:3])).with_suffix(".html").is_file() and "/query/" not in p]
-            assert len(paths) > 8
-            graphs = ["graph/0.1.0/data", "graph/0.1.0/ontology", "graph/0.1.0/source/review"]
-            for path, formats in [*((p, STATIC) for p in [*paths, *graphs]),
-                                  *((f"id/np/{c}", NANOPUB_FORMATS) for c in codes)]:
-                for media, ext in formats.items():
-                    status, headers, _ = get(f"{base}/{path}", media)
-                    assert status == 303, (path, media)
-                    location = headers["Location"]
-                    assert location.startswith(f"{base}/doc/") and location.endswith(f".{ext}"), (path, media)
-                    status, headers, body = get(location, None)
-                    assert (status, headers.get_content_type()) == (200, media), (path, media)
-                    assert body == (built_dist / location[len(base) + 1:]).read_bytes(), (path, media)
-            status, headers, _ = get(f"{base}/id/claim/no-such-claim", "text/turtle")
-            assert (status, headers["Location"]) == (303, f"{base}/doc/claim/no-such-claim.ttl")
-            assert get(headers["Location"], None)[0] == 404
-            assert get(f"{base}/void.ttl", None)[0] == 200  # the release's own files, from Apache
-    finally:
-        stop(server)
+    with serving(served_dist) as (front, _), running_apache(served_dist, proxy, {"MIRKG_FRONT": front}) as (base, docs, _):
+        assert not (docs / "doc" / "claim").exists()
+        codes = sorted(p.stem for p in (built_dist / "doc" / "np").glob("*.html"))[:3]
+        paths = [p for p in SAMPLE if p.startswith("id/") and (built_dist / "doc" / "/".join(
+            p.split("/")[1:3])).with_suffix(".html").is_file() and "/query/" not in p]
+        assert len(paths) > 8
+        graphs = ["graph/0.1.0/data", "graph/0.1.0/ontology", "graph/0.1.0/source/review"]
+        for path, formats in [*((p, STATIC) for p in [*paths, *graphs]),
+                              *((f"id/np/{c}", NANOPUB_FORMATS) for c in codes)]:
+            for media, ext in formats.items():
+                status, headers, _ = get(f"{base}/{path}", media)
+                assert status == 303, (path, media)
+                location = headers["Location"]
+                assert location.startswith(f"{base}/doc/") and location.endswith(f".{ext}"), (path, media)
+                status, headers, body = get(location, None)
+                assert (status, headers.get_content_type()) == (200, media), (path, media)
+                assert body == (built_dist / location[len(base) + 1:]).read_bytes(), (path, media)
+        status, headers, _ = get(f"{base}/id/claim/no-such-claim", "text/turtle")
+        assert (status, headers["Location"]) == (303, f"{base}/doc/claim/no-such-claim.ttl")
+        assert get(headers["Location"], None)[0] == 404
+        assert get(f"{base}/void.ttl", None)[0] == 200  # the release's own files, from Apache
 
 
 def test_apache_stops_and_leaves_no_process(built_dist):

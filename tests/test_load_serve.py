@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import shutil
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -13,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from helpers import ROOT, embedded_answers, free_port, run, sparql_count, start, stop
+from helpers import embedded_answers, free_port, run, sparql_count, start, stop, serving
 from mirkg.publish import DATA_GRAPH, DESCRIPTION_GRAPH, SHARED_GRAPHS, content_graphs
 from mirkg.queries import run_endpoint
 from mirkg.store import oxigraph_binary
@@ -183,14 +182,8 @@ def test_load_refuses_a_non_http_endpoint(built_dist, capsys):
 
 @pytest.fixture(scope="module")
 def served(built_dist):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port)],
-                    f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
-    try:
+    with serving(built_dist) as (base, _):
         yield base
-    finally:
-        stop(process)
 
 
 @pytest.mark.server

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, free_port, made_up_iris, start, stop
+from helpers import ROOT, fetch, free_port, made_up_iris, serving, start, stop
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -33,23 +33,7 @@ SAMPLE = ["entity/TRAF6", "entity/hsa-miR-146a-5p", "claim/mir146a-targets-traf6
           "query/01-mirna-targets", "query/09-does-mirna-target-gene", "query/prefixes"]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def get(url: str, accept: str | None = None, method: str = "GET", data: bytes | None = None, headers=None):
-    """(status, headers, body) without following redirects."""
-    request = urllib.request.Request(url, method=method, data=data, headers={**({"Accept": accept} if accept else {}),
-                                                                             **(headers or {})})
-    try:
-        with OPENER.open(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
+get = fetch
 
 
 def query(base: str, text: str, **headers):
@@ -87,14 +71,8 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def served(built_dist):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start([sys.executable, "build.py", "--dist", str(built_dist), "serve", "--port", str(port),
-                     "--timeout", str(TIMEOUT)], f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
-    try:
-        yield base, process
-    finally:
-        stop(process)
+    with serving(built_dist, "--timeout", str(TIMEOUT)) as running:
+        yield running
 
 
 # ------------------------------------------------------------------------------------------------

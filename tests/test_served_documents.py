@@ -5,14 +5,11 @@ must answer as it does from the files. Built from the shipped data both ways, co
 
 from __future__ import annotations
 
-import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from helpers import ROOT, free_port, made_up_iris, start, stop
+from helpers import fetch, made_up_iris, serving
 from rdflib import Graph, URIRef
 
 from mirkg.linked_data import FORMATS, NANOPUB_FORMATS, SERVED_MARK, serialize
@@ -23,18 +20,7 @@ FRONT = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+js
          "nq": "application/n-quads", "nt": "application/n-triples", "rdf": "application/rdf+xml"}
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def get(url: str, accept: str | None = None):
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
+get = fetch
 
 
 def made_files(dist: Path) -> list[Path]:
@@ -46,14 +32,8 @@ def made_files(dist: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def front(served_dist):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start([sys.executable, "build.py", "--dist", str(served_dist), "serve", "--port", str(port)],
-                    f"{base}/query?query=ASK%7B%7D", cwd=ROOT)
-    try:
+    with serving(served_dist) as (base, _):
         yield base
-    finally:
-        stop(process)
 
 
 def test_a_served_release_leaves_out_the_documents_and_says_so(served_dist, built_dist):
