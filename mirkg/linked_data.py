@@ -308,18 +308,65 @@ def subject_ranges(nt: bytes) -> dict[str, tuple[int, int]]:
     return ranges
 
 
+class SortedNTriples:
+    """Lookups by subject in sorted N-Triples by binary search, with no index: for `serve`, which
+    makes a large release's documents one at a time (an index of every subject would take
+    seconds to make and hundreds of megabytes at scale 1000)."""
+
+    def __init__(self, nt: bytes):
+        self.nt = nt
+
+    def first_at_least(self, key: bytes) -> int:
+        """The offset of the first line that sorts at or after `key`."""
+        nt, lo, hi = self.nt, 0, len(self.nt)
+        while lo < hi:
+            start = nt.rfind(b"\n", 0, (lo + hi) // 2) + 1
+            if start < lo:
+                start = lo
+            if nt[start:start + len(key)] < key:
+                lo = nt.find(b"\n", start) + 1 or len(nt)
+            else:
+                hi = start
+        return lo
+
+    def range_of(self, subject: str) -> tuple[int, int] | None:
+        """Where the lines of `subject` (in N-Triples syntax) sit, None when it has none."""
+        key = subject.encode("utf-8") + b" "
+        start = self.first_at_least(key)
+        end = self.first_at_least(key[:-1] + b"!")  # the byte after the space
+        return (start, end) if end > start else None
+
+    def subjects_under(self, iri: str) -> list[str]:
+        """The IRI and the IRIs below it (IRI/...) that are subjects, in N-Triples syntax: the IRI
+        first, then the others in the file's order."""
+        found = [f"<{iri}>"] if self.range_of(f"<{iri}>") else []
+        key = f"<{iri}/".encode("utf-8")
+        start, end = self.first_at_least(key), self.first_at_least(key[:-1] + b"0")  # "0" follows "/"
+        last = None
+        for m in _LINE_SUBJECT.finditer(self.nt, start, end):
+            if m.group(1) != last:
+                last = m.group(1)
+                found.append(last.decode("utf-8"))
+        return found
+
+
 PARSED_NODES = 100_000  # what a Graph keeps of the nodes it has parsed
 
 
 class _Out:
     """A node's triples as subject, in N-Triples order: parsed from the release's sorted N-Triples
     where they sit (an index of byte offsets, not of triples: a large release's triples held as
-    Python objects take gigabytes), then the ontology's and the query catalogue's."""
+    Python objects take gigabytes; or, not indexed, found by binary search), then the
+    ontology's and the query catalogue's."""
 
-    def __init__(self, data_nt: bytes, small: dict):
+    def __init__(self, data_nt: bytes, small: dict, indexed: bool = True):
         self.data_nt, self.small = data_nt, small
-        self.ranges = subject_ranges(data_nt)
+        self.ranges = subject_ranges(data_nt) if indexed else None
+        self.sorted = SortedNTriples(data_nt)
         self._parsed: dict = {}  # the nodes of neighbouring records, asked for again and again
+
+    def where(self, node) -> tuple[int, int] | None:
+        return self.ranges.get(str(node)) if self.ranges is not None else self.sorted.range_of(str(node))
 
     def get(self, node, default=()) -> list[ox.Triple]:
         found = self._parsed.get(node)
@@ -327,14 +374,14 @@ class _Out:
             if len(self._parsed) > PARSED_NODES:
                 self._parsed.clear()
             found = []
-            where = self.ranges.get(str(node))
+            where = self.where(node)
             if where is not None:
                 found = [q.triple for q in ox.parse(self.data_nt[where[0]:where[1]], format=ox.RdfFormat.N_TRIPLES)]
             found = self._parsed[node] = found + self.small.get(node, [])
         return found or default
 
     def __contains__(self, node) -> bool:
-        return str(node) in self.ranges or node in self.small
+        return self.where(node) is not None or node in self.small
 
 
 class _Into:
@@ -364,11 +411,12 @@ class Graph:
     N-Triples), by object (the release's store) and the labels."""
 
     def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b"",
-                 graphs: frozenset | None = None):
+                 graphs: frozenset | None = None, indexed: bool = True):
         """data_nt: the release's sorted instance N-Triples; store: the instance data and the
         ontology in its default graph, or in the named graphs `graphs`; catalog_nt (the stored
         queries, queries/catalog.ttl as N-Triples, not in the store) holds instance IRIs
-        documents are made for too."""
+        documents are made for too. indexed: the subjects' offsets are indexed (for making
+        every document); otherwise found by binary search, and `records` is not available."""
         small_out: dict = defaultdict(list)
         small_into: dict = defaultdict(list)
         for source, catalog in ((ontology_nt, False), (catalog_nt, True)):
@@ -376,7 +424,7 @@ class Graph:
                 small_out[triple.subject].append(triple)
                 if catalog and isinstance(triple.object, ox.NamedNode):
                     small_into[triple.object].append(triple)
-        self.out = _Out(data_nt, small_out)
+        self.out = _Out(data_nt, small_out, indexed)
         self.into = _Into(store, small_into, graphs)
         self._catalog_subjects = [s for s in small_out if isinstance(s, ox.NamedNode) and s.value.startswith(iris.BASE)]
 
@@ -387,6 +435,8 @@ class Graph:
     def records(self) -> dict[str, list[ox.NamedNode]]:
         """Document base -> the instance IRIs it describes (the record's own first), for every
         instance IRI with a description."""
+        if self.out.ranges is None:
+            raise ValueError("linked_data.Graph: records needs the index (indexed=True)")
         subjects = {ox.NamedNode(s[1:-1]) for s in self.out.ranges if s.startswith("<")}
         subjects.update(self._catalog_subjects)
         found: dict[str, list[ox.NamedNode]] = defaultdict(list)
@@ -400,6 +450,15 @@ class Graph:
     def catalog_records(self) -> frozenset[str]:
         """The document bases of the stored queries' records (the query catalogue's)."""
         return frozenset(b for b in (document_base(s.value) for s in self._catalog_subjects) if b is not None)
+
+    def nodes_of(self, base: str) -> list[ox.NamedNode]:
+        """records[base], found by binary search (a graph made with indexed=False): the record's
+        IRI and those minted under it that are subjects, the record's own first, or [] when it
+        has none."""
+        iri = NAMESPACE + ID_PATH + base[len(DOC_PATH):]
+        catalog = [s for s in self._catalog_subjects if document_base(s.value) == base]
+        found = {ox.NamedNode(s[1:-1]) for s in self.out.sorted.subjects_under(iri)} | set(catalog)
+        return sorted((n for n in found if document_base(n.value) == base), key=lambda n: n.value)
 
     def cbd(self, node: ox.NamedNode) -> list[ox.Triple]:
         """The concise bounded description: the node's triples, blank nodes closed over."""

@@ -30,7 +30,9 @@ class ServedDocuments:
     def __init__(self, dist: Path, store: ox.Store, terms: dict[str, str]):
         graphs = frozenset(g for g in store.named_graphs() if g.value != str(DESCRIPTION_GRAPH))
         catalog = stable_ntriples((dist / "queries" / "catalog.ttl").read_bytes(), "catalog")
-        self.graph = Graph((dist / "mirkg.nt").read_bytes(), (dist / "ontology.nt").read_bytes(), store, catalog, graphs)
+        # not indexed: a record's nodes are found by binary search in the sorted N-Triples
+        self.graph = Graph((dist / "mirkg.nt").read_bytes(), (dist / "ontology.nt").read_bytes(), store, catalog, graphs,
+                           indexed=False)
         self.pages = Pages(self.graph, terms)  # the stored queries' pages are files of the release
         self.trig = (dist / "nanopubs.trig").read_bytes()
         self.header, self.spans = nanopub_spans(self.trig)
@@ -41,8 +43,6 @@ class ServedDocuments:
         self.graphs = {DOC_PATH + iri[len(NAMESPACE):]: iri for iri in self.graph_blocks if iri.startswith(NAMESPACE)}
         description = ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)
         self.said = described(ox.serialize((q.triple for q in description), format=ox.RdfFormat.N_TRIPLES))
-        self._records = {base: frozenset(n.value for n in nodes) for base, nodes in self.graph.records.items()
-                         if base not in self.graph.catalog_records}
         self._made: OrderedDict[str, dict[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()  # the page maker's caches are not made for threads
 
@@ -53,8 +53,12 @@ class ServedDocuments:
 
     def describes(self, iri: str) -> bool:
         """Whether a record's document describes the instance IRI (linked_data.DocumentIndex's
-        question, for the records without files)."""
-        return iri in self._records.get(document_base(iri) or "", ())
+        question, for the records without files: the stored queries' are files)."""
+        base = document_base(iri)
+        return base is not None and base not in self.graph.catalog_records and ox.NamedNode(iri) in self.graph.out
+
+    def _is_record(self, base: str) -> bool:
+        return base.count("/") == 2 and base not in self.graph.catalog_records and bool(self.graph.nodes_of(base))
 
     def has(self, rel: str) -> bool:
         base, dot, ext = rel.rpartition(".")
@@ -62,7 +66,7 @@ class ServedDocuments:
             return False
         if base.startswith(DOC_PATH + "np/"):
             return base[len(DOC_PATH + "np/"):] in self.nanopubs and ext in ("trig", "nq", "jsonld", "html")
-        return (base in self._records or base in self.graphs) and ext in ("ttl", "jsonld", "html")
+        return ext in ("ttl", "jsonld", "html") and (base in self.graphs or self._is_record(base))
 
     def get(self, rel: str) -> bytes | None:
         """The document at `rel` (doc/KIND/ID.EXT, doc/np/RA....EXT or doc/graph/VERSION/NAME.EXT),
@@ -89,4 +93,4 @@ class ServedDocuments:
             iri = self.graphs[base]
             lines = graph_lines(self.release_trig, self.graph_blocks[iri])
             return one_graph_files(iri, lines, self.said.get(iri, []), self.pages.link)
-        return record_files(self.graph, self.pages, base, self.graph.records[base])
+        return record_files(self.graph, self.pages, base, self.graph.nodes_of(base))

@@ -243,8 +243,8 @@ def serve(dist: Path, host: str, port: int, location: Path | None = None, out=No
         if ServedDocuments.wanted(dist):
             started = time.perf_counter()
             served = ServedDocuments(dist, ox.Store.read_only(str(location)), terms)
-            print(f"mirkg: the records' and nanopublications' documents are made when asked for ({len(served.graph.records)} "
-                  f"records, {len(served.nanopubs)} nanopublications; indexed in {time.perf_counter() - started:.1f} s)",
+            print(f"mirkg: the documents of the records, the {len(served.nanopubs)} nanopublications and the "
+                  f"{len(served.graphs)} named graphs are made when asked for (read in {time.perf_counter() - started:.1f} s)",
                   file=out, flush=True)
         try:
             front = Front((host, port), dist, sparql, timeout, terms, served)

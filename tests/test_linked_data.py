@@ -453,3 +453,33 @@ def test_landing_page_embeds_a_schema_org_dataset_that_says_what_void_says(built
     assert len(distributions) >= 10
     assert {(d["contentUrl"], d["encodingFormat"]) for d in data["distribution"]} == distributions
     assert all(isinstance(v, (str, Literal)) for v in data["keywords"])
+
+
+def test_binary_search_finds_what_the_index_finds(built_dist):
+    """serve's lookups without an index (SortedNTriples) agree with the build's index
+    (subject_ranges) on every subject of the release, and on subjects that are not there."""
+    from mirkg.linked_data import SortedNTriples, subject_ranges
+
+    nt = (built_dist / "mirkg.nt").read_bytes()
+    ranges, found = subject_ranges(nt), SortedNTriples(nt)
+    assert len(ranges) > 300
+    for subject, where in ranges.items():
+        assert found.range_of(subject) == where, subject
+    for missing in ("<https://w3id.org/mirkg/id/entity/TRAF>", "<https://w3id.org/mirkg/id/entity/TRAF6x>", "<a>", "<~>"):
+        assert found.range_of(missing) is None
+
+
+def test_binary_search_keeps_records_whose_names_share_a_beginning_apart():
+    from mirkg.linked_data import SortedNTriples
+
+    base = "https://w3id.org/mirkg/id/claim/"
+    lines = sorted([f'<{base}a> <p:x> "1" .', f'<{base}a> <p:y> "tab\there" .', f'<{base}a-b> <p:x> "2" .',
+                    f'<{base}a/span> <p:x> "3" .', f'<{base}a/span/quote> <p:x> "4" .', f'<{base}ab> <p:x> "5" .',
+                    f'<{base}a0> <p:x> "6" .'])
+    nt = ("\n".join(lines) + "\n").encode()
+    found = SortedNTriples(nt)
+    start, end = found.range_of(f"<{base}a>")
+    assert nt[start:end].decode().splitlines() == [f'<{base}a> <p:x> "1" .', f'<{base}a> <p:y> "tab\there" .']
+    # the record's own first, then the file's order ("/" sorts before ">")
+    assert found.subjects_under(f"{base}a") == [f"<{base}a>", f"<{base}a/span/quote>", f"<{base}a/span>"]
+    assert found.subjects_under(f"{base}a-") == [] and found.range_of(f"<{base}a/>") is None
