@@ -36,7 +36,7 @@ from . import __version__
 from .errors import BuildError
 from .imports import IMPORT_IRI
 from .namespaces import MIRKG, ONTOLOGY_IRI, PREFIXES
-from .reasoning import JAVA_HINT, InconsistentOntology, java_available
+from .reasoning import JAVA_HINT, InconsistentOntology, hermit_turn, java_available
 from .release import LICENSE, graph_of_ntriples, sorted_ntriples
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
@@ -194,7 +194,8 @@ def hermit_hierarchy(graph: Graph) -> dict[URIRef, set[URIRef]]:
         try:
             world.get_ontology(path.as_uri()).load(format="ntriples")
             try:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                with hermit_turn():
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
                 raise InconsistentOntology("HermiT finds the ontology (without data) inconsistent") from None
             return _named_edges(world.as_rdflib_graph())

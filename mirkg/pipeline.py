@@ -72,20 +72,19 @@ class ValidationFailed(Exception):
 
 class Reasoning:
     """OWL consistency, beside the other stages: the summary of the data made now (it needs the
-    triples), HermiT on it in a thread (its JVM works while this process goes on). When HermiT
-    finds the summary inconsistent (merging individuals can add clashes the data does not have),
-    HermiT on the whole data decides, and names the individuals at fault; the whole data is read
-    back from the N-Triples only then."""
+    triples), HermiT on it in HermiT's lane, a thread (its JVM works while this process goes
+    on). When HermiT finds the summary inconsistent (merging individuals can add clashes the
+    data does not have), HermiT on the whole data decides, and names the individuals at fault;
+    the whole data is read back from the N-Triples only then."""
 
     def __init__(self, ontology: Graph, triples, whole_data):
         self.ontology, self._whole = ontology, whole_data
         self.started = time.perf_counter()
         self.summary, self.stats = summarise(ontology, triples)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermit")
         self._future = None
 
-    def start(self) -> None:
-        self._future = self._pool.submit(self._run)
+    def start(self, lane: ThreadPoolExecutor) -> None:
+        self._future = lane.submit(self._run)
 
     def _run(self) -> str:
         try:
@@ -98,14 +97,12 @@ class Reasoning:
 
     def result(self) -> tuple[str, float]:
         """(what HermiT ran on, the seconds from the summary's start to the verdict)."""
-        try:
-            on = self._future.result()
-        finally:
-            self._pool.shutdown()
+        on = self._future.result()
         return on, time.perf_counter() - self.started
 
     def cancel(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._future is not None:
+            self._future.cancel()
 
 
 def ontology_sources(paths: Paths) -> list[Graph]:
@@ -157,7 +154,12 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     ontology_nt = sorted_ntriples(ontology)
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
-    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(2, thread_name_prefix="beside") as pool:
+    # HermiT's two runs (the OWL artefacts' classification, then the data's consistency) take
+    # turns in one lane: two JVMs at once, beside this process on two cores, slow one another
+    # and the build more than taking turns does. A run still waiting when the build fails is
+    # cancelled, never started.
+    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(2, thread_name_prefix="beside") as pool, \
+            ThreadPoolExecutor(1, thread_name_prefix="hermit") as hermit:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
         owl_files = None
@@ -168,7 +170,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             # the longest stage of a small build; bad input cancels it (below).
             owl_started = time.perf_counter()
             if not stop_at_validation:
-                owl_files = pool.submit(owl_release_files, ontology, classify=reason)
+                owl_files = hermit.submit(owl_release_files, ontology, classify=reason)
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)
@@ -190,9 +192,19 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 clock.lap("summary of the data for HermiT (the store loads beside it)")
             del triples  # most of this process's memory; the N-Triples file has them all
             if reasoning is not None:
-                reasoning.start()
+                reasoning.start(hermit)
             store = loading.result()
             clock.lap("load store (waited for)")
+            if not stop_at_validation:
+                # The ontology checks and the stored queries do not need SHACL's verdict: they run
+                # while SHACL's child validates, and their failure is raised after it, so that a
+                # build with both problems still stops on the violations.
+                failures = run_checks(load_checks(paths.ontology), store)
+                clock.lap("ontology checks")
+                queries = tuple(load_queries(paths.queries))
+                expand = curie_expander(curation)
+                answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
+                clock.lap("stored queries")
             results = shacl.finish(store)
             clock.lap("SHACL validation (waited for)")
             for stage, seconds in shacl.times.items():
@@ -205,14 +217,8 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 return
             if any(r.severity == "Violation" for r in results):
                 raise ValidationFailed(results)
-            failures = run_checks(load_checks(paths.ontology), store)
             if failures:
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
-            clock.lap("ontology checks")
-            queries = tuple(load_queries(paths.queries))
-            expand = curie_expander(curation)
-            answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
-            clock.lap("stored queries")
             data_nt = sorted_ntriples_file(feed.path)
             clock.lap("sort the N-Triples")
             beside = Beside(reasoning, owl_files, owl_started, timings)
@@ -220,12 +226,14 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                           MappingProxyType(answers), tuple(results), beside, timings)
             beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
+            # HermiT's waiting run is cancelled before the running one's JVM is stopped, so
+            # that the lane does not start it meanwhile.
             if owl_files is not None:
                 owl_files.cancel()
-            stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now
-            shacl.stop()
             if reasoning is not None:
                 reasoning.cancel()
+            stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now
+            shacl.stop()
             raise
 
 

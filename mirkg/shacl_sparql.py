@@ -31,6 +31,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from .curie import compact_iris
+from .errors import BuildError
 from .iris import record_of
 from .shacl_report import Result
 
@@ -41,8 +42,9 @@ _SELECT_CLAUSE = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?((?:[?$][A-Z
                             re.IGNORECASE)
 
 
-class UnsupportedConstraint(ValueError):
-    """A SHACL-SPARQL constraint this runner cannot answer as pySHACL would."""
+class UnsupportedConstraint(BuildError, ValueError):
+    """A SHACL-SPARQL constraint this runner cannot answer as pySHACL would. A BuildError, so
+    that SHACL's child, which checks the constraints in a build, hands it over as it is."""
 
 
 @dataclass(frozen=True)
@@ -56,18 +58,30 @@ class SparqlConstraint:
 def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
     """The shapes without their SHACL-SPARQL constraints, for a core engine, and those
     constraints as queries over the whole data."""
-    constraints = [
-        _constraint(shapes, shape, node)
+    return core_shapes(shapes), constraints_of(shapes)
+
+
+def constraints_of(shapes: Graph, pre_binding_checked: bool = True) -> list[SparqlConstraint]:
+    """The SHACL-SPARQL constraints as queries over the whole data. Unless pre_binding_checked is
+    False, each SELECT is parsed to check that it may run with $this free: the build leaves that
+    check (a fixed cost, rdflib's SPARQL parser) to SHACL's child, which runs split_shapes while
+    it waits for the data (mirkg/validation.py ShaclRun)."""
+    return [
+        _constraint(shapes, shape, node, pre_binding_checked)
         for shape, node in sorted(shapes.subject_objects(SH.sparql), key=lambda so: (str(so[0]), str(so[1])))
         if not _deactivated(shapes, node) and not _deactivated(shapes, shape)
     ]
+
+
+def core_shapes(shapes: Graph) -> Graph:
+    """The shapes without their SHACL-SPARQL constraints, for a core engine."""
     core = Graph()
     for prefix, namespace in shapes.namespaces():
         core.bind(prefix, namespace, override=True)
     for triple in shapes:
         if triple[1] != SH.sparql:
             core.add(triple)
-    return core, constraints
+    return core
 
 
 def _deactivated(shapes: Graph, node) -> bool:
@@ -75,7 +89,7 @@ def _deactivated(shapes: Graph, node) -> bool:
     return isinstance(flag, Literal) and flag.value is True
 
 
-def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
+def _constraint(shapes: Graph, shape, node, pre_binding_checked: bool = True) -> SparqlConstraint:
     where = f"SHACL-SPARQL constraint of {shape}"
     if not isinstance(shape, URIRef) or (shape, RDF.type, SH.PropertyShape) in shapes or shapes.value(shape, SH.path):
         raise UnsupportedConstraint(
@@ -102,7 +116,7 @@ def _constraint(shapes: Graph, shape, node) -> SparqlConstraint:
     messages = tuple(str(m) for m in shapes.objects(node, SH.message))
     if not messages:
         raise UnsupportedConstraint(f"{where}: needs a sh:message (pySHACL's generic one is not reproduced)")
-    problem = _pre_binding_problem(_prefixes(shapes, node) + select)
+    problem = _pre_binding_problem(_prefixes(shapes, node) + select) if pre_binding_checked else None
     if problem:
         raise UnsupportedConstraint(f"{where}: {problem}")
     severity = shapes.value(shape, SH.severity) or SH.Violation

@@ -37,6 +37,7 @@ from .bulk import gc_paused
 from .iris import BASE
 
 ROUNDS = 4  # refinement rounds over functional object properties (stops early when stable)
+OTHER, TYPE, FUNCTIONAL = 0, 1, 2  # what a predicate says, to the summary
 
 
 def _constrained_data_properties(ontology: Graph) -> tuple[set, dict]:
@@ -62,45 +63,62 @@ def _supers(ontology: Graph, p) -> set:
 @gc_paused()
 def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     """The summary graph of the instance triples and what it merged."""
-    namespace = BASE
+    namespace, startswith = BASE, str.startswith
 
-    def individual(term) -> bool:
-        return type(term) is URIRef and term.startswith(namespace)
-
-    # Terms compared by set membership and type checks by `type(x) is`, not `==` and
-    # isinstance: rdflib's __eq__ and namespace look-ups are Python calls, a million times over.
-    rdf_type = {RDF.type}
+    # IRIs are compared as plain texts (str(iri)), in C: rdflib's __eq__ and startswith are
+    # Python calls, a million times over, made on every look-up that finds an IRI built apart
+    # from the one it is looked up with. A text never equals a blank node or a literal, so
+    # mixing texts and those terms in one set keeps distinct terms apart.
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
+    all_different = str(OWL.AllDifferent)
+    roles: dict = {}  # predicate -> what it says; found by identity, the few predicates being shared
+
+    def role(p) -> int:
+        if p in (OWL.differentFrom, OWL.sameAs):
+            raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
+        return TYPE if p == RDF.type else FUNCTIONAL if p in functional else OTHER
+
     types: dict = defaultdict(set)
     functional_values: dict = defaultdict(set)
     functional_links: dict = defaultdict(set)
-    nodes = set()
-    equality = {OWL.differentFrom, OWL.sameAs}
-    all_different = {OWL.AllDifferent}
+    nodes: dict = {}  # an individual's IRI as text -> the IRI
     for s, p, o in triples:
-        if p in equality or (type(o) is URIRef and o in all_different):
+        kind = roles.get(p)
+        if kind is None:
+            kind = roles[p] = role(p)
+        o_text = str(o) if type(o) is URIRef else None
+        if o_text == all_different:
             raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
-        if s not in nodes and individual(s):
-            nodes.add(s)
-        if type(o) is URIRef and o not in nodes and individual(o):
-            nodes.add(o)
-        if p in rdf_type:
-            types[s].add(o)
-        elif p in functional and isinstance(o, Literal):
-            functional_values[s].add((p, o))
-        elif p in functional and individual(o):
-            functional_links[s].add((p, o))
+        if type(s) is URIRef:
+            s_key = str(s)
+            if s_key not in nodes and startswith(s_key, namespace):
+                nodes[s_key] = s
+        else:
+            s_key = s
+        if o_text is not None and o_text not in nodes and startswith(o_text, namespace):
+            nodes[o_text] = o
+        if kind == TYPE:
+            types[s_key].add(o if o_text is None else o_text)
+        elif kind == FUNCTIONAL:
+            if isinstance(o, Literal):
+                functional_values[s_key].add((p, o))
+            elif o_text is not None and startswith(o_text, namespace):
+                functional_links[s_key].add((p, o_text))
 
     interned: dict = {}
 
     def intern(key) -> int:
         return interned.setdefault(key, len(interned))
 
-    base = {x: intern((frozenset(types[x]), frozenset(functional_values[x]))) for x in nodes}
+    no_values = frozenset()
+    base = {x: intern((frozenset(types.get(x, no_values)), frozenset(functional_values.get(x, no_values))))
+            for x in nodes}
     key = dict(base)
     for _ in range(ROUNDS):
         refined = {
-            x: intern((base[x], frozenset((p, key[y]) for p, y in functional_links[x]))) for x in nodes
+            x: intern((base[x], frozenset([(p, key[y]) for p, y in functional_links[x]])
+                       if x in functional_links else no_values))
+            for x in nodes
         }
         if len(set(refined.values())) == len(set(key.values())):
             key = refined
@@ -109,49 +127,51 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     members: dict = defaultdict(list)
     for x in nodes:
         members[key[x]].append(x)
-    representative = {}
+    representative = {}  # text -> the IRI standing for it
     for group in members.values():
-        rep = min(group)  # deterministic, and a real IRI of the data for readable messages
+        rep = nodes[min(group)]  # deterministic, and a real IRI of the data for readable messages
         for x in group:
             representative[x] = rep
 
     constrained, ranges = _constrained_data_properties(ontology)
     collapsible_cache: dict = {}
 
-    def collapsible(p, literal: Literal) -> bool:
-        cache_key = (p, literal.datatype, literal.language)
-        if cache_key not in collapsible_cache:
-            ok = True
-            for q in _supers(ontology, p):
-                allowed = {RDFS.Literal, literal.datatype} if literal.datatype else {RDFS.Literal}
-                if literal.datatype is None and literal.language is None:
-                    allowed.add(URIRef("http://www.w3.org/2001/XMLSchema#string"))
-                if q in constrained or not ranges.get(q, set()) <= allowed:
-                    ok = False
-            collapsible_cache[cache_key] = ok
-        return collapsible_cache[cache_key] and not getattr(literal, "ill_typed", False)
+    def collapsible(p, datatype, language) -> bool:
+        ok = True
+        for q in _supers(ontology, p):
+            allowed = {RDFS.Literal, datatype} if datatype else {RDFS.Literal}
+            if datatype is None and language is None:
+                allowed.add(URIRef("http://www.w3.org/2001/XMLSchema#string"))
+            if q in constrained or not ranges.get(q, set()) <= allowed:
+                ok = False
+        return ok
 
     mapped = set()  # deduplicated here: adding to an rdflib graph costs far more than to a set
-    kept_literal: dict = {}
+    # (representative, property, datatype, language) -> lexical form -> a literal of it: the
+    # values of a collapsible property, each once (a copy of the data repeats them)
+    collapsed: dict = defaultdict(dict)
     count = 0
     for s, p, o in triples:
         count += 1
-        s2 = representative.get(s, s)
+        s2 = representative.get(str(s), s) if type(s) is URIRef else s
         if type(o) is Literal:
-            if collapsible(p, o):
-                slot = (s2, p, o.datatype, o.language)
-                kept = kept_literal.get(slot)
-                if kept is None or o.n3() < kept[0]:
-                    kept_literal[slot] = (o.n3(), o)  # the smallest value: the summary is deterministic
+            datatype, language = o.datatype, o.language
+            cache_key = (p, datatype, language)
+            ok = collapsible_cache.get(cache_key)
+            if ok is None:
+                ok = collapsible_cache[cache_key] = collapsible(p, datatype, language)
+            if ok and not getattr(o, "ill_typed", False):
+                collapsed[(s2, p, datatype, language)].setdefault(str(o), o)
                 continue
             mapped.add((s2, p, o))
         else:
-            mapped.add((s2, p, representative.get(o, o)))
+            mapped.add((s2, p, representative.get(str(o), o) if type(o) is URIRef else o))
     summary = Graph()
     for triple in mapped:
         summary.add(triple)
-    for (s2, p, _, _), (_, o) in kept_literal.items():
-        summary.add((s2, p, o))
+    for (s2, p, _, _), values in collapsed.items():
+        # the smallest value in N-Triples: the summary is deterministic
+        summary.add((s2, p, min(values.values(), key=Literal.n3)))
     stats = {"individuals": len(nodes), "representatives": len(members), "triples": count,
              "summary triples": len(summary)}
     return summary, stats

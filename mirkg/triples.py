@@ -18,7 +18,6 @@ from . import iris, namespaces
 from .bulk import gc_paused
 from .assertions import Merged
 from .curation import Curation, Entity, Statement
-from .identifiers import ONTOLOGY_PREFIXES
 from .sources import Source, release_text_path
 from .iris import (
     activity_iri,

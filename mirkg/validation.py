@@ -68,11 +68,15 @@ def shape_shares(shapes: Graph, parts: int) -> list[Graph]:
 
 def _split(shapes: Graph, engine: str) -> tuple[Graph, list]:
     """The shapes the core engine checks, and the SHACL-SPARQL constraints left to the store."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}; use one of {ENGINES}")
+    _check_engine(engine)
     if engine == "turbo-oxigraph":
         return shacl_sparql.split_shapes(shapes)
     return shapes, []
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; use one of {ENGINES}")
 
 
 def run_shacl(data: Graph, shapes: Graph, ontology: Graph | None = None, engine: str = DEFAULT_ENGINE) -> list[Result]:
@@ -100,8 +104,13 @@ class ShaclRun:
     stops a child that takes longer: then `finish` gives None."""
 
     def __init__(self, shapes: Graph, engine: str, ontology_nt: bytes, feed, budget: float | None = None):
-        core, self.constraints = _split(shapes, engine)
-        self._child = in_child(_validate_fed, engine, ontology_nt, feed, core, budget=budget)
+        # The child splits the shapes itself, checking the SHACL-SPARQL constraints (rdflib's
+        # SPARQL parser, a fixed cost) while it waits for the data; an UnsupportedConstraint
+        # comes back from it as it is. This process only builds their queries.
+        _check_engine(engine)
+        self.constraints = (shacl_sparql.constraints_of(shapes, pre_binding_checked=False)
+                            if engine == "turbo-oxigraph" else [])
+        self._child = in_child(_validate_fed, engine, ontology_nt, feed, shapes, budget=budget)
         self.times: dict[str, float] = {}
 
     def data_written(self) -> None:
@@ -109,7 +118,11 @@ class ShaclRun:
 
     def finish(self, store) -> list[Result] | None:
         start = time.perf_counter()
-        found = shacl_sparql.run(store, self.constraints) if self.constraints else set()
+        try:
+            found = shacl_sparql.run(store, self.constraints) if self.constraints else set()
+        except Exception:
+            self._child()  # the child's check of the constraints words what is wrong with them
+            raise
         self.times["SHACL-SPARQL constraints on the store"] = time.perf_counter() - start
         start = time.perf_counter()
         outcome, _ = self._child()
@@ -125,7 +138,14 @@ class ShaclRun:
 
 
 def _validate_fed(engine: str, ontology_nt: bytes, feed, shapes: Graph):
-    """In the child: the ontology's and the feed's N-Triples validated; (results, times)."""
+    """In the child: the shapes split (and their SHACL-SPARQL constraints checked), then the
+    ontology's and the feed's N-Triples validated; (results, times)."""
+    try:
+        shapes, _ = _split(shapes, engine)
+    except shacl_sparql.UnsupportedConstraint:
+        for _ in feed:  # the parent writes on until it hears of the refusal
+            pass
+        raise
     start = time.perf_counter()
     data = _engine_input(engine, chain((ontology_nt,), feed))
     read = time.perf_counter() - start - feed.idle

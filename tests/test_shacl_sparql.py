@@ -9,6 +9,7 @@ unbound ?value, {$this} in a message, a deactivated constraint.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from rdflib import Graph
@@ -156,3 +157,27 @@ def test_a_body_that_binds_this_first_everywhere_is_accepted():
     } ORDER BY ?value"""
     (constraint,) = split_shapes(_one_constraint(select))[1]
     assert str(constraint.shape) == "http://example.org/S"
+
+
+@pytest.mark.parametrize("select, reason", [
+    ("SELECT $this WHERE { $this a ?type VALUES ?type { mirkg:Claim } }", "it uses VALUES"),
+    ("SELECT $this WHERE { $this a ?type", "the SELECT does not parse"),
+])
+def test_a_build_whose_shapes_hold_a_refused_constraint_stops_with_a_clear_error(select, reason, capsys, tmp_path):
+    # In a build, SHACL's child checks the constraints while the data is read: its refusal must
+    # reach the build as the same clear error, before anything is written.
+    from helpers import run
+
+    shapes = tmp_path / "shapes"
+    shutil.copytree(paths.SHAPES, shapes)
+    (shapes / "zz-refused.ttl").write_text(f"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix mirkg: <https://w3id.org/mirkg/> .
+<https://w3id.org/mirkg/shapes/RefusedShape> a sh:NodeShape ;
+    sh:targetClass mirkg:Claim ;
+    sh:sparql [ sh:message "Refused."@en ; sh:prefixes <https://w3id.org/mirkg/shapes> ; sh:select "{select}" ] .
+""", encoding="utf-8")
+    code, out, err = run(["validate", "--shapes", str(shapes), "--dist", str(tmp_path / "dist")], capsys)
+    assert code == 2, err + out
+    assert err.startswith("error: ") and "Traceback" not in err, err
+    assert "https://w3id.org/mirkg/shapes/RefusedShape" in err and reason in err, err
