@@ -29,6 +29,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import iris
+from .bulk import gc_paused
 from .dataset import CONTEXT_FILE
 from .namespaces import MIRKG, PREFIXES
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # types only: mirkg/publish.py, which makes the split, calls 
 
 CLAIMS_FILE = "mirkg-claims.jsonld"
 _XSD_STRING = str(XSD.string)
+_RDF_TYPE = str(RDF.type)
 # Local names a term may not take: JSON-LD keywords without their @, and the prefixes.
 _RESERVED = {"id", "type", "context", "graph", "value", "language", "base", "vocab", "list", "set"}
 _PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -164,46 +166,57 @@ def _native(lexical: str, datatype: str):
     return lexical
 
 
+class _Framed:
+    """One claim's nodes (its lines, parsed), nested as JSON-LD framing nests them. A class
+    rather than a closure: a recursive closure is a reference cycle, which would keep each
+    claim's nodes until the cycle collector ran."""
+
+    def __init__(self, lines: list[bytes], compact: _Compactor):
+        self.compact = compact
+        self.nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for quad in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            self.nodes[quad.subject.value][quad.predicate.value].append(quad.object)
+        self.embedded: set[str] = set()
+
+    def node_object(self, subject: str) -> dict:
+        compact, nodes = self.compact, self.nodes
+        self.embedded.add(subject)
+        out: dict = {"@id": compact.iri(subject)}
+        for predicate, values in sorted(nodes[subject].items()):
+            if predicate == _RDF_TYPE:
+                out["@type"] = sorted(compact.type_(v.value) for v in values)
+                continue
+            for value in values:
+                if isinstance(value, ox.NamedNode) and value.value in nodes and value.value not in self.embedded:
+                    out.setdefault(compact.predicate(predicate)[0], []).append(self.node_object(value.value))
+                else:
+                    key, short = compact.key_and_value(predicate, value)
+                    out.setdefault(key, []).append(short)
+        return {k: (v[0] if isinstance(v, list) and len(v) == 1 else _sorted(v)) for k, v in out.items()}
+
+    def objects(self, claim: str) -> list[dict]:
+        """The claim's object, then any node under it that nothing links to or from."""
+        top = self.node_object(claim)
+        # A node under the claim that links to it rather than from it (its Web Annotation, whose
+        # body the claim is) is nested under "@reverse", as JSON-LD framing nests it.
+        for rest in sorted(set(self.nodes) - self.embedded):
+            links = [p for p, values in self.nodes[rest].items() if any(v.value == claim for v in values)]
+            if links:
+                top.setdefault("@reverse", {}).setdefault(self.compact.predicate(links[0])[0], []).append(
+                    self.node_object(rest))
+        for key, values in top.get("@reverse", {}).items():
+            top["@reverse"][key] = values[0] if len(values) == 1 else _sorted(values)
+        return [top, *(self.node_object(rest) for rest in sorted(set(self.nodes) - self.embedded))]
+
+
+@gc_paused()  # many small dicts and lists, no cycle among them
 def claims_document(split: Split, ctx: dict) -> bytes:
     """mirkg-claims.jsonld (see the module's docstring), from the release's claims' lines
     (publish.Split.claims)."""
     compact = _Compactor(ctx["@context"])
-    rdf_type = str(RDF.type)
     objects = []
     for claim_id, lines in split.claims.items():
-        nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for quad in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES):
-            nodes[quad.subject.value][quad.predicate.value].append(quad.object)
-        claim = str(iris.claim_iri(claim_id))
-        embedded: set[str] = set()
-
-        def node_object(subject: str) -> dict:
-            embedded.add(subject)
-            out: dict = {"@id": compact.iri(subject)}
-            for predicate, values in sorted(nodes[subject].items()):
-                if predicate == rdf_type:
-                    out["@type"] = sorted(compact.type_(v.value) for v in values)
-                    continue
-                for value in values:
-                    if isinstance(value, ox.NamedNode) and value.value in nodes and value.value not in embedded:
-                        out.setdefault(compact.predicate(predicate)[0], []).append(node_object(value.value))
-                    else:
-                        key, short = compact.key_and_value(predicate, value)
-                        out.setdefault(key, []).append(short)
-            return {k: (v[0] if isinstance(v, list) and len(v) == 1 else _sorted(v)) for k, v in out.items()}
-
-        top = node_object(claim)
-        # A node under the claim that links to it rather than from it (its Web Annotation, whose
-        # body the claim is) is nested under "@reverse", as JSON-LD framing nests it.
-        for rest in sorted(set(nodes) - embedded):
-            links = [p for p, values in nodes[rest].items() if any(v.value == claim for v in values)]
-            if links:
-                top.setdefault("@reverse", {}).setdefault(compact.predicate(links[0])[0], []).append(node_object(rest))
-        for key, values in top.get("@reverse", {}).items():
-            top["@reverse"][key] = values[0] if len(values) == 1 else _sorted(values)
-        objects.append(top)
-        for rest in sorted(set(nodes) - embedded):  # a node under the claim that nothing links to or from
-            objects.append(node_object(rest))
+        objects.extend(_Framed(lines, compact).objects(str(iris.claim_iri(claim_id))))
     # One claim a line: json's C encoder (indenting takes its pure-Python one, most of the time at scale).
     lines = ",\n".join(json.dumps(o, ensure_ascii=False, sort_keys=True) for o in objects)
     return ('{"@context": %s,\n"@graph": [\n%s\n]}\n' % (json.dumps(CONTEXT_FILE), lines)).encode("utf-8")
