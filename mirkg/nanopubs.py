@@ -126,7 +126,7 @@ def normalised(quads, np_iri: str) -> str:
             raise BuildError(f"a blank node in nanopublication {np_iri}: the trusty URI needs every node named")
         g, s, p = iri(q.graph_name.value), iri(q.subject.value), q.predicate.value
         rows.append(((g, s, p, key), f"{g}\n{s}\n{p}\n{line}\n"))
-    rows.sort(key=lambda row: row[0])
+    rows.sort()  # by key; rows with the same key have the same text
     out, previous = [], None
     for _, text in rows:
         if text != previous:
