@@ -22,16 +22,23 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from . import iris
+from .bulk import gc_paused
 from .dataset import CONTEXT_FILE
 from .namespaces import MIRKG, PREFIXES
 
+if TYPE_CHECKING:  # types only: mirkg/publish.py, which makes the split, calls this module
+    from .publish import Split
+
 CLAIMS_FILE = "mirkg-claims.jsonld"
+_XSD_STRING = str(XSD.string)
+_RDF_TYPE = str(RDF.type)
 # Local names a term may not take: JSON-LD keywords without their @, and the prefixes.
 _RESERVED = {"id", "type", "context", "graph", "value", "language", "base", "vocab", "list", "set"}
 _PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -91,25 +98,48 @@ class _Compactor:
         self.names = {k for k in ctx if not k.startswith("@")}
         self.prefixes = sorted(((k, v) for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")),
                                key=lambda kv: -len(kv[1]))
+        # Short forms already worked out: the vocabulary's IRIs, types and predicates recur in
+        # every claim, while the dataset's own nodes (relative to @base) are cheap to shorten.
+        self._curies: dict[str, str] = {}
+        self._types: dict[str, str] = {}
+        self._predicates: dict[str, tuple[str, str | None, str | None]] = {}
 
     def iri(self, value: str) -> str:
         """Relative to @base for the dataset's own nodes, a CURIE where a prefix fits, else whole."""
         if value.startswith(iris.BASE) and ":" not in value[len(iris.BASE):]:
             return value[len(iris.BASE):]
+        short = self._curies.get(value)
+        if short is None:
+            short = self._curies[value] = self._curie(value)
+        return short
+
+    def _curie(self, value: str) -> str:
         for prefix, ns in self.prefixes:
             if value.startswith(ns) and value != ns and not value[len(ns):].startswith("//"):
                 return f"{prefix}:{value[len(ns):]}"
         return value
 
     def type_(self, value: str) -> str:
-        local = value[len(str(MIRKG)):]
-        if value.startswith(str(MIRKG)) and local and local not in self.names and ":" not in local and "/" not in local:
-            return local  # relative to @vocab
-        return self.iri(value)
+        short = self._types.get(value)
+        if short is None:
+            local = value[len(str(MIRKG)):]
+            if value.startswith(str(MIRKG)) and local and local not in self.names and ":" not in local and "/" not in local:
+                short = local  # relative to @vocab
+            else:
+                short = self.iri(value)
+            self._types[value] = short
+        return short
+
+    def predicate(self, predicate: str) -> tuple[str, str | None, str | None]:
+        """The predicate's key (its term, else its IRI shortened), term and the term's coercion."""
+        found = self._predicates.get(predicate)
+        if found is None:
+            term, coercion = self.terms.get(predicate, (None, None))
+            found = self._predicates[predicate] = (term or self.iri(predicate), term, coercion)
+        return found
 
     def key_and_value(self, predicate: str, obj):
-        term, coercion = self.terms.get(predicate, (None, None))
-        key = term or self.iri(predicate)
+        key, term, coercion = self.predicate(predicate)
         if isinstance(obj, ox.NamedNode):
             return key, self.iri(obj.value) if term and coercion == "@id" else {"@id": self.iri(obj.value)}
         if obj.language:
@@ -117,7 +147,7 @@ class _Compactor:
         datatype = obj.datatype.value
         if term and coercion == datatype:
             return key, _native(obj.value, datatype)
-        if datatype == str(XSD.string) and (not term or coercion is None):
+        if datatype == _XSD_STRING and (not term or coercion is None):
             return key, obj.value
         return key, {"@value": obj.value, "@type": self.iri(datatype)}
 
@@ -136,57 +166,57 @@ def _native(lexical: str, datatype: str):
     return lexical
 
 
-def _claim_lines(instance):
-    """The lines of the claim nodes and of the nodes minted under them, by claim id."""
-    by_claim: dict[str, list[bytes]] = defaultdict(list)
-    for _, parsed, line in instance:
-        if parsed.kind == "claim":
-            by_claim[parsed.record].append(line)
-    return by_claim
+class _Framed:
+    """One claim's nodes (its lines, parsed), nested as JSON-LD framing nests them. A class
+    rather than a closure: a recursive closure is a reference cycle, which would keep each
+    claim's nodes until the cycle collector ran."""
 
-
-def claims_document(instance, ctx: dict) -> bytes:
-    """mirkg-claims.jsonld (see the module's docstring). instance: the instance graphs' lines
-    with their subjects, as mirkg.nanopubs.nanopublications takes them."""
-    compact = _Compactor(ctx["@context"])
-    rdf_type = str(RDF.type)
-    objects = []
-    for claim_id, lines in sorted(_claim_lines(instance).items()):
-        nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    def __init__(self, lines: list[bytes], compact: _Compactor):
+        self.compact = compact
+        self.nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for quad in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES):
-            nodes[quad.subject.value][quad.predicate.value].append(quad.object)
-        claim = str(iris.claim_iri(claim_id))
-        embedded: set[str] = set()
+            self.nodes[quad.subject.value][quad.predicate.value].append(quad.object)
+        self.embedded: set[str] = set()
 
-        def node_object(subject: str) -> dict:
-            embedded.add(subject)
-            out: dict = {"@id": compact.iri(subject)}
-            for predicate, values in sorted(nodes[subject].items()):
-                if predicate == rdf_type:
-                    out["@type"] = sorted(compact.type_(v.value) for v in values)
-                    continue
-                for value in values:
-                    if isinstance(value, ox.NamedNode) and value.value in nodes and value.value not in embedded:
-                        key = compact.terms.get(predicate, (compact.iri(predicate),))[0]
-                        out.setdefault(key, []).append(node_object(value.value))
-                    else:
-                        key, short = compact.key_and_value(predicate, value)
-                        out.setdefault(key, []).append(short)
-            return {k: (v[0] if isinstance(v, list) and len(v) == 1 else _sorted(v)) for k, v in out.items()}
+    def node_object(self, subject: str) -> dict:
+        compact, nodes = self.compact, self.nodes
+        self.embedded.add(subject)
+        out: dict = {"@id": compact.iri(subject)}
+        for predicate, values in sorted(nodes[subject].items()):
+            if predicate == _RDF_TYPE:
+                out["@type"] = sorted(compact.type_(v.value) for v in values)
+                continue
+            for value in values:
+                if isinstance(value, ox.NamedNode) and value.value in nodes and value.value not in self.embedded:
+                    out.setdefault(compact.predicate(predicate)[0], []).append(self.node_object(value.value))
+                else:
+                    key, short = compact.key_and_value(predicate, value)
+                    out.setdefault(key, []).append(short)
+        return {k: (v[0] if isinstance(v, list) and len(v) == 1 else _sorted(v)) for k, v in out.items()}
 
-        top = node_object(claim)
+    def objects(self, claim: str) -> list[dict]:
+        """The claim's object, then any node under it that nothing links to or from."""
+        top = self.node_object(claim)
         # A node under the claim that links to it rather than from it (its Web Annotation, whose
         # body the claim is) is nested under "@reverse", as JSON-LD framing nests it.
-        for rest in sorted(set(nodes) - embedded):
-            links = [p for p, values in nodes[rest].items() if any(v.value == claim for v in values)]
+        for rest in sorted(set(self.nodes) - self.embedded):
+            links = [p for p, values in self.nodes[rest].items() if any(v.value == claim for v in values)]
             if links:
-                key = compact.terms.get(links[0], (compact.iri(links[0]),))[0]
-                top.setdefault("@reverse", {}).setdefault(key, []).append(node_object(rest))
+                top.setdefault("@reverse", {}).setdefault(self.compact.predicate(links[0])[0], []).append(
+                    self.node_object(rest))
         for key, values in top.get("@reverse", {}).items():
             top["@reverse"][key] = values[0] if len(values) == 1 else _sorted(values)
-        objects.append(top)
-        for rest in sorted(set(nodes) - embedded):  # a node under the claim that nothing links to or from
-            objects.append(node_object(rest))
+        return [top, *(self.node_object(rest) for rest in sorted(set(self.nodes) - self.embedded))]
+
+
+@gc_paused()  # many small dicts and lists, no cycle among them
+def claims_document(split: Split, ctx: dict) -> bytes:
+    """mirkg-claims.jsonld (see the module's docstring), from the release's claims' lines
+    (publish.Split.claims)."""
+    compact = _Compactor(ctx["@context"])
+    objects = []
+    for claim_id, lines in split.claims.items():
+        objects.extend(_Framed(lines, compact).objects(str(iris.claim_iri(claim_id))))
     # One claim a line: json's C encoder (indenting takes its pure-Python one, most of the time at scale).
     lines = ",\n".join(json.dumps(o, ensure_ascii=False, sort_keys=True) for o in objects)
     return ('{"@context": %s,\n"@graph": [\n%s\n]}\n' % (json.dumps(CONTEXT_FILE), lines)).encode("utf-8")

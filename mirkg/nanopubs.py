@@ -27,6 +27,7 @@ import base64
 import hashlib
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import XSD, Literal
@@ -34,7 +35,11 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 from . import iris
 from .errors import BuildError
+from .dataset import DATA_GRAPH
 from .namespaces import MIRKG, PREFIXES, PROV
+
+if TYPE_CHECKING:  # types only: mirkg/publish.py, which makes the split, calls this module
+    from .publish import Split
 
 NP = "http://www.nanopub.org/nschema#"
 NPX = "http://purl.org/nanopub/x/"
@@ -97,28 +102,31 @@ def normalised(quads, np_iri: str) -> str:
     prefix = np_iri[:np_iri.rindex("/") + 1]
 
     def iri(value: str) -> str:
-        if value == own:
-            return prefix + " "
-        if value.startswith(parts):
-            return f"{prefix} #{value[len(parts):]}"
+        if value.startswith(own):  # few are: the nanopublication and its parts
+            if value == own:
+                return prefix + " "
+            if value.startswith(parts):
+                return f"{prefix} #{value[len(parts):]}"
         return value
 
     rows = []
     for q in quads:
         o = q.object
-        if isinstance(o, ox.Literal):
-            if o.language:
-                line, key = f"@{o.language.lower()} {_escape(o.value)}", (1, o.value.encode("utf-8"), 0, "", o.language)
-            else:
-                line, key = f"^{o.datatype.value} {_escape(o.value)}", (1, o.value.encode("utf-8"), 1, o.datatype.value, "")
-        elif isinstance(o, ox.NamedNode):
+        if isinstance(o, ox.NamedNode):
             line = iri(o.value)
             key = (0, line)
+        elif isinstance(o, ox.Literal):
+            value = o.value
+            if o.language:
+                line, key = f"@{o.language.lower()} {_escape(value)}", (1, value.encode("utf-8"), 0, "", o.language)
+            else:
+                datatype = o.datatype.value
+                line, key = f"^{datatype} {_escape(value)}", (1, value.encode("utf-8"), 1, datatype, "")
         else:
             raise BuildError(f"a blank node in nanopublication {np_iri}: the trusty URI needs every node named")
         g, s, p = iri(q.graph_name.value), iri(q.subject.value), q.predicate.value
         rows.append(((g, s, p, key), f"{g}\n{s}\n{p}\n{line}\n"))
-    rows.sort(key=lambda row: row[0])
+    rows.sort()  # by key; rows with the same key have the same text
     out, previous = [], None
     for _, text in rows:
         if text != previous:
@@ -139,16 +147,16 @@ def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
     return subject, predicate, rest[:-2].rstrip()
 
 
-def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes):
+def _lines(split: Split, curation, pubinfo_lines, pubinfo_extra: bytes):
     """Each claim's nanopublication as N-Quads text under its temporary IRI, claims by id:
-    (temporary IRI, text), in one pass over the release's lines: a claim's own node and the nodes minted under it
-    (evidence, span, selectors) are found by their IRIs (mirkg/iris.py)."""
-    of_claim: dict[str, list[bytes]] = defaultdict(list)
+    (temporary IRI, text): a claim's own node and the nodes minted under it (evidence, span,
+    selectors) are its lines in the split (Split.claims); the direct triples between two
+    entities are in the data graph, found by their IRIs (mirkg/iris.py)."""
+    of_claim = split.claims
     between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
-    for _, parsed, line in instance:
-        if parsed.kind == "claim":
-            of_claim[parsed.record].append(line)
-        elif parsed.kind == "entity" and line.count(_ENTITY) >= 2:
+    entity = b"<" + _ENTITY
+    for line in split.graphs[DATA_GRAPH]:
+        if line.startswith(entity) and line.count(_ENTITY) >= 2:
             subject, _, obj = _terms(line)
             between[(subject, obj)].append(line)
     for s in sorted(curation.statements, key=lambda s: s.id):
@@ -161,20 +169,21 @@ def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes):
                              b"%s %s %s" % (np, _NT["hasProvenance"], prov),
                              b"%s %s %s" % (np, _NT["hasPublicationInfo"], pubinfo)})
         values: dict[bytes, bytes] = {}
-        for line in of_claim[s.id]:
-            subject, predicate, obj = _terms(line)
-            if subject == claim:
+        about_claim = claim + b" "
+        for line in of_claim.get(s.id, ()):
+            triple = line[:-2].rstrip()
+            if line.startswith(about_claim):
+                _, predicate, obj = triple.split(b" ", 2)
                 values.setdefault(predicate, obj)
-                graph = prov if predicate in _PROVENANCE_PREDICATES else assertion
+                graphs[prov if predicate in _PROVENANCE_PREDICATES else assertion].add(triple)
             else:  # its evidence, span and selectors
-                graph = prov
-            graphs[graph].add(b"%s %s %s" % (subject, predicate, obj))
+                graphs[prov].add(triple)
         if not s.hedge and s.statement_type == "finding":
             pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
             graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
         graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
                              b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["attributedInText"]])})
-        label = Literal(f"nanopublication of claim {s.id}").n3().encode()
+        label = str(ox.Literal(f"nanopublication of claim {s.id}")).encode()
         graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
         graphs[pubinfo].add(pubinfo_extra)
         yield np[1:-1].decode(), b"".join(b"%s %s .\n" % (triple, graph) for graph in sorted(graphs)
@@ -182,9 +191,9 @@ def _lines(instance, curation, pubinfo_lines, pubinfo_extra: bytes):
 
 
 def _renamed(text: bytes, temporary: str, final: str) -> bytes:
-    """N-Quads text with the temporary IRI (and its parts, `…#assertion`) renamed."""
-    old, new = temporary.encode(), final.encode()
-    return text.replace(b"<%s>" % old, b"<%s>" % new).replace(b"<%s#" % old, b"<%s#" % new)
+    """N-Quads text with the temporary IRI (and its parts, `…#assertion`) renamed, in one pass:
+    no other IRI of a nanopublication's text starts with its temporary IRI."""
+    return text.replace(b"<%s" % temporary.encode(), b"<%s" % final.encode())
 
 
 def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
@@ -199,7 +208,7 @@ def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> li
     return sig_quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
 
 
-def nanopublications(instance, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
+def nanopublications(split: Split, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
     """Each claim as a nanopublication with a trusty URI: head, assertion, provenance and
     pubinfo graphs, TriG.
 
@@ -216,9 +225,7 @@ def nanopublications(instance, curation, created: str, version: str, key: Signin
     lines all come from its source's named graph (publish.graph_of), the direct triple from the
     data graph.
 
-    instance: the instance graphs' lines (data, provenance, one per source), each with its
-    subject and the subject's parts, (subject, mirkg.iris.Parsed, line), each graph's in sorted
-    order (publish.Split.instance)."""
+    split: the release's named graphs (publish.Split): its claims' lines, and the data graph's."""
     from .release import LICENSE
 
     curators = iris.curators_iri()
@@ -233,7 +240,7 @@ def nanopublications(instance, curation, created: str, version: str, key: Signin
     # The curators' name, beside the creator link, so that a nanopublication read alone names them.
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
     out = []
-    for temporary, text in _lines(instance, curation, pubinfo_lines, name):
+    for temporary, text in _lines(split, curation, pubinfo_lines, name):
         quads = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
         if key is not None:
             signature = _signature(quads, temporary, ox.NamedNode(temporary + "#pubinfo"), key)

@@ -28,15 +28,15 @@ from __future__ import annotations
 import heapq
 import json
 import time
-from collections import Counter
-from itertools import chain
+from collections import Counter, defaultdict
+from itertools import chain, groupby
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from . import __version__, iris
 from .children import in_child
@@ -49,8 +49,8 @@ from .release import (
     Release,
     StagedTree,
     deterministic_gzip,
-    graph_of_ntriples,
     sorted_ntriples,
+    turtle,
     write_files,
 )
 from .dataset import (  # noqa: F401 - the release's names, used by the modules and tests that import them from here
@@ -88,13 +88,10 @@ class Split:
     graphs: dict[URIRef, list[bytes]]
 
     def whole(self) -> list[bytes]:
-        """The union of the graphs, sorted (a triple in two graphs appears once): a merge of the
-        graphs' sorted lines, without a set of them all."""
-        merged: list[bytes] = []
-        for line in heapq.merge(*self.graphs.values()):
-            if not merged or merged[-1] != line:
-                merged.append(line)
-        return merged
+        """The union of the graphs, sorted (a triple in two graphs appears once), without a set
+        of them all: the graphs' sorted lines are runs that Python's sort merges, in C (a heap
+        merged them in Python, a step per line and source graph)."""
+        return [line for line, _ in groupby(sorted(chain.from_iterable(self.graphs.values())))]
 
     def nquads(self):
         """The N-Quads lines of every graph, sorted, each with its newline: a merge of the graphs'
@@ -107,12 +104,18 @@ class Split:
 
         return heapq.merge(*(quads(g, lines) for g, lines in self.graphs.items()))
 
-    def instance(self):
-        """The instance graphs' lines (every graph but the ontology's), each with its subject and
-        the subject's parts: what the nanopublications and the framed claims are made from."""
+    @cached_property
+    def claims(self) -> dict[str, list[bytes]]:
+        """Each claim's lines and those of the nodes minted under it (its span and selectors,
+        evidence and annotation), in claim id order, each claim's in sorted order: what the
+        nanopublications and the framed claims are made from. The source graphs hold exactly
+        these (graph_of), so they alone are read, each subject parsed once."""
+        by_claim: dict[str, list[bytes]] = defaultdict(list)
         for graph, lines in self.graphs.items():
-            if graph != ONTOLOGY_GRAPH:
-                yield from _with_subjects(lines)
+            if source_of_graph(str(graph)) is not None:
+                for _, parsed, line in _with_subjects(lines):
+                    by_claim[parsed.record].append(line)
+        return dict(sorted(by_claim.items()))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -176,11 +179,16 @@ def split_graphs(ontology_nt: bytes, data_nt: bytes, curation: Curation) -> Spli
     return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts})
 
 
-def _parsed(ntriples: bytes):
-    return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
+    """The parser's own quads (N-Triples' in the default graph), handed to Oxigraph's writers
+    as they come: a graph syntax's writer takes default-graph quads as triples."""
+    return ox.parse(text, format=syntax)
 
 
-def _chunks(lines, size: int = 1 << 16):
+CHUNK_LINES = 1 << 16
+
+
+def _chunks(lines, size: int = CHUNK_LINES):
     """Lines (each with its newline) joined a chunk of `size` at a time, for writing."""
     chunk = []
     for line in lines:
@@ -192,10 +200,10 @@ def _chunks(lines, size: int = 1 << 16):
         yield b"".join(chunk)
 
 
-def _line_chunks(lines: list[bytes], size: int = 1 << 16):
+def _line_chunks(lines: list[bytes], size: int = CHUNK_LINES):
     """The lines as N-Triples text, a chunk per `size` lines (never all of it at once)."""
     for start in range(0, len(lines), size):
-        yield b"".join(ln + b"\n" for ln in lines[start:start + size])
+        yield b"\n".join(lines[start:start + size]) + b"\n"
 
 
 def _parsed_lines(lines: list[bytes]):
@@ -210,21 +218,6 @@ def _gzip_file(lines: list[bytes], path: Path) -> None:
         deterministic_gzip(_line_chunks(lines), out)
 
 
-def _bound(graph, prefixes: dict[str, str]):
-    for prefix, ns in prefixes.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
-
-
-def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
-    """Turtle written by rdflib (IRIs that would need escapes in a prefixed name stay whole);
-    blank nodes keep the labels of the N-Triples, so the bytes do not change between runs."""
-    out = _bound(Graph(), prefixes)
-    for triple in graph_of_ntriples(ntriples):
-        out.add(triple)
-    return out.serialize(format="turtle", encoding="utf-8")
-
-
 def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str], out: Path) -> None:
     """Turtle written by Oxigraph, a line at a time in the given (sorted) order: linear in the
     data, where rdflib's Turtle writer took most of a large build. Blank nodes keep the labels
@@ -233,12 +226,16 @@ def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str], out: Path) -> 
 
 
 def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
-    """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph)."""
+    """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph).
+    Each graph's lines are made N-Quads text and parsed as such, a chunk at a time (blank node
+    labels as in _parsed_lines), so that no quad is put together in Python."""
     def quads():
         for name in sorted(split.graphs):
-            graph = ox.NamedNode(str(name))
-            for t in _parsed_lines(split.graphs[name]):
-                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+            lines, in_graph = split.graphs[name], b" <%s> .\n" % str(name).encode()
+            for start in range(0, len(lines), CHUNK_LINES):
+                # each line's final "." (and the spaces before it) gives way to the graph's IRI
+                text = b"".join(ln[:-1].rstrip() + in_graph for ln in lines[start:start + CHUNK_LINES])
+                yield from _parsed(text, ox.RdfFormat.N_QUADS)
 
     ox.serialize(quads(), out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
@@ -320,11 +317,11 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
             ld_context = jsonld_context(release.ontology)
             put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")}, "JSON-LD")
-            put({CLAIMS_FILE: claims_document(split.instance(), ld_context)}, "JSON-LD claims, framed")
+            put({CLAIMS_FILE: claims_document(split, ld_context)}, "JSON-LD claims, framed")
             gzipped.result()
             clock.lap("release: whole N-Triples gzipped (waited for)")
             del whole
-            nanopubs_trig = nanopublications(split.instance(), release.curation, f"{release_date()}T00:00:00+00:00",
+            nanopubs_trig = nanopublications(split, release.curation, f"{release_date()}T00:00:00+00:00",
                                              str(version_iri()), signing_key)
             put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
             # As late as the description allows (it gives their sizes): HermiT's classification
@@ -333,7 +330,9 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             stats = dataset_description.statistics(split, release.store, release.curation)
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)
             void_nt = sorted_ntriples(void_graph)
-            void = turtle_of(void_nt, dataset_description.DESCRIPTION_PREFIXES)
+            # rdflib's Turtle writer orders subjects, predicates and objects itself, and the
+            # description has no blank node: the graph is written as it is, not read back first.
+            void = turtle(void_graph)
             if hcls_checks is not None:
                 from .hcls import failures_and_gaps, format_failures, store_of_turtle
 

@@ -114,8 +114,14 @@ def _local(iri: str) -> str:
     raise BuildError(f"no prefix for {iri} in the dataset description's prefix table")
 
 
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))[0].value)
+def _counts(store: ox.Store) -> dict[str, int]:
+    """The store's triples, distinct subjects, distinct objects and entities (distinct subjects
+    that are IRIs of the dataset's own namespace), counted in one pass over its triples."""
+    query = ("SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinct_subjects) "
+             "(COUNT(DISTINCT ?o) AS ?distinct_objects) (COUNT(DISTINCT ?entity) AS ?entities) "
+             f"WHERE {{ ?s ?p ?o BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), \"{iris.BASE}\"), ?s, ?none) AS ?entity) }}")
+    solution = next(iter(store.query(query)))
+    return {name: int(solution[name].value) for name in ("triples", "distinct_subjects", "distinct_objects", "entities")}
 
 
 def graph_counts(graph, lines: list[bytes]) -> dict[str, int]:
@@ -153,14 +159,10 @@ def statistics(split, store: ox.Store, curation: Curation) -> dict:
         if prefix is not None:
             links[(prefix, row[0].value)] += int(row[2].value)
     return {
-        "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        **_counts(store),
         "graphs": {g: graph_counts(g, lines) for g, lines in split.graphs.items()},
         "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
-        "distinct_subjects": _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        "distinct_objects": _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
-        "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
-                                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{iris.BASE}\")) }}"),
         "links": dict(sorted(links.items())),
         "externals": externals,
         "claims": len(curation.statements),

@@ -64,7 +64,7 @@ def nanopublications(split: Split, *args):
     """mirkg.nanopubs.nanopublications of the release's instance lines, as publish.py calls it."""
     from mirkg.nanopubs import nanopublications as made
 
-    return made(split.instance(), *args)
+    return made(split, *args)
 
 
 @pytest.fixture(scope="module")
