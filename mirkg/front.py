@@ -47,8 +47,9 @@ class Front(ThreadingHTTPServer):
 
     def __init__(self, address, dist: Path, sparql: tuple[str, int], timeout: float, terms: dict[str, str],
                  served=None):
-        """served: the records' and nanopublications' documents of a release written without
-        them (mirkg.served_documents.ServedDocuments), None when they are files of dist/."""
+        """served: the records', nanopublications' and named graphs' documents of a release
+        written without them (mirkg.served_documents.ServedDocuments), None when they are files
+        of dist/."""
         self.dist, self.sparql, self.query_timeout, self.terms = dist.resolve(), sparql, timeout, terms
         self.served = served
         files = DocumentIndex(self.dist)  # which instance IRIs the documents describe

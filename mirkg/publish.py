@@ -98,11 +98,7 @@ class Split:
         sorted lines (a graph's quads sort as its triples do: they differ only where the triples
         do, or where one triple ends and the other goes on, and a space sorts before what can
         follow a term), never all of them in a list."""
-        def quads(graph, lines):
-            name = str(graph).encode()
-            return (b"%s <%s> .\n" % (ln[:-1].rstrip(), name) for ln in lines)
-
-        return heapq.merge(*(quads(g, lines) for g, lines in self.graphs.items()))
+        return heapq.merge(*(_quads(g, lines) for g, lines in self.graphs.items()))
 
     @cached_property
     def claims(self) -> dict[str, list[bytes]]:
@@ -188,6 +184,13 @@ def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
 CHUNK_LINES = 1 << 16
 
 
+def _quads(graph, lines):
+    """A graph's N-Triples lines as N-Quads lines, each with its newline: a line's final "." (and
+    the spaces before it) gives way to the graph's IRI."""
+    in_graph = b" <%s> .\n" % str(graph).encode()
+    return (ln[:-1].rstrip() + in_graph for ln in lines)
+
+
 def _chunks(lines, size: int = CHUNK_LINES):
     """Lines (each with its newline) joined a chunk of `size` at a time, for writing."""
     chunk = []
@@ -231,11 +234,9 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
     labels as in _parsed_lines), so that no quad is put together in Python."""
     def quads():
         for name in sorted(split.graphs):
-            lines, in_graph = split.graphs[name], b" <%s> .\n" % str(name).encode()
+            lines = split.graphs[name]
             for start in range(0, len(lines), CHUNK_LINES):
-                # each line's final "." (and the spaces before it) gives way to the graph's IRI
-                text = b"".join(ln[:-1].rstrip() + in_graph for ln in lines[start:start + CHUNK_LINES])
-                yield from _parsed(text, ox.RdfFormat.N_QUADS)
+                yield from _parsed(b"".join(_quads(name, lines[start:start + CHUNK_LINES])), ox.RdfFormat.N_QUADS)
 
     ox.serialize(quads(), out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
@@ -264,8 +265,8 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     replaces dist/ in one step when all are written. Each file's time goes into timings.json.
     hcls_checks: the HCLS profile's checks (mirkg.hcls.all_checks) the description must pass;
     signing_key: a mirkg.nanopubs.SigningKey to sign the nanopublications with; documents
-    (resource_pages.DOCUMENTS): whether the records' and nanopublications' documents are files
-    ("auto": up to resource_pages.FILES_UP_TO records) or made by `serve`."""
+    (linked_data.DOCUMENTS): whether the records', nanopublications' and named graphs' documents
+    are files ("auto": up to linked_data.FILES_UP_TO records) or made by `serve`."""
     from . import void as dataset_description
     from .docs import OntologyDocs
     from .kgx import kgx_files

@@ -19,12 +19,12 @@ from .graph_pages import described, graph_blocks, graph_lines, one_graph_files
 from .nanopub_pages import ROOT, nanopub_at, nanopub_documents, nanopub_spans
 from .resource_pages import Pages, record_files
 
-KEPT = 64  # records and nanopublications whose documents are kept made: a client asks for a page, then its RDF
+KEPT = 64  # records, nanopublications and graphs whose documents are kept made: a client asks for a page, then its RDF
 
 
 class ServedDocuments:
-    """The documents of the records and nanopublications of the release in `dist`, made on
-    demand. `store` is `serve`'s database (the release's named graphs and its description);
+    """The documents of the records, nanopublications and named graphs of the release in `dist`,
+    made on demand. `store` is `serve`'s database (the release's named graphs and its description);
     `terms` the ontology terms' anchors (linked_data.term_anchors)."""
 
     def __init__(self, dist: Path, store: ox.Store, terms: dict[str, str]):
@@ -48,7 +48,7 @@ class ServedDocuments:
 
     @staticmethod
     def wanted(dist: Path) -> bool:
-        """Whether the release in `dist` was written without its records' documents."""
+        """Whether the release in `dist` was written without its records' documents (SERVED_MARK)."""
         return (dist / SERVED_MARK).is_file()
 
     def describes(self, iri: str) -> bool:
