@@ -248,7 +248,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per side and scale; the run of median wall clock is shown")
     parser.add_argument("--budget", type=float, default=600.0, help="seconds per run of python build.py (default 600)")
     parser.add_argument("--naive-budget", type=float, default=300.0, help="seconds per naive run (default 300)")
-    parser.add_argument("--memory-limit", type=float, default=4000.0, help="MB per run, process tree (default 4000)")
+    parser.add_argument("--memory-limit", type=float, default=8000.0,
+                        help="MB per run, process tree (default 8000: scale 1000 peaks near 4 GB)")
     parser.add_argument("--no-naive", action="store_true", help="run python build.py only")
     parser.add_argument("--build", action="store_true", help="also time `python build.py` on the real dataset")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write the figures")
