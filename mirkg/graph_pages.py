@@ -100,11 +100,13 @@ _BLOCK = re.compile(rb"^(\S[^\n]*) \{\n", re.MULTILINE)  # a graph block's first
 _PREFIX = re.compile(rb"^@prefix ([^:\s]*): <([^>]*)> \.$", re.MULTILINE)
 
 
-def graph_blocks(trig: bytes) -> dict[str, tuple[int, int]]:
-    """Where each named graph's block sits in mirkg.trig (Oxigraph's TriG: prefix lines, then a
-    block per graph, `NAME {` to `}`, each graph's triples in one block): graph IRI -> (start, end)
-    byte offsets."""
-    prefixes = {m.group(1).decode(): m.group(2).decode() for m in _PREFIX.finditer(trig)}
+def graph_blocks(trig: bytes) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """(the file's prefix lines, graph IRI -> the (start, end) byte offsets of its block) of
+    mirkg.trig: Oxigraph's TriG, prefix lines, then a block per graph, `NAME {` to `}`, each
+    graph's triples in one block."""
+    first = _BLOCK.search(trig)
+    header = trig[:first.start()] if first else trig
+    prefixes = {m.group(1).decode(): m.group(2).decode() for m in _PREFIX.finditer(header)}
     starts = []
     for m in _BLOCK.finditer(trig):
         name = m.group(1).decode("utf-8")
@@ -115,12 +117,12 @@ def graph_blocks(trig: bytes) -> dict[str, tuple[int, int]]:
             iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL's escapes (\/)
         starts.append((iri, m.start()))
     ends = [start for _, start in starts[1:]] + [len(trig)]
-    return {iri: (start, end) for (iri, start), end in zip(starts, ends)}
+    return header, {iri: (start, end) for (iri, start), end in zip(starts, ends)}
 
 
-def graph_lines(trig: bytes, span: tuple[int, int]) -> list[bytes]:
-    """A named graph's triples, from its block of mirkg.trig, as sorted N-Triples lines (no newline)."""
-    header = b"".join(m.group(0) + b"\n" for m in _PREFIX.finditer(trig[:span[0]]))
+def graph_lines(trig: bytes, header: bytes, span: tuple[int, int]) -> list[bytes]:
+    """A named graph's triples, from its block of mirkg.trig (with the file's prefix lines,
+    `header`), as sorted N-Triples lines (no newline)."""
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(header + trig[span[0]:span[1]],
                                                                              format=ox.RdfFormat.TRIG))
     return sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())

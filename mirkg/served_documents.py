@@ -39,7 +39,7 @@ class ServedDocuments:
         prefix = NAMESPACE + NANOPUB_PATH
         self.nanopubs = {iri[len(prefix):]: iri for iri in self.spans if iri.startswith(prefix)}
         self.release_trig = (dist / "mirkg.trig").read_bytes()
-        self.graph_blocks = graph_blocks(self.release_trig)
+        self.graph_header, self.graph_blocks = graph_blocks(self.release_trig)
         self.graphs = {DOC_PATH + iri[len(NAMESPACE):]: iri for iri in self.graph_blocks if iri.startswith(NAMESPACE)}
         description = ox.parse(path=dist / DESCRIPTION_FILE, format=ox.RdfFormat.TURTLE)
         self.said = described(ox.serialize((q.triple for q in description), format=ox.RdfFormat.N_TRIPLES))
@@ -91,6 +91,6 @@ class ServedDocuments:
             return nanopub_documents(np, lambda term: self.pages.link(term, ROOT))
         if base in self.graphs:
             iri = self.graphs[base]
-            lines = graph_lines(self.release_trig, self.graph_blocks[iri])
+            lines = graph_lines(self.release_trig, self.graph_header, self.graph_blocks[iri])
             return one_graph_files(iri, lines, self.said.get(iri, []), self.pages.link)
         return record_files(self.graph, self.pages, base, self.graph.nodes_of(base))
