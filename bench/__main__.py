@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from mirkg import paths
+from mirkg.release_index import CACHE_VARIABLE
 
 from .corpus import make_corpus
 
@@ -153,10 +154,12 @@ def run_product(data: Path, dist: Path, budget: float, memory_mb: float) -> dict
         run["validation_report"] = _digest((dist / "validation-report.txt").read_bytes())
         run["answers"] = {p.stem: _digest(p.read_bytes()) for p in sorted((dist / "queries").iterdir())
                           if p.suffix in (".tsv", ".nt", ".txt")}
-        # A person's question to the release: it reads dist/, it does not build again.
-        query = watch([sys.executable, "build.py", "--data", str(data), "--dist", str(dist), "query", "01"],
-                      budget, memory_mb)
-        run["query_01_seconds"] = query["wall_seconds"] if query["end"] == "ok" else query["end"]
+        # A person's questions to the release: they read dist/, they do not build again. The first
+        # makes the release's database in the cache folder (mirkg.release_index), the next opens it.
+        for key in ("query_01_first_seconds", "query_01_seconds"):
+            query = watch([sys.executable, "build.py", "--data", str(data), "--dist", str(dist), "query", "01"],
+                          budget, memory_mb)
+            run[key] = query["wall_seconds"] if query["end"] == "ok" else query["end"]
         shutil.rmtree(dist, ignore_errors=True)
     return run
 
@@ -211,7 +214,10 @@ def table(scale: int, product: dict, naive: dict | None) -> str:
     lines.append(f"| peak memory, process tree (MB) | {product['peak_mb']:.0f} | "
                  f"{naive['peak_mb'] if naive else 'not run'} | |")
     if product.get("query_01_seconds") is not None:
-        lines.append(f"| `python build.py query 01` on the release (s) | {product['query_01_seconds']} | | |")
+        lines.append(f"| `python build.py query 01` on the release, first question (s) | "
+                     f"{product.get('query_01_first_seconds')} | | |")
+        lines.append(f"| `python build.py query 01` on the release, next questions (s) | "
+                     f"{product['query_01_seconds']} | | |")
     if naive is not None and naive.get("cpu_seconds") is not None:
         lines.append(f"| naive: CPU time (s) | | {naive['cpu_seconds']} | |")
     if product.get("timings"):
@@ -257,6 +263,8 @@ def main(argv=None) -> int:
     scales = sorted({int(s) for s in args.scale.split(",") if s.strip()})
     _stop_on_signals()
     work = Path(tempfile.mkdtemp(prefix="mirkg-bench-"))
+    # The release databases the questions make go with the bench's folder, not the user's cache.
+    os.environ[CACHE_VARIABLE] = str(work / "stores")
     output = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
               "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 from . import paths as layout
-from .children import Stopped
+from .children import Stopped, stopping
 from .curie import readable
 from .errors import BuildError, CurationError
 from .linked_data import DOCUMENTS, FILES_UP_TO
 from .paths import Paths
-from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph, store_from_ntriples
+from .queries import answer_as_tsv, bind, find_query, load_queries, parse_term_text, run_oxigraph
 from .validation import DEFAULT_ENGINE, ENGINES
 
 # The build's own modules are imported by the commands that build: `query` answers from dist/ and
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
             return _serve(paths, args)
         if command == "draft":
             return _draft(paths, args, root)
-        return _query(paths, args)
+        with stopping():  # SIGTERM/SIGINT raise Stopped: a half-made database goes with it
+            return _query(paths, args)
     except CurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("Nothing was written." if command == "draft" else "The build stopped; dist/ is unchanged.",
@@ -223,12 +224,6 @@ def _query(paths: Paths, args) -> int:
         if not sep or not name:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
-    loading = None
-    if not args.endpoint and values != dict(query.example):
-        # Not the question the release answered (by its words; by its IRIs it still may be): the
-        # store loads in a thread (Oxigraph's loader works without Python's lock) while the
-        # prefix table is read, which is a third of a question's time at scale 100.
-        loading = _loading_store(paths.dist)
     from .identifiers import query_expander
 
     expand, converter = query_expander(paths.data)
@@ -240,36 +235,10 @@ def _query(paths: Paths, args) -> int:
     else:
         answer = _stored_answer(paths.dist, query, bindings, expand)
         if answer is None:
-            answer = run_oxigraph(loading() if loading else _release_store(paths.dist), query, bindings)
+            answer = run_oxigraph(_release_store(paths.dist), query, bindings)
     answer = answer.page(args.offset, args.limit)
     sys.stdout.write(_format(answer, args.format, converter))
     return 0
-
-
-def _loading_store(dist: Path):
-    """_release_store(dist) started in a thread: a function that waits for the store and gives it
-    (or raises what loading it raised). A daemon thread: when the release's own answer serves
-    instead, the process ends without waiting for it."""
-    import threading
-
-    found: dict = {}
-
-    def load() -> None:
-        try:
-            found["store"] = _release_store(dist)
-        except BaseException as exc:  # noqa: BLE001 - raised again where the store is wanted
-            found["error"] = exc
-
-    thread = threading.Thread(target=load, name="load", daemon=True)
-    thread.start()
-
-    def store():
-        thread.join()
-        if "error" in found:
-            raise found["error"]
-        return found["store"]
-
-    return store
 
 
 def _stored_answer(dist: Path, query, bindings: dict, expand):
@@ -287,15 +256,15 @@ def _stored_answer(dist: Path, query, bindings: dict, expand):
 
 def _release_store(dist: Path):
     """The last build's release, as its stored queries read it: instance data and ontology in
-    one default graph."""
+    one default graph, from its database in the cache folder (mirkg.release_index)."""
     files = [dist / "mirkg.nt", dist / "ontology.nt"]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise BuildError(f"no built release to query: {', '.join(missing)} missing; run `python build.py` first "
                          "(or query an endpoint with --endpoint URL)")
-    # Lenient: the build wrote these files and its SHACL child read them with a strict parser;
-    # checking every IRI again is a third of the time of a question at scale.
-    return store_from_ntriples(*files, checked=False)
+    from .release_index import release_store
+
+    return release_store(files)
 
 
 def _format(answer, fmt: str, converter) -> str:
@@ -376,8 +345,6 @@ def _load(paths: Paths, args) -> int:
 
 
 def _draft(paths: Paths, args, root: Path) -> int:
-    from .children import stopping
-
     with stopping():  # SIGTERM/SIGINT raise Stopped: the draft's temporary file goes with it
         return _draft_in_scope(paths, args, root)
 

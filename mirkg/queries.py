@@ -246,14 +246,14 @@ def parse_term_text(term: str):
     return triple.object
 
 
-def store_from_ntriples(*pieces: bytes | Path, checked: bool = True) -> ox.Store:
-    """An in-memory store of N-Triples, given whole or in pieces (data, ontology) that are
-    loaded one after the other rather than joined: joining copies them all. A piece is the
-    text, or the path of a file that holds it.
+def store_from_ntriples(*pieces: bytes | Path, checked: bool = True, into: ox.Store | None = None) -> ox.Store:
+    """An in-memory store of N-Triples (or the store `into`), given whole or in pieces (data,
+    ontology) that are loaded one after the other rather than joined: joining copies them all.
+    A piece is the text, or the path of a file that holds it.
 
     checked=False skips Oxigraph's checks of IRIs and literal forms (its lenient parsing, a
     third faster): only for N-Triples that another reader checks as strictly."""
-    store = ox.Store()
+    store = ox.Store() if into is None else into
     for piece in pieces:
         if isinstance(piece, Path):
             store.bulk_load(path=piece, format=ox.RdfFormat.N_TRIPLES, lenient=not checked)

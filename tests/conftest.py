@@ -3,7 +3,9 @@ Helpers that test modules import live in helpers.py."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,19 @@ from helpers import ROOT, SCALE, compile_graph, compiled_sparql_reused
 from mirkg import paths
 from mirkg.cli import main
 from mirkg.pipeline import Paths
+from mirkg.release_index import CACHE_VARIABLE
+
+
+def pytest_unconfigure(config):
+    if os.environ.get(CACHE_VARIABLE, "").startswith(tempfile.gettempdir() + "/mirkg-test-stores-"):
+        shutil.rmtree(os.environ[CACHE_VARIABLE], ignore_errors=True)
 
 
 def pytest_configure(config):
+    # The release databases that `query` makes (mirkg.release_index) go to a scratch folder, not
+    # the user's cache; the subprocesses the tests start inherit it.
+    if not os.environ.get(CACHE_VARIABLE):
+        os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="mirkg-test-stores-")
     # mirkg.paths takes the project folder from the current folder, as the `mirkg` command does.
     if paths.ROOT.resolve() != ROOT:
         raise pytest.UsageError(f"run the tests from the clone's root: cd {ROOT} && python -m pytest "
