@@ -55,6 +55,11 @@ def in_child(function, *args, budget: float | None = None) -> ChildRun:
     return ChildRun(process, receive, budget)
 
 
+def process_lock():
+    """A lock that the children forked after it share with this process (multiprocessing's)."""
+    return _FORK.Lock()
+
+
 class ChildRun:
     """A function running in a forked child (in_child). Calling it waits for the child and gives
     (the function's value, the seconds it took there), or (None, None) when the child passed
@@ -88,9 +93,17 @@ class ChildRun:
         return value, seconds
 
     def stop(self) -> None:
+        """Kill the child and what it started (HermiT's JVM)."""
         if self._process.is_alive():
-            self._process.kill()
+            kill_tree(self._process.pid)
         self._process.join()
+
+    def result(self):
+        """The function's value (for a child without a budget)."""
+        return self()[0]
+
+    def cancel(self) -> None:
+        self.stop()
 
 
 class NTriplesFeed:
@@ -164,19 +177,35 @@ def child_pids(pid: int | None = None) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    """A process's children, their children and so on, parents before their children."""
+    found, level = [], child_pids(pid)
+    while level:
+        found += level
+        level = [grandchild for child in level for grandchild in child_pids(child)]
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process and every process under it. The tree is listed before any is killed, so
+    that none is handed to init (and lost from the list) meanwhile."""
+    for each in [pid, *descendants(pid)]:
+        try:
+            os.kill(each, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 _before_build: set[int] = set()
 
 
 def stop_children() -> None:
     """Kill every child this process started since the build began (a process that runs builds
-    in turn, such as the test runner, keeps the servers it started before): the forked SHACL
-    child, HermiT's JVMs (which owlready2 starts and waits for in threads that a signal cannot
-    interrupt)."""
+    in turn, such as the test runner, keeps the servers it started before), with whatever they
+    started: the forked children (SHACL's, HermiT's with their JVMs, the release's) and any JVM
+    that owlready2 started and waits for in a thread, which a signal cannot interrupt."""
     for pid in set(child_pids()) - _before_build:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_tree(pid)
 
 
 class Stopped(BaseException):

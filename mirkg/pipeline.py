@@ -25,7 +25,7 @@ from types import MappingProxyType
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from .children import NTriplesFeed, stop_children, stopping
+from .children import NTriplesFeed, in_child, stop_children, stopping
 from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
@@ -40,7 +40,7 @@ from .owl_release import owl_release_files
 from .paths import Paths
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from .reasoning import InconsistentOntology, check_consistency
+from .reasoning import InconsistentOntology, check_consistency, hermit_turns
 from .beside import Beside
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
@@ -71,38 +71,38 @@ class ValidationFailed(Exception):
 
 
 class Reasoning:
-    """OWL consistency, beside the other stages: the summary of the data made now (it needs the
-    triples), HermiT on it in HermiT's lane, a thread (its JVM works while this process goes
-    on). When HermiT finds the summary inconsistent (merging individuals can add clashes the
-    data does not have), HermiT on the whole data decides, and names the individuals at fault;
-    the whole data is read back from the N-Triples only then."""
+    """OWL consistency, beside the other stages, in a child forked once the data's triples are
+    made (it shares them, copying nothing): the summary of the data, then HermiT on it (its
+    JVM is the child's child). When HermiT finds the summary inconsistent (merging individuals
+    can add clashes the data does not have), HermiT on the whole data decides, and names the
+    individuals at fault; the whole data is read back from its N-Triples file only then.
 
-    def __init__(self, ontology: Graph, triples, whole_data):
-        self.ontology, self._whole = ontology, whole_data
+    In a child rather than a thread: owlready2's own work (reading the input, writing it out for
+    HermiT, reading its answer) is Python, and in a thread it took turns with the build for
+    Python's lock."""
+
+    def __init__(self, ontology: Graph, triples, whole_data: Path):
         self.started = time.perf_counter()
-        self.summary, self.stats = summarise(ontology, triples)
-        self._future = None
-
-    def start(self, lane: ThreadPoolExecutor) -> None:
-        self._future = lane.submit(self._run)
-
-    def _run(self) -> str:
-        try:
-            check_consistency(self.ontology, self.summary)
-            return (f"the summary: {self.stats['representatives']} representatives for "
-                    f"{self.stats['individuals']} individuals")
-        except InconsistentOntology:
-            check_consistency(self.ontology, self._whole())  # raises with the individuals at fault
-            return "the whole data (its summary was inconsistent)"
+        self._run = in_child(_reason, ontology, triples, whole_data)
 
     def result(self) -> tuple[str, float]:
-        """(what HermiT ran on, the seconds from the summary's start to the verdict)."""
-        on = self._future.result()
+        """(what HermiT ran on, the seconds from the fork to the verdict)."""
+        on = self._run.result()
         return on, time.perf_counter() - self.started
 
     def cancel(self) -> None:
-        if self._future is not None:
-            self._future.cancel()
+        self._run.stop()
+
+
+def _reason(ontology: Graph, triples, whole_data: Path) -> str:
+    summary, stats = summarise(ontology, triples)
+    try:
+        check_consistency(ontology, summary)
+        return f"the summary: {stats['representatives']} representatives for {stats['individuals']} individuals"
+    except InconsistentOntology:
+        # raises with the individuals at fault
+        check_consistency(ontology, Graph().parse(source=str(whole_data), format="nt"))
+        return "the whole data (its summary was inconsistent)"
 
 
 def ontology_sources(paths: Paths) -> list[Graph]:
@@ -154,23 +154,19 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     ontology_nt = sorted_ntriples(ontology)
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
-    # HermiT's two runs (the OWL artefacts' classification, then the data's consistency) take
-    # turns in one lane: two JVMs at once, beside this process on two cores, slow one another
-    # and the build more than taking turns does. A run still waiting when the build fails is
-    # cancelled, never started.
-    with stopping(), NTriplesFeed() as feed, ThreadPoolExecutor(2, thread_name_prefix="beside") as pool, \
-            ThreadPoolExecutor(1, thread_name_prefix="hermit") as hermit:
+    with stopping(), hermit_turns(), NTriplesFeed() as feed, \
+            ThreadPoolExecutor(2, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
         owl_files = None
         try:
             feed.started()
             # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in
-            # its JVM) in a thread beside everything else from the start, since HermiT's JVM is
-            # the longest stage of a small build; bad input cancels it (below).
+            # its JVM) in a child forked now, beside everything else from the start, since
+            # HermiT's JVM is the longest stage of a small build; bad input stops it (below).
             owl_started = time.perf_counter()
             if not stop_at_validation:
-                owl_files = hermit.submit(owl_release_files, ontology, classify=reason)
+                owl_files = in_child(owl_release_files, ontology, reason)
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)
@@ -182,17 +178,17 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             feed.close()
             shacl.data_written()
             clock.lap("write N-Triples (SHACL's child reads them as they come)")
-            # The store loads in a thread (Oxigraph's loader works without Python's lock) while
-            # the summary is made here. SHACL's child reads the same N-Triples with a strict
-            # parser, and the build fails if it cannot: the store's own checks would only repeat
-            # its.
-            loading = pool.submit(store_from_ntriples, feed.path, ontology_nt, checked=False)
             if reason and not stop_at_validation:
-                reasoning = Reasoning(ontology, triples, lambda: Graph().parse(source=str(feed.path), format="nt"))
-                clock.lap("summary of the data for HermiT (the store loads beside it)")
+                # forked before the store's loading thread starts: no thread is at work
+                reasoning = Reasoning(ontology, triples, feed.path)
+            # The store loads in a thread (Oxigraph's loader works without Python's lock).
+            # SHACL's child reads the same N-Triples with a strict parser, and the build fails if
+            # it cannot: the store's own checks would only repeat its.
+            loading = pool.submit(store_from_ntriples, feed.path, ontology_nt, checked=False)
             del triples  # most of this process's memory; the N-Triples file has them all
-            if reasoning is not None:
-                reasoning.start(hermit)
+            if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
+                data_nt = sorted_ntriples_file(feed.path)
+                clock.lap("sort the N-Triples (the store loads beside it)")
             store = loading.result()
             clock.lap("load store (waited for)")
             if not stop_at_validation:
@@ -219,15 +215,11 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise ValidationFailed(results)
             if failures:
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
-            data_nt = sorted_ntriples_file(feed.path)
-            clock.lap("sort the N-Triples")
             beside = Beside(reasoning, owl_files, owl_started, timings)
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
                           MappingProxyType(answers), tuple(results), beside, timings)
             beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
-            # HermiT's waiting run is cancelled before the running one's JVM is stopped, so
-            # that the lane does not start it meanwhile.
             if owl_files is not None:
                 owl_files.cancel()
             if reasoning is not None:

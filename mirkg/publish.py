@@ -272,7 +272,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, answer_path, catalog_turtle
-    from .resource_pages import LinkedDataFiles
+    from .resource_pages import LinkedDataFiles, record_index
     from .site import site_files
 
     clock = Clock(release.timings)
@@ -285,50 +285,65 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                     tree.write(name, content)
                 clock.lap(f"release: {stage}")
 
-            put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
-            # the source text, byte for byte: the annotations' source (oa:hasSource)
-            put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
-            tree.write_with("mirkg.ttl", lambda path: ox.serialize(
-                _parsed(release.data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-            clock.lap("release: Turtle")
-            put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
-            answers, answer_files = {}, []
-            for query in release.queries:
-                answer = release.answers[query.name]
-                answers[answer_path(query)] = answer_as_tsv(answer).encode("utf-8")
-                answer_files.append((query, answer_path(query)))
-            answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
-            put(answers, "stored queries' answers and catalogue")
-            put(mapping_files(list(release.mapping_sets)), "mappings")
-            put(kgx_files(release), "KGX")
             split = split_graphs(release.ontology_nt, release.data_nt, release.curation)
-            clock.lap("release: split by graph")
-            tree.write("mirkg.nq", _chunks(split.nquads()))
-            clock.lap("release: N-Quads")
-            trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
-            tree.write_with("mirkg.trig", partial(trig_of, split, trig_prefixes))
-            clock.lap("release: TriG")
             whole = split.whole()
-            tree.write("mirkg-all.nt", _line_chunks(whole))
-            # gzip in a thread (zlib works without Python's lock) while the rest is written.
-            gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
-            clock.lap("release: whole N-Triples")
-            tree.write_with("mirkg-all.ttl", partial(turtle_of_lines, whole, PREFIXES))
-            clock.lap("release: whole Turtle")
-            tree.write_with("mirkg-all.jsonld", partial(jsonld, whole))
+            split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
             ld_context = jsonld_context(release.ontology)
-            put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")}, "JSON-LD")
-            put({CLAIMS_FILE: claims_document(split, ld_context)}, "JSON-LD claims, framed")
-            gzipped.result()
-            clock.lap("release: whole N-Triples gzipped (waited for)")
+            clock.lap("release: split by graph")
+            # The files made from the split graphs alone are written by a child forked now (it
+            # shares them with this process, copying nothing), on the second core, while this
+            # process writes the rest. No writer thread of the tree is mid-file at the fork.
+            trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
+            tree.flush()
+            forked = in_child(_write_in_child, tree, (
+                ("Turtle", "mirkg.ttl", partial(partial, _turtle_file, release.data_nt)),
+                ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
+                ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
+                ("whole Turtle", "mirkg-all.ttl", partial(partial, turtle_of_lines, whole, PREFIXES)),
+                ("JSON-LD", "mirkg-all.jsonld", partial(partial, jsonld, whole)),
+                ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
+            ))
+            try:
+                put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+                # the source text, byte for byte: the annotations' source (oa:hasSource)
+                put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
+                put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
+                answers, answer_files = {}, []
+                for query in release.queries:
+                    answer = release.answers[query.name]
+                    answers[answer_path(query)] = answer_as_tsv(answer).encode("utf-8")
+                    answer_files.append((query, answer_path(query)))
+                answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
+                put(answers, "stored queries' answers and catalogue")
+                put(mapping_files(list(release.mapping_sets)), "mappings")
+                put(kgx_files(release), "KGX")
+                tree.write("mirkg-all.nt", _line_chunks(whole))
+                # gzip in a thread (zlib works without Python's lock) while the rest is written.
+                gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
+                clock.lap("release: whole N-Triples")
+                put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")},
+                    "JSON-LD context")
+                nanopubs_trig = nanopublications(split, release.curation, f"{release_date()}T00:00:00+00:00",
+                                                 str(version_iri()), signing_key)
+                put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
+                gzipped.result()
+                clock.lap("release: whole N-Triples gzipped (waited for)")
+                stats = dataset_description.statistics(split, release.store, release.curation)
+                clock.lap("release: VoID counts")
+                index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"])
+                clock.lap("release: Linked Data index by record")
+                (written, times), _ = forked()
+            except BaseException:
+                forked.stop()
+                raise
             del whole
-            nanopubs_trig = nanopublications(split, release.curation, f"{release_date()}T00:00:00+00:00",
-                                             str(version_iri()), signing_key)
-            put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
+            tree.adopt(written)
+            clock.lap("release: the child's files (waited for)")
+            for stage, seconds in times.items():
+                clock.record(f"  release, in the child: {stage}", seconds)
             # As late as the description allows (it gives their sizes): HermiT's classification
             # runs beside the build until here.
             put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
-            stats = dataset_description.statistics(split, release.store, release.curation)
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)
             void_nt = sorted_ntriples(void_graph)
             # rdflib's Turtle writer orders subjects, predicates and objects itself, and the
@@ -344,9 +359,8 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
             docs_html = docs.result()
             put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            linked_data = LinkedDataFiles(release.data_nt, release.ontology_nt, release.store, void_nt,
-                                        docs_html.decode("utf-8"), answers["queries/catalog.ttl"],
-                                        answer_files, nanopubs_trig, split.graphs, documents)
+            linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
+                                          answer_files, nanopubs_trig, split.graphs, documents)
             if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
                 for name, content in linked_data:
                     tree.write_soon(name, content)  # a few at a time: the documents are never held at once
@@ -387,6 +401,27 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
 # Below this many records the documents are made in this process alone: forking a child costs
 # more than it saves, and HermiT's reasoning can go on beside them.
 FORK_DOCUMENTS_FROM = 2000
+
+
+def _turtle_file(data_nt: bytes, path: Path) -> None:
+    ox.serialize(_parsed(data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def _write_in_child(tree: StagedTree, stages) -> tuple[list[tuple[str, str, int]], dict[str, float]]:
+    """In a forked child: each (stage, file, make) written into the tree's staging folder, where
+    make() gives the file's content (bytes, or an iterable of them) or a writer to a path, for
+    the writers that stream to a file; the files written (path, SHA-256, size, for
+    StagedTree.adopt) and each stage's seconds."""
+    before, times = set(tree.digests), {}
+    for stage, name, make in stages:
+        started = time.perf_counter()
+        made = make()
+        if callable(made):
+            tree.write_with(name, made)
+        else:
+            tree.write(name, made)
+        times[stage] = time.perf_counter() - started
+    return [(rel, digest, tree.sizes[rel]) for rel, digest in tree.digests.items() if rel not in before], times
 
 
 def _write_share(folder: Path, documents, share: tuple[int, int]) -> list[tuple[str, str, int]]:

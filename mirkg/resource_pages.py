@@ -348,29 +348,40 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
             yield from record_files(graph, pages, base, nodes)
 
 
+def record_index(data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_ttl: bytes = b"") -> Graph:
+    """The index of the release's triples by record that LinkedDataFiles reads (the data's, the
+    ontology's, and the stored queries' catalogue, catalog_ttl), made now: it needs neither the
+    description nor the ontology's documentation, so the build makes it while those wait, and
+    a forked share of the documents finds it made."""
+    from .linked_data import stable_ntriples
+
+    index = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
+    index.records  # noqa: B018
+    return index
+
+
 class LinkedDataFiles:
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
-    (the data's, and the stored queries' of the catalogue, catalog_ttl, with `queries` their
+    (those of record_index, the data's and the stored queries' of the catalogue, with `queries` their
     documentation and the path of their answer), the ontology's and the description's
     (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig), each
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
-    Apache rules (.htaccess). The index of the release's triples is made once, here; the records'
-    files can then be made in shares, by processes forked from this one. documents (DOCUMENTS):
+    Apache rules (.htaccess). The records' files can be made in shares, by processes forked from
+    this one. documents (DOCUMENTS):
     whether the data's records, the nanopublications and the named graphs get files; when they do
     not (`served`, "auto" above FILES_UP_TO records), SERVED_MARK says so instead."""
 
-    def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, description_nt: bytes, docs_html: str,
-                 catalog_ttl: bytes = b"", queries: Iterable[tuple[StoredQuery, str]] = (),
+    def __init__(self, index: Graph, ontology_nt: bytes, description_nt: bytes, docs_html: str,
+                 queries: Iterable[tuple[StoredQuery, str]] = (),
                  nanopubs_trig: bytes = b"", graphs: dict | None = None, documents: str = "files"):
-        from .linked_data import stable_ntriples, term_anchors
+        from .linked_data import term_anchors
 
         self.ontology_nt, self.description_nt = ontology_nt, description_nt
         self.queries, self.nanopubs_trig, self.graphs = list(queries), nanopubs_trig, graphs
         if documents not in DOCUMENTS:
             raise ValueError(f"documents: {documents!r} is not one of {', '.join(DOCUMENTS)}")
         self.terms = term_anchors(docs_html, ontology_nt)
-        self.graph = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
-        self.graph.records  # noqa: B018 - made now, so that a forked share finds it made
+        self.graph = index
         self.served = documents == "served" or (documents == "auto" and len(self.graph.records) > FILES_UP_TO)
 
     def shared(self, share: tuple[int, int] = (0, 1)):

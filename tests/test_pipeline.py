@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -187,20 +186,21 @@ def test_hermit_on_the_summary_agrees_with_hermit_on_everything(scaled):
 @slow
 @pytest.mark.java
 @needs_java
-def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled):
+def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled, tmp_path):
     # An entity of copy 2 typed into two disjoint classes: the summary (or the whole data, read
-    # when the summary is inconsistent) is found inconsistent, with the individual named.
+    # when the summary is inconsistent) is found inconsistent, with the individual named, in the
+    # child the build forks for it.
     triples = triples_of(scaled.curation, scaled.ontology)
     entity = URIRef(str(ID) + "entity/TRAF6_c2")
     triples.append((entity, RDF.type, MIRKG.Disease))
     whole = Graph()
     for triple in triples:
         whole.add(triple)
-    reasoning = Reasoning(scaled.ontology, triples, lambda: whole)
-    with ThreadPoolExecutor(1, thread_name_prefix="hermit") as lane:  # HermiT's lane, as the build gives it
-        reasoning.start(lane)
-        with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
-            reasoning.result()
+    whole_nt = tmp_path / "data.nt"
+    whole.serialize(whole_nt, format="nt")
+    reasoning = Reasoning(scaled.ontology, triples, whole_nt)
+    with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
+        reasoning.result()
 
 
 @slow
@@ -303,3 +303,19 @@ def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves
         return "FORK_DOCUMENTS_FROM" in children  # the forked share is running (it has the build's arguments)
 
     _stop_a_build(tmp_path, ["-c", code, "--data", str(data)], sharing, signal.SIGTERM)
+
+
+@slow
+@pytest.mark.java
+def test_a_build_stopped_while_its_release_child_writes_leaves_nothing(tmp_path, scaled_data):
+    """The release's files made from the named graphs are written by a forked child while the
+    build writes the others: stopped then, the child ends with the build and the staging folder
+    goes. (The child is held in its last file, the framed claims, until the build is stopped.)"""
+    code = ("import sys, time\nfrom mirkg import cli, publish\n_claims = publish.claims_document\n"
+            "def held(*args):\n    time.sleep(120)\n    return _claims(*args)\n"
+            "publish.claims_document = held\nsys.exit(cli.main(sys.argv[1:]))")
+
+    def in_the_child(_pid, _marker) -> bool:
+        return any((staged / "mirkg-all.jsonld").is_file() for staged in tmp_path.glob(".dist.new-*"))
+
+    _stop_a_build(tmp_path, ["-c", code, "--data", str(scaled_data)], in_the_child, signal.SIGTERM)
