@@ -55,6 +55,22 @@ def in_child(function, *args, budget: float | None = None) -> ChildRun:
     return ChildRun(process, receive, budget)
 
 
+class OneWay:
+    """One value handed by this process to a child forked after it is made (a pipe)."""
+
+    def __init__(self):
+        self._receive, self._send = _FORK.Pipe(duplex=False)
+
+    def send(self, value) -> None:
+        self._send.send_bytes(pickle.dumps(value))
+        self._send.close()
+
+    def receive(self):
+        """In the child: the value (waits for it)."""
+        self._send.close()
+        return pickle.loads(self._receive.recv_bytes())
+
+
 def process_lock():
     """A lock that the children forked after it share with this process (multiprocessing's)."""
     return _FORK.Lock()

@@ -210,16 +210,19 @@ class _Framed:
 
 
 @gc_paused()  # many small dicts and lists, no cycle among them
-def claims_document(split: Split, ctx: dict) -> bytes:
+def claims_document(split: Split, ctx: dict):
     """mirkg-claims.jsonld (see the module's docstring), from the release's claims' lines
-    (publish.Split.claims)."""
+    (publish.Split.claims), as chunks of bytes: one claim at a time, so that the document is
+    never held whole (at scale 1000 it is hundreds of megabytes)."""
     compact = _Compactor(ctx["@context"])
-    objects = []
+    yield b'{"@context": %s,\n"@graph": [\n' % json.dumps(CONTEXT_FILE).encode("utf-8")
+    separator = b""
     for claim_id, lines in split.claims.items():
-        objects.extend(_Framed(lines, compact).objects(str(iris.claim_iri(claim_id))))
-    # One claim a line: json's C encoder (indenting takes its pure-Python one, most of the time at scale).
-    lines = ",\n".join(json.dumps(o, ensure_ascii=False, sort_keys=True) for o in objects)
-    return ('{"@context": %s,\n"@graph": [\n%s\n]}\n' % (json.dumps(CONTEXT_FILE), lines)).encode("utf-8")
+        for o in _Framed(lines, compact).objects(str(iris.claim_iri(claim_id))):
+            # One claim a line: json's C encoder (indenting takes its pure-Python one, most of the time at scale).
+            yield separator + json.dumps(o, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            separator = b",\n"
+    yield b"\n]}\n"
 
 
 def _sorted(values):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -209,8 +210,14 @@ def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> li
 
 
 def nanopublications(split: Split, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
-    """Each claim as a nanopublication with a trusty URI: head, assertion, provenance and
-    pubinfo graphs, TriG.
+    """nanopublication_texts written as TriG, whole (see write_trig)."""
+    return write_trig(nanopublication_texts(split, curation, created, version, key))
+
+
+def nanopublication_texts(split: Split, curation, created: str, version: str,
+                          key: SigningKey | None = None) -> list[bytes]:
+    """Each claim as a nanopublication with a trusty URI, as N-Quads text, one per claim: head,
+    assertion, provenance and pubinfo graphs (write_trig writes them as the release's TriG).
 
     Assertion: what the claim says (the claim node's own triples, and its direct triple when
     the claim has one). Provenance: where it comes from (the claim's span, selectors, evidence,
@@ -248,8 +255,14 @@ def nanopublications(split: Split, curation, created: str, version: str, key: Si
             text += ox.serialize(signature, format=ox.RdfFormat.N_QUADS)
         final = str(iris.nanopub_iri(artefact_code(normalised(quads, temporary))))
         out.append(_renamed(text, temporary, final))
+    return out
+
+
+def write_trig(texts: list[bytes], path: Path | None = None) -> bytes | None:
+    """The nanopublications' N-Quads texts as one TriG document, in their order: written to
+    `path` as it is made (the texts are never joined), or returned when path is None."""
     # Oxigraph writes a prefixed name even when its local part needs escapes, so the project's
     # own namespaces, which prefix those IRIs, stay whole.
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
-    return ox.serialize(ox.parse(b"".join(out), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
-                        prefixes=prefixes)
+    quads = chain.from_iterable(ox.parse(text, format=ox.RdfFormat.N_QUADS) for text in texts)
+    return ox.serialize(quads, path, format=ox.RdfFormat.TRIG, prefixes=prefixes)

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from .children import NTriplesFeed, in_child, stop_children, stopping
+from .children import NTriplesFeed, OneWay, in_child, stop_children, stopping
 from .clock import Clock
 from .curation import Curation, load_curation
 from .errors import BuildError
@@ -71,19 +71,29 @@ class ValidationFailed(Exception):
 
 
 class Reasoning:
-    """OWL consistency, beside the other stages, in a child forked once the data's triples are
-    made (it shares them, copying nothing): the summary of the data, then HermiT on it (its
-    JVM is the child's child). When HermiT finds the summary inconsistent (merging individuals
-    can add clashes the data does not have), HermiT on the whole data decides, and names the
-    individuals at fault; the whole data is read back from its N-Triples file only then.
+    """OWL consistency, beside the other stages, in a child forked at the start of the build,
+    while the process is small: the build makes the summary of the data once the triples are
+    made and hands it over (give); the child runs HermiT on it (its JVM is the child's child).
+    When HermiT finds the summary inconsistent (merging individuals can add clashes the data
+    does not have), HermiT on the whole data decides, and names the individuals at fault; the
+    whole data is read back from its N-Triples file only then.
 
     In a child rather than a thread: owlready2's own work (reading the input, writing it out for
     HermiT, reading its answer) is Python, and in a thread it took turns with the build for
-    Python's lock."""
+    Python's lock. Forked early rather than when the triples are made: a child forked from the
+    large process keeps the pages of all it shared for as long as it runs, however the build
+    frees them."""
 
-    def __init__(self, ontology: Graph, triples, whole_data: Path):
+    def __init__(self, ontology: Graph, whole_data: Path):
+        self.ontology = ontology
         self.started = time.perf_counter()
-        self._run = in_child(_reason, ontology, triples, whole_data)
+        self._summary = OneWay()
+        self._run = in_child(_reason, ontology, self._summary, whole_data)
+
+    def give(self, triples) -> None:
+        """The summary of the data's triples, made here and sent to the child."""
+        summary, stats = summarise(self.ontology, triples)
+        self._summary.send((summary.serialize(format="nt", encoding="utf-8"), stats))
 
     def result(self) -> tuple[str, float]:
         """(what HermiT ran on, the seconds from the fork to the verdict)."""
@@ -94,10 +104,11 @@ class Reasoning:
         self._run.stop()
 
 
-def _reason(ontology: Graph, triples, whole_data: Path) -> str:
-    summary, stats = summarise(ontology, triples)
+def _reason(ontology: Graph, summary, whole_data: Path) -> str:
+    """In the child: HermiT on the summary the build sends, or on the whole data."""
+    summary_nt, stats = summary.receive()
     try:
-        check_consistency(ontology, summary)
+        check_consistency(ontology, Graph().parse(data=summary_nt, format="nt"))
         return f"the summary: {stats['representatives']} representatives for {stats['individuals']} individuals"
     except InconsistentOntology:
         # raises with the individuals at fault
@@ -167,6 +178,8 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             owl_started = time.perf_counter()
             if not stop_at_validation:
                 owl_files = in_child(owl_release_files, ontology, reason)
+                if reason:
+                    reasoning = Reasoning(ontology, feed.path)
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)
@@ -178,13 +191,14 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             feed.close()
             shacl.data_written()
             clock.lap("write N-Triples (SHACL's child reads them as they come)")
-            if reason and not stop_at_validation:
-                # forked before the store's loading thread starts: no thread is at work
-                reasoning = Reasoning(ontology, triples, feed.path)
-            # The store loads in a thread (Oxigraph's loader works without Python's lock).
-            # SHACL's child reads the same N-Triples with a strict parser, and the build fails if
-            # it cannot: the store's own checks would only repeat its.
+            # The store loads in a thread (Oxigraph's loader works without Python's lock) while
+            # the summary is made and the N-Triples sorted here. SHACL's child reads the same
+            # N-Triples with a strict parser, and the build fails if it cannot: the store's own
+            # checks would only repeat its.
             loading = pool.submit(store_from_ntriples, feed.path, ontology_nt, checked=False)
+            if reasoning is not None:
+                reasoning.give(triples)
+                clock.lap("summary of the data for HermiT (the store loads beside it)")
             del triples  # most of this process's memory; the N-Triples file has them all
             if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
                 data_nt = sorted_ntriples_file(feed.path)

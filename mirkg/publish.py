@@ -77,7 +77,7 @@ from .dataset import (  # noqa: F401 - the release's names, used by the modules 
 )
 from .jsonld import CLAIMS_FILE, claims_document
 from .jsonld import context as jsonld_context
-from .nanopubs import nanopublications
+from .nanopubs import nanopublication_texts, write_trig
 from .shacl_report import format_report
 
 @dataclass(frozen=True)
@@ -323,9 +323,11 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 clock.lap("release: whole N-Triples")
                 put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")},
                     "JSON-LD context")
-                nanopubs_trig = nanopublications(split, release.curation, f"{release_date()}T00:00:00+00:00",
+                nanopubs = nanopublication_texts(split, release.curation, f"{release_date()}T00:00:00+00:00",
                                                  str(version_iri()), signing_key)
-                put({"nanopubs.trig": nanopubs_trig}, "nanopublications")
+                tree.write_with("nanopubs.trig", partial(write_trig, nanopubs))
+                del nanopubs
+                clock.lap("release: nanopublications")
                 gzipped.result()
                 clock.lap("release: whole N-Triples gzipped (waited for)")
                 stats = dataset_description.statistics(split, release.store, release.curation)
@@ -340,51 +342,57 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             tree.adopt(written)
             clock.lap("release: the child's files (waited for)")
             for stage, seconds in times.items():
-                clock.record(f"  release, in the child: {stage}", seconds)
+                clock.record(f"  release, in a child: {stage}", seconds)
             # As late as the description allows (it gives their sizes): HermiT's classification
             # runs beside the build until here.
             put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
             void_graph = dataset_description.description(stats, release.curation, tree.sizes)
             void_nt = sorted_ntriples(void_graph)
-            # rdflib's Turtle writer orders subjects, predicates and objects itself, and the
-            # description has no blank node: the graph is written as it is, not read back first.
-            void = turtle(void_graph)
-            if hcls_checks is not None:
-                from .hcls import failures_and_gaps, format_failures, store_of_turtle
-
-                failures, _ = failures_and_gaps(hcls_checks, store_of_turtle(void))
-                if failures:
-                    raise BuildError(format_failures(failures))
-            put({DESCRIPTION_FILE: void}, "VoID description (checked against the HCLS profile)")
-            put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
-            docs_html = docs.result()
-            put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-            linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
-                                          answer_files, nanopubs_trig, split.graphs, documents)
-            if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
-                for name, content in linked_data:
-                    tree.write_soon(name, content)  # a few at a time: the documents are never held at once
-            else:
-                # Half the records' and nanopublications' documents are made and written by a
-                # child forked now, which shares the index of the triples just made; this
-                # process makes the other half and the rest. HermiT's reasoning is waited for
-                # first: beside two busy processes its JVM would starve and end last. No writer
-                # thread is mid-file when the child is forked.
-                release.reasoning  # noqa: B018
-                tree.flush()
-                share = in_child(_write_share, tree.staging, linked_data, (1, 2))
-                try:
-                    for name, content in chain(linked_data.shared((0, 2)), linked_data.rest()):
-                        tree.write_soon(name, content)
-                    tree.adopt(share()[0])
-                except BaseException:
-                    share.stop()
-                    raise
-            clock.lap("release: Linked Data (" + ("the stored queries' documents and pages; the records', "
-                                                  "nanopublications' and named graphs' are made by serve"
-                                                  if linked_data.served else
-                                                  "a document and a page per record, nanopublication and named graph")
-                      + "; .htaccess)")
+            clock.lap("release: VoID description")
+            # The description's Turtle (rdflib's writer, the longest of the stages left) is written
+            # and checked against the HCLS profile by a child forked now, while this process makes
+            # the dataset page and the Linked Data files from the same graph.
+            tree.flush()
+            described = in_child(_write_in_child, tree, ((
+                "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
+                partial(_checked_description, void_graph, hcls_checks)),))
+            try:
+                put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
+                docs_html = docs.result()
+                put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
+                linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
+                                              answer_files, tree.staging / "nanopubs.trig", split.graphs, documents)
+                if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
+                    for name, content in linked_data:
+                        tree.write_soon(name, content)  # a few at a time: the documents are never held at once
+                else:
+                    # Half the records' and nanopublications' documents are made and written by a
+                    # child forked now, which shares the index of the triples just made; this
+                    # process makes the other half and the rest. HermiT's reasoning is waited for
+                    # first: beside two busy processes its JVM would starve and end last. No writer
+                    # thread is mid-file when the child is forked.
+                    release.reasoning  # noqa: B018
+                    tree.flush()
+                    share = in_child(_write_share, tree.staging, linked_data, (1, 2))
+                    try:
+                        for name, content in chain(linked_data.shared((0, 2)), linked_data.rest()):
+                            tree.write_soon(name, content)
+                        tree.adopt(share()[0])
+                    except BaseException:
+                        share.stop()
+                        raise
+                clock.lap("release: Linked Data (" + ("the stored queries' documents and pages; the records', "
+                                                      "nanopublications' and named graphs' are made by serve"
+                                                      if linked_data.served else
+                                                      "a document and a page per record, nanopublication and named graph")
+                          + "; .htaccess)")
+                (written, times), _ = described()
+            except BaseException:
+                described.stop()
+                raise
+            tree.adopt(written)
+            for stage, seconds in times.items():
+                clock.record(f"  release, in a child: {stage}", seconds)
             # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
             # the report gives its verdict, and a failed run stops the build here, before dist/
             # is replaced.
@@ -401,6 +409,20 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
 # Below this many records the documents are made in this process alone: forking a child costs
 # more than it saves, and HermiT's reasoning can go on beside them.
 FORK_DOCUMENTS_FROM = 2000
+
+
+def _checked_description(void_graph, hcls_checks) -> bytes:
+    """void.ttl: rdflib's Turtle writer orders subjects, predicates and objects itself, and the
+    description has no blank node, so the graph is written as it is, not read back first. The
+    Turtle is what the HCLS profile's checks read (None: no check)."""
+    void = turtle(void_graph)
+    if hcls_checks is not None:
+        from .hcls import failures_and_gaps, format_failures, store_of_turtle
+
+        failures, _ = failures_and_gaps(hcls_checks, store_of_turtle(void))
+        if failures:
+            raise BuildError(format_failures(failures))
+    return void
 
 
 def _turtle_file(data_nt: bytes, path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -364,7 +365,7 @@ class LinkedDataFiles:
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
     (those of record_index, the data's and the stored queries' of the catalogue, with `queries` their
     documentation and the path of their answer), the ontology's and the description's
-    (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig), each
+    (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig, the TriG or its file), each
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
     Apache rules (.htaccess). The records' files can be made in shares, by processes forked from
     this one. documents (DOCUMENTS):
@@ -373,7 +374,7 @@ class LinkedDataFiles:
 
     def __init__(self, index: Graph, ontology_nt: bytes, description_nt: bytes, docs_html: str,
                  queries: Iterable[tuple[StoredQuery, str]] = (),
-                 nanopubs_trig: bytes = b"", graphs: dict | None = None, documents: str = "files"):
+                 nanopubs_trig: bytes | Path = b"", graphs: dict | None = None, documents: str = "files"):
         from .linked_data import term_anchors
 
         self.ontology_nt, self.description_nt = ontology_nt, description_nt
@@ -393,8 +394,9 @@ class LinkedDataFiles:
             yield from resource_files(self.graph, self.terms, self.queries, share, self.graph.catalog_records)
             return
         yield from resource_files(self.graph, self.terms, self.queries, share)
-        if self.nanopubs_trig:
-            yield from nanopub_files(self.nanopubs_trig, Pages(self.graph, self.terms), share)
+        trig = self.nanopubs_trig.read_bytes() if isinstance(self.nanopubs_trig, Path) else self.nanopubs_trig
+        if trig:
+            yield from nanopub_files(trig, Pages(self.graph, self.terms), share)
 
     def rest(self):
         """Everything but the shared files."""

@@ -65,7 +65,7 @@ def test_the_command_prints_the_table_of_the_product_and_writes_json(tmp_path, c
     printed = capsys.readouterr().out
     assert "| wall clock (s) |" in printed and "| peak memory, process tree (MB) |" in printed
     # The stage table is the product's own, from the run's dist/timings.json.
-    assert "| stored queries |" in printed and "|   release, in the child: N-Quads |" in printed
+    assert "| stored queries |" in printed and "|   release, in a child: N-Quads |" in printed
     figures = json.loads(out.read_text())
     build = figures["scales"]["1"]["build"]
     assert build["end"] == "ok" and build["wall_seconds"] > 0 and build["peak_mb"] > 0

@@ -198,7 +198,8 @@ def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled, 
         whole.add(triple)
     whole_nt = tmp_path / "data.nt"
     whole.serialize(whole_nt, format="nt")
-    reasoning = Reasoning(scaled.ontology, triples, whole_nt)
+    reasoning = Reasoning(scaled.ontology, whole_nt)
+    reasoning.give(triples)
     with pytest.raises(InconsistentOntology, match="TRAF6_c2"):
         reasoning.result()
 
