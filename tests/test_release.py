@@ -44,6 +44,25 @@ def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path):
     assert len(trees[0]) >= 10
 
 
+@pytest.mark.slow  # a second build
+def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_build(built_dist, tmp_path,
+                                                                                     monkeypatch):
+    # The shipped data is small: a forked child writes the files made from the named graphs
+    # (publish.FORK_RELEASE_UP_TO). Above the limit the build writes them itself: the same bytes.
+    import json
+
+    from mirkg import publish
+    from mirkg.cli import main
+
+    monkeypatch.setattr(publish, "FORK_RELEASE_UP_TO", 0)
+    dist = tmp_path / "dist"
+    assert main(["--dist", str(dist)]) == 0
+    assert (dist / "SHA256SUMS").read_bytes() == (built_dist / "SHA256SUMS").read_bytes()
+    stages = json.loads((dist / "timings.json").read_text(encoding="utf-8"))
+    assert "  release, in the build: TriG" in stages
+    assert "  release, in a child: TriG" in json.loads((built_dist / "timings.json").read_text(encoding="utf-8"))
+
+
 @pytest.mark.slow  # a build in a fresh process
 def test_build_py_runs_as_a_script_and_reports(tmp_path):
     out = subprocess.run([sys.executable, "build.py", "--dist", str(tmp_path / "d")], cwd=ROOT,
