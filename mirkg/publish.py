@@ -302,6 +302,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 ("JSON-LD", "mirkg-all.jsonld", partial(partial, jsonld, whole)),
                 ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
             ), fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
+            clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
             try:
                 put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
                 # the source text, byte for byte: the annotations' source (oa:hasSource)
