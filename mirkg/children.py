@@ -118,9 +118,6 @@ class ChildRun:
         """The function's value (for a child without a budget)."""
         return self()[0]
 
-    def cancel(self) -> None:
-        self.stop()
-
 
 class NTriplesFeed:
     """N-Triples handed by this process to a child it forks, piece by piece, as they are

@@ -166,7 +166,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
     with stopping(), hermit_turns(), NTriplesFeed() as feed, \
-            ThreadPoolExecutor(2, thread_name_prefix="beside") as pool:
+            ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
         owl_files = None
@@ -235,7 +235,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
             if owl_files is not None:
-                owl_files.cancel()
+                owl_files.stop()
             if reasoning is not None:
                 reasoning.cancel()
             stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now

@@ -294,7 +294,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             # second core, while this process writes the rest, up to FORK_RELEASE_UP_TO; above
             # it, here and now.
             trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
-            forked = _Beside(tree, (
+            forked = _FilesBeside(tree, (
                 ("Turtle", "mirkg.ttl", partial(partial, _turtle_file, release.data_nt)),
                 ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
                 ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
@@ -351,7 +351,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             # The description's Turtle (rdflib's writer, the longest of the stages left) is written
             # and checked against the HCLS profile by a child forked now, while this process makes
             # the dataset page and the Linked Data files from the same graph.
-            described = _Beside(tree, ((
+            described = _FilesBeside(tree, ((
                 "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
                 partial(_checked_description, void_graph, hcls_checks)),), fork=True)
             try:
@@ -435,7 +435,7 @@ def _turtle_file(data_nt: bytes, path: Path) -> None:
 FORK_RELEASE_UP_TO = 200_000_000
 
 
-class _Beside:
+class _FilesBeside:
     """Release files, as (stage, file, make), written beside this process by a child forked now
     (fork), or written here and now (then wait() has nothing to wait for). make() gives the
     file's content (bytes, or an iterable of them) or a writer to a path, for the writers that
