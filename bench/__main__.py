@@ -263,7 +263,9 @@ def main(argv=None) -> int:
     scales = sorted({int(s) for s in args.scale.split(",") if s.strip()})
     _stop_on_signals()
     work = Path(tempfile.mkdtemp(prefix="mirkg-bench-"))
-    # The release databases the questions make go with the bench's folder, not the user's cache.
+    # The release databases the questions make go with the bench's folder, not the user's cache
+    # (and the caller's setting comes back at the end: the tests call main() in their process).
+    cache_before = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = str(work / "stores")
     output = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
@@ -298,6 +300,10 @@ def main(argv=None) -> int:
     finally:
         RUNS.stop_all()
         shutil.rmtree(work, ignore_errors=True)
+        if cache_before is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = cache_before
     output["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(output, indent=2) + "\n", encoding="utf-8")

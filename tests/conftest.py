@@ -17,16 +17,20 @@ from mirkg.pipeline import Paths
 from mirkg.release_index import CACHE_VARIABLE
 
 
+_STORES: list[str] = []  # the scratch folder for release databases this session made, if any
+
+
 def pytest_unconfigure(config):
-    if os.environ.get(CACHE_VARIABLE, "").startswith(tempfile.gettempdir() + "/mirkg-test-stores-"):
-        shutil.rmtree(os.environ[CACHE_VARIABLE], ignore_errors=True)
+    for folder in _STORES:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_configure(config):
     # The release databases that `query` makes (mirkg.release_index) go to a scratch folder, not
     # the user's cache; the subprocesses the tests start inherit it.
     if not os.environ.get(CACHE_VARIABLE):
-        os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="mirkg-test-stores-")
+        _STORES.append(tempfile.mkdtemp(prefix="mirkg-test-stores-"))
+        os.environ[CACHE_VARIABLE] = _STORES[0]
     # mirkg.paths takes the project folder from the current folder, as the `mirkg` command does.
     if paths.ROOT.resolve() != ROOT:
         raise pytest.UsageError(f"run the tests from the clone's root: cd {ROOT} && python -m pytest "
