@@ -194,7 +194,7 @@ def hermit_hierarchy(graph: Graph) -> dict[URIRef, set[URIRef]]:
         try:
             world.get_ontology(path.as_uri()).load(format="ntriples")
             try:
-                with hermit_turn():
+                with hermit_turn(tmp):
                     owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
                 raise InconsistentOntology("HermiT finds the ontology (without data) inconsistent") from None

@@ -8,13 +8,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from helpers import ROOT
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
 from mirkg.ontology_checks import load_checks, run_checks, store_of
@@ -107,14 +108,18 @@ def test_hermit_finds_the_shipped_ontology_and_data_consistent(build):
 
 @needs_java
 @pytest.mark.java
-def test_an_individual_in_two_disjoint_classes_is_inconsistent(build):
+def test_an_individual_in_two_disjoint_classes_is_inconsistent(build, tmp_path, monkeypatch):
     broken = build.data + Graph()
     traf6 = ID["entity/TRAF6"]
     broken.add((traf6, RDF.type, MIRKG.Cell))  # a gene is not a cell type
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(InconsistentOntology) as err:
         check_consistency(build.ontology, broken)
     assert str(traf6) in str(err.value)
     assert "GeneOrGeneProduct" in str(err.value) and "Cell" in str(err.value)
+    # owlready2 keeps HermiT's input file when HermiT finds no model: it went into a folder
+    # that is gone with the run
+    assert list(tmp_path.iterdir()) == []
 
 
 @needs_java
@@ -136,6 +141,7 @@ def test_an_inconsistency_stops_the_whole_build_and_writes_nothing(tmp_path):
     # stop the build before dist/ is touched. The ontology copy makes mature miRNAs disjoint from
     # miRNAs (their superclass), which no shape looks at, so only the reasoner can object.
     from helpers import tree_digest
+
     from mirkg.pipeline import Paths, run_build
 
     ontology = tmp_path / "ontology"
