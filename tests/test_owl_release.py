@@ -16,6 +16,7 @@ import csv
 import os
 import shutil
 import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -443,7 +444,7 @@ def test_hermit_finds_the_turtle_copy_consistent(hermit, built_dist):
 
 @pytest.mark.slow  # a JVM per file: OWLAPI or HermiT
 @pytest.mark.java
-def test_hermit_would_reject_an_inconsistent_artefact(hermit, built_dist, tmp_path, artefacts):
+def test_hermit_would_reject_an_inconsistent_artefact(hermit, built_dist, tmp_path, artefacts, monkeypatch):
     # mirkg.ttl declares microRNAs and cells disjoint (owl:AllDisjointClasses): one individual of
     # both makes mirkg-full.owl inconsistent, and the check above must then fail.
     broken = artefacts["mirkg-full.owl"] + Graph()
@@ -451,6 +452,10 @@ def test_hermit_would_reject_an_inconsistent_artefact(hermit, built_dist, tmp_pa
     broken.add((URIRef("http://example.org/x"), RDF.type, MIRKG.Cell))
     path = tmp_path / "broken.owl"
     broken.serialize(path, format="xml")
+    # owlready2 keeps HermiT's input file when HermiT finds no model: into this test's folder
+    scratch = tmp_path / "owlready2"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     world, _ = _open(hermit, path)
     try:
         with pytest.raises(hermit.OwlReadyInconsistentOntologyError):
