@@ -365,7 +365,7 @@ class LinkedDataFiles:
     """What makes the release's IRIs dereferenceable, as (path, bytes): every record's documents
     (those of record_index, the data's and the stored queries' of the catalogue, with `queries` their
     documentation and the path of their answer), the ontology's and the description's
-    (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from nanopubs_trig, the TriG or its file), each
+    (doc/ontology.*, doc/dataset.*), each nanopublication's (doc/np/*, from the TriG file nanopubs_trig), each
     named graph's (doc/graph/*, from `graphs`: graph IRI -> its sorted N-Triples lines) and the
     Apache rules (.htaccess). The records' files can be made in shares, by processes forked from
     this one. documents (DOCUMENTS):
@@ -374,7 +374,7 @@ class LinkedDataFiles:
 
     def __init__(self, index: Graph, ontology_nt: bytes, description_nt: bytes, docs_html: str,
                  queries: Iterable[tuple[StoredQuery, str]] = (),
-                 nanopubs_trig: bytes | Path = b"", graphs: dict | None = None, documents: str = "files"):
+                 nanopubs_trig: Path | None = None, graphs: dict | None = None, documents: str = "files"):
         from .linked_data import term_anchors
 
         self.ontology_nt, self.description_nt = ontology_nt, description_nt
@@ -394,9 +394,8 @@ class LinkedDataFiles:
             yield from resource_files(self.graph, self.terms, self.queries, share, self.graph.catalog_records)
             return
         yield from resource_files(self.graph, self.terms, self.queries, share)
-        trig = self.nanopubs_trig.read_bytes() if isinstance(self.nanopubs_trig, Path) else self.nanopubs_trig
-        if trig:
-            yield from nanopub_files(trig, Pages(self.graph, self.terms), share)
+        if self.nanopubs_trig is not None:
+            yield from nanopub_files(self.nanopubs_trig.read_bytes(), Pages(self.graph, self.terms), share)
 
     def rest(self):
         """Everything but the shared files."""
