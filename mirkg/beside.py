@@ -1,4 +1,4 @@
-"""HermiT's runs beside the build: what the release waits for only where their results are
+"""HermiT's run beside the build: what the release waits for only where its results are
 written (the reasoning verdict in the build report, the ontology's OWL artefacts)."""
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ from .reasoning import REASONED, SKIPPED
 
 
 class Beside:
-    """HermiT's two runs, which go on beside the build (the data's consistency on its summary,
-    and the ontology's classification for the OWL artefacts) while the release is written: the
-    build waits for them only where their results are written, and a failed run fails the build
-    before dist/ is replaced. Each result is awaited once and timed into the build's timings."""
+    """HermiT's run, which goes on beside the build (the data's consistency on its summary, and
+    the ontology's classification for the OWL artefacts, mirkg.pipeline.Reasoning) while the
+    release is written, or, without reasoning, the child that makes the OWL artefacts: the build
+    waits for them only where their results are written, and a failed run fails the build before
+    dist/ is replaced. The result is awaited once and timed into the build's timings."""
 
     def __init__(self, reasoning, owl_files, owl_started: float, timings: dict[str, float]):
         self._reasoning, self._owl_files = reasoning, owl_files
         self._owl_started, self._timings = owl_started, timings
         self._verdict: str | None = None if reasoning is not None else SKIPPED
-        self._owl: MappingProxyType | None = None if owl_files is not None else MappingProxyType({})
+        self._owl: MappingProxyType | None = (None if reasoning is not None or owl_files is not None
+                                              else MappingProxyType({}))
 
     @classmethod
     def settled(cls, verdict: str, owl: dict) -> Beside:
@@ -29,15 +31,18 @@ class Beside:
 
     def verdict(self) -> str:
         if self._verdict is None:
-            on, seconds = self._reasoning.result()
-            self._timings[f"OWL reasoning (HermiT on {on}, beside the stages above)"] = round(seconds, 4)
-            self._verdict = REASONED
+            on, files, seconds = self._reasoning.result()
+            self._timings[f"OWL reasoning and the ontology's classification (HermiT on {on}, beside the stages "
+                          "above)"] = round(seconds, 4)
+            self._verdict, self._owl = REASONED, MappingProxyType(files)
         return self._verdict
 
     def owl_files(self) -> MappingProxyType:
+        if self._owl is None and self._reasoning is not None:
+            self.verdict()
         if self._owl is None:
             self._owl = MappingProxyType(self._owl_files.result())
-            self._timings["OWL artefacts (HermiT's classification; beside the stages above)"] = round(
+            self._timings["OWL artefacts (unclassified; beside the stages above)"] = round(
                 time.perf_counter() - self._owl_started, 4)
         return self._owl
 

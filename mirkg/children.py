@@ -71,11 +71,6 @@ class OneWay:
         return pickle.loads(self._receive.recv_bytes())
 
 
-def process_lock():
-    """A lock that the children forked after it share with this process (multiprocessing's)."""
-    return _FORK.Lock()
-
-
 class ChildRun:
     """A function running in a forked child (in_child). Calling it waits for the child and gives
     (the function's value, the seconds it took there), or (None, None) when the child passed

@@ -24,9 +24,6 @@ carry labels computed from their content (mirkg.ontology.load_ontology), so two 
 
 from __future__ import annotations
 
-import tempfile
-from collections import defaultdict
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -36,7 +33,7 @@ from . import __version__
 from .errors import BuildError
 from .imports import IMPORT_IRI
 from .namespaces import MIRKG, ONTOLOGY_IRI, PREFIXES
-from .reasoning import JAVA_HINT, InconsistentOntology, hermit_turn, java_available
+from .reasoning import InconsistentOntology, check_consistency
 from .release import LICENSE, graph_of_ntriples, sorted_ntriples
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
@@ -66,20 +63,35 @@ def owl_release_files(ontology: Graph, classify: bool = True) -> dict[str, bytes
     """The OWL artefacts of the release, file name -> bytes, from the ontology graph as the build
     loads it (mirkg.ttl, its import module and the mapping links). `classify` False (a build with
     --skip-reasoning) writes mirkg-full.owl without the inferred superclasses, and says so."""
-    merged = self_contained(ontology)
-    full = merged + Graph()
-    if classify:
-        for sub, sup in sorted(inferred_superclasses(merged)):
-            full.add((sub, RDFS.subClassOf, sup))
-    versions = {
-        "ontology.owl": merged, "ontology.ttl": merged, "mirkg-base.owl": base(merged), "mirkg-full.owl": full,
-    }
-    files = {}
-    for name, graph in versions.items():
-        note = "" if classify or name != "mirkg-full.owl" else NOT_CLASSIFIED
-        headed = with_header(graph, name, note)
-        files[name] = turtle(headed) if name.endswith(".ttl") else rdfxml(headed)
-    return files
+    artefacts = OwlArtefacts(ontology)
+    return artefacts.files(hermit_hierarchy(artefacts.merged) if classify else None)
+
+
+class OwlArtefacts:
+    """The OWL artefacts, made in two steps: at once, those that need no reasoner; the full file
+    once HermiT's classification is known (files), from a run on the ontology alone
+    (hermit_hierarchy) or from the build's run on the ontology and the data's summary, which
+    classifies alike (mirkg.reasoning.classified_alike_with_data)."""
+
+    def __init__(self, ontology: Graph):
+        self.merged = self_contained(ontology)
+        self._files = {name: _written(name, with_header(graph, name))
+                       for name, graph in (("ontology.owl", self.merged), ("ontology.ttl", self.merged),
+                                           ("mirkg-base.owl", base(self.merged)))}
+
+    def files(self, hierarchy: dict[URIRef, set[URIRef]] | None) -> dict[str, bytes]:
+        """Every artefact; hierarchy: HermiT's named class hierarchy (mirkg.reasoning.named_hierarchy),
+        or None when HermiT did not run (the full file then says it is not classified)."""
+        full = self.merged + Graph()
+        if hierarchy is not None:
+            for sub, sup in sorted(inferred_superclasses(self.merged, hierarchy)):
+                full.add((sub, RDFS.subClassOf, sup))
+        note = "" if hierarchy is not None else NOT_CLASSIFIED
+        return {**self._files, "mirkg-full.owl": _written("mirkg-full.owl", with_header(full, "mirkg-full.owl", note))}
+
+
+def _written(name: str, headed: Graph) -> bytes:
+    return turtle(headed) if name.endswith(".ttl") else rdfxml(headed)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -156,11 +168,11 @@ def _with_blank_objects(graph: Graph, subject) -> set[tuple]:
 # Full: the classification
 
 
-def inferred_superclasses(merged: Graph) -> set[tuple[URIRef, URIRef]]:
+def inferred_superclasses(merged: Graph, parents: dict[URIRef, set[URIRef]]) -> set[tuple[URIRef, URIRef]]:
     """(class, superclass) pairs of named classes that HermiT entails and the graph does not
-    assert. HermiT reports the direct hierarchy; its transitive closure is every entailed
-    subsumption between named classes (owl:Thing, trivially above all, left out)."""
-    parents = hermit_hierarchy(merged)
+    assert. HermiT reports the direct hierarchy (parents, mirkg.reasoning.named_hierarchy); its
+    transitive closure is every entailed subsumption between named classes (owl:Thing,
+    trivially above all, left out)."""
     asserted = set(merged.subject_objects(RDFS.subClassOf))
     inferred = set()
     for cls in parents:
@@ -181,38 +193,11 @@ def _ancestors(parents: dict[URIRef, set[URIRef]], cls: URIRef) -> set[URIRef]:
 
 
 def hermit_hierarchy(graph: Graph) -> dict[URIRef, set[URIRef]]:
-    """Named class -> its named superclasses and equivalents, asserted and as HermiT classifies
-    them (owlready2 adds HermiT's direct superclasses to its quadstore)."""
-    if not java_available():
-        raise BuildError(JAVA_HINT)
-    import owlready2
-
-    with tempfile.TemporaryDirectory(prefix="mirkg-classify-") as tmp:
-        path = Path(tmp) / "ontology.nt"
-        path.write_bytes(ntriples(graph))
-        world = owlready2.World()
-        try:
-            world.get_ontology(path.as_uri()).load(format="ntriples")
-            try:
-                with hermit_turn(tmp):
-                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-            except owlready2.OwlReadyInconsistentOntologyError:
-                raise InconsistentOntology("HermiT finds the ontology (without data) inconsistent") from None
-            return _named_edges(world.as_rdflib_graph())
-        finally:
-            world.close()
-
-
-def _named_edges(reasoned) -> dict[URIRef, set[URIRef]]:
-    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for sub, sup in reasoned.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            parents[URIRef(str(sub))].add(URIRef(str(sup)))
-    for a, b in reasoned.subject_objects(OWL.equivalentClass):
-        if isinstance(a, URIRef) and isinstance(b, URIRef):
-            parents[URIRef(str(a))].add(URIRef(str(b)))
-            parents[URIRef(str(b))].add(URIRef(str(a)))
-    return dict(parents)
+    """The named class hierarchy HermiT classifies for the ontology alone (no data)."""
+    try:
+        return check_consistency(graph)
+    except InconsistentOntology:
+        raise InconsistentOntology("HermiT finds the ontology (without data) inconsistent") from None
 
 
 # ------------------------------------------------------------------------------------------------

@@ -36,11 +36,11 @@ from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
 from .nanopubs import SigningKey
 from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
-from .owl_release import owl_release_files
+from .owl_release import OwlArtefacts, hermit_hierarchy, owl_release_files
 from .paths import Paths
 from .publish import write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
-from .reasoning import InconsistentOntology, check_consistency, hermit_turns
+from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
@@ -71,12 +71,16 @@ class ValidationFailed(Exception):
 
 
 class Reasoning:
-    """OWL consistency, beside the other stages, in a child forked at the start of the build,
-    while the process is small: the build makes the summary of the data once the triples are
-    made and hands it over (give); the child runs HermiT on it (its JVM is the child's child).
-    When HermiT finds the summary inconsistent (merging individuals can add clashes the data
-    does not have), HermiT on the whole data decides, and names the individuals at fault; the
-    whole data is read back from its N-Triples file only then.
+    """HermiT's one run, beside the other stages, in a child forked at the start of the build,
+    while the process is small: the child makes the OWL artefacts that need no reasoner while the
+    build makes the summary of the data once the triples are made and hands it over (give); the
+    child then runs HermiT on the ontology and the summary (its JVM is the child's child), which
+    gives both the verdict and the ontology's classification for mirkg-full.owl: without nominals
+    or universal roles, data the ontology is consistent with changes none of its subsumptions
+    (mirkg.reasoning.classified_alike_with_data); with them, HermiT classifies the ontology alone
+    in a second run. When HermiT finds the summary inconsistent (merging individuals can add
+    clashes the data does not have), HermiT on the whole data decides, and names the individuals
+    at fault; the whole data is read back from its N-Triples file only then.
 
     In a child rather than a thread: owlready2's own work (reading the input, writing it out for
     HermiT, reading its answer) is Python, and in a thread it took turns with the build for
@@ -95,25 +99,30 @@ class Reasoning:
         summary, stats = summarise(self.ontology, triples)
         self._summary.send((summary.serialize(format="nt", encoding="utf-8"), stats))
 
-    def result(self) -> tuple[str, float]:
-        """(what HermiT ran on, the seconds from the fork to the verdict)."""
-        on = self._run.result()
-        return on, time.perf_counter() - self.started
+    def result(self) -> tuple[str, dict[str, bytes], float]:
+        """(what HermiT ran on, the OWL artefacts, the seconds from the fork to the verdict)."""
+        on, files = self._run.result()
+        return on, files, time.perf_counter() - self.started
 
     def cancel(self) -> None:
         self._run.stop()
 
 
-def _reason(ontology: Graph, summary, whole_data: Path) -> str:
-    """In the child: HermiT on the summary the build sends, or on the whole data."""
+def _reason(ontology: Graph, summary, whole_data: Path) -> tuple[str, dict[str, bytes]]:
+    """In the child: HermiT on the summary the build sends, or on the whole data; (what it ran
+    on, the OWL artefacts)."""
+    artefacts = OwlArtefacts(ontology)  # while the build makes the summary
     summary_nt, stats = summary.receive()
     try:
-        check_consistency(ontology, Graph().parse(data=summary_nt, format="nt"))
-        return f"the summary: {stats['representatives']} representatives for {stats['individuals']} individuals"
+        hierarchy = check_consistency(ontology, Graph().parse(data=summary_nt, format="nt"))
+        on = f"the summary: {stats['representatives']} representatives for {stats['individuals']} individuals"
     except InconsistentOntology:
         # raises with the individuals at fault
-        check_consistency(ontology, Graph().parse(source=str(whole_data), format="nt"))
-        return "the whole data (its summary was inconsistent)"
+        hierarchy = check_consistency(ontology, Graph().parse(source=str(whole_data), format="nt"))
+        on = "the whole data (its summary was inconsistent)"
+    if not classified_alike_with_data(artefacts.merged):
+        hierarchy = hermit_hierarchy(artefacts.merged)
+    return on, artefacts.files(hierarchy)
 
 
 def ontology_sources(paths: Paths) -> list[Graph]:
@@ -143,7 +152,7 @@ def compile_curation(paths: Paths) -> tuple[Graph, list[MappingSet], Curation]:
 
 def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                  shacl_budget: float | None = None, stop_at_validation: bool = False) -> Release:
-    """Every stage up to the release object, HermiT's runs included; nothing is written. Raises
+    """Every stage up to the release object, HermiT's run included; nothing is written. Raises
     ValidationFailed when the data breaks its shapes, BuildError (CurationError,
     InconsistentOntology) on anything else. With stop_at_validation, the release object carries
     the SHACL results and no query answer (the `validate` command), and a violation does not
@@ -156,7 +165,7 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
 @contextmanager
 def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
               shacl_budget: float | None = None, stop_at_validation: bool = False) -> Iterator[Release]:
-    """make_release, with HermiT's runs still going on beside the caller (release.beside) until
+    """make_release, with HermiT's run still going on beside the caller (release.beside) until
     the block ends: the release can be written meanwhile. Leaving the block waits for them; an
     error in the block, or in them, stops them and their JVMs."""
     timings: dict[str, float] = {}
@@ -165,21 +174,23 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     ontology_nt = sorted_ntriples(ontology)
     shapes = load_shapes(paths.shapes)
     clock.lap("load ontology and shapes")
-    with stopping(), hermit_turns(), NTriplesFeed() as feed, \
+    with stopping(), NTriplesFeed() as feed, \
             ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
         reasoning = None
         owl_files = None
         try:
             feed.started()
-            # The OWL artefacts depend on the ontology alone: made (and classified by HermiT, in
-            # its JVM) in a child forked now, beside everything else from the start, since
-            # HermiT's JVM is the longest stage of a small build; bad input stops it (below).
+            # HermiT's run (the verdict and the OWL artefacts' classification) goes on in a
+            # child forked now, beside everything else, since HermiT's JVM is the longest stage
+            # of a small build; without reasoning, a child makes the OWL artefacts unclassified.
+            # Bad input stops them (below).
             owl_started = time.perf_counter()
             if not stop_at_validation:
-                owl_files = in_child(owl_release_files, ontology, reason)
                 if reason:
                     reasoning = Reasoning(ontology, feed.path)
+                else:
+                    owl_files = in_child(owl_release_files, ontology, False)
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)

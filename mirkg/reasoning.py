@@ -11,7 +11,8 @@ import os
 import shutil
 import tempfile
 import threading
-from contextlib import contextmanager, nullcontext
+from collections import defaultdict
+from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
 
@@ -51,8 +52,10 @@ def reasoner_input(*graphs: Graph) -> bytes:
     return sorted_ntriples(merged)
 
 
-def check_consistency(*graphs: Graph) -> None:
-    """Raise InconsistentOntology (naming the individuals) unless HermiT finds a model."""
+def check_consistency(*graphs: Graph) -> dict[URIRef, set[URIRef]]:
+    """Raise InconsistentOntology (naming the individuals) unless HermiT finds a model; else
+    the named class hierarchy HermiT classifies (see named_hierarchy), which HermiT computes in
+    the same run."""
     if not java_available():
         raise BuildError(JAVA_HINT)
     import owlready2
@@ -65,6 +68,7 @@ def check_consistency(*graphs: Graph) -> None:
         try:
             with onto, hermit_turn(tmp):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            return named_hierarchy(world.as_rdflib_graph())
         except owlready2.OwlReadyInconsistentOntologyError:
             merged = Graph()
             for g in graphs:
@@ -79,31 +83,44 @@ def check_consistency(*graphs: Graph) -> None:
             world.close()
 
 
+def named_hierarchy(reasoned) -> dict[URIRef, set[URIRef]]:
+    """Named class -> its named superclasses and equivalents, asserted and as HermiT classifies
+    them (owlready2 adds HermiT's direct superclasses to its quadstore)."""
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for sub, sup in reasoned.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            parents[URIRef(str(sub))].add(URIRef(str(sup)))
+    for a, b in reasoned.subject_objects(OWL.equivalentClass):
+        if isinstance(a, URIRef) and isinstance(b, URIRef):
+            parents[URIRef(str(a))].add(URIRef(str(b)))
+            parents[URIRef(str(b))].add(URIRef(str(a)))
+    return dict(parents)
+
+
+# What lets individuals bear on the subsumptions between classes: nominals (owl:oneOf, and
+# owl:hasValue's individual) and the universal roles, which reach every individual.
+_DATA_REACHING = (OWL.oneOf, OWL.hasValue, OWL.topObjectProperty, OWL.topDataProperty)
+
+
+def classified_alike_with_data(ontology: Graph) -> bool:
+    """Whether the ontology classifies its named classes the same with any data it is consistent
+    with, so that the hierarchy of HermiT's run on ontology + data is the ontology's own. It does
+    when it has no nominal and no universal role: the models of such an ontology are closed under
+    disjoint union, so a model of ontology + data beside a model of the ontology with an instance
+    of C that is not a D still satisfies both, and ontology + data entails C ⊑ D only when the
+    ontology does (checked on the shipped data: tests/test_owl_release.py)."""
+    return not any(pattern in ontology for term in _DATA_REACHING
+                   for pattern in ((term, None, None), (None, term, None), (None, None, term)))
+
+
 _turn = threading.Lock()
-_turn_between_processes = None  # a build's lock for its forked children (hermit_turns)
-
-
-@contextmanager
-def hermit_turns():
-    """Within: the HermiT runs of the children forked meanwhile take turns too (the build runs
-    HermiT's two jobs in two children). A new lock each time: a child killed in its turn takes
-    that lock with it, never the next build's."""
-    global _turn_between_processes
-    from .children import process_lock
-
-    _turn_between_processes = process_lock()
-    try:
-        yield
-    finally:
-        _turn_between_processes = None
 
 
 @contextmanager
 def hermit_turn(folder: str):
     """A run of HermiT (owlready2's sync_reasoner_hermit) within: with its JVM's quick JIT
-    compiler only, one run at a time in this process, and in the children forked within
-    hermit_turns(). Two JVMs at once, beside the build on two cores, slow one another and the
-    build more than taking turns does.
+    compiler only, one run at a time in this process (the build runs HermiT in one child, once:
+    mirkg.pipeline.Reasoning).
 
     owlready2 writes HermiT's input to a temporary file of its own and removes it only when
     HermiT finds a model: the temporary files of the run go into `folder` (the caller's, which
@@ -116,7 +133,7 @@ def hermit_turn(folder: str):
     hence one run at a time in a process.)"""
     from owlready2 import reasoning
 
-    with _turn, (_turn_between_processes or nullcontext()):
+    with _turn:
         kwargs = reasoning._subprocess_kargs  # owlready2's extra arguments to subprocess (no public hook)
         had_env = "env" in kwargs
         if not had_env and "JDK_JAVA_OPTIONS" not in os.environ:

@@ -56,7 +56,7 @@ class Release:
     queries: tuple[StoredQuery, ...]
     answers: Mapping[str, Answer]
     results: tuple[Result, ...]
-    beside: Beside  # HermiT's runs: the reasoning verdict and the ontology's OWL artefacts
+    beside: Beside  # HermiT's run: the reasoning verdict and the ontology's OWL artefacts
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property

@@ -234,6 +234,82 @@ def _shipped_ontology() -> Graph:
     return load_ontology_with_mappings(paths.ONTOLOGY)[0]
 
 
+# The build runs HermiT once, on the ontology and the data's summary, and takes the ontology's
+# classification from that run (mirkg.pipeline.Reasoning): sound when the ontology has no nominal
+# and no universal role (mirkg.reasoning.classified_alike_with_data). Checked here with HermiT
+# itself: on the shipped data, and on an ontology with a nominal, where data does change the
+# classification and the build must classify the ontology alone.
+
+@pytest.mark.slow  # three HermiT runs
+@pytest.mark.java
+def test_hermit_classifies_the_shipped_ontology_alike_with_its_data_and_with_their_summary(tmp_path):
+    if not shutil.which("java"):
+        _missing("needs Java for HermiT")
+    from mirkg.owl_release import hermit_hierarchy, self_contained
+    from mirkg.paths import Paths
+    from mirkg.pipeline import compile_curation
+    from mirkg.reasoning import check_consistency, classified_alike_with_data
+    from mirkg.summary import summarise
+    from mirkg.triples import triples_of
+
+    ontology, _, curation = compile_curation(
+        Paths(paths.DATA, paths.ONTOLOGY, paths.SHAPES, paths.QUERIES, tmp_path / "dist"))
+    assert classified_alike_with_data(ontology)
+    triples = triples_of(curation, ontology)
+    data = Graph()
+    for triple in triples:
+        data.add(triple)
+    alone = hermit_hierarchy(self_contained(ontology))
+    assert (OBO.CL_0000134, OBO.CL_0000034) in {(c, s) for c, sups in alone.items() for s in sups}
+    assert check_consistency(ontology, data) == alone
+    assert check_consistency(ontology, summarise(ontology, triples)[0]) == alone
+
+
+def _with_a_nominal(ontology: Graph) -> tuple[Graph, Graph]:
+    """The shipped ontology with a class defined by a nominal (mirkg:OnlyA, the class of one
+    individual, mirkg:a), and data that types that individual a Disease: with the data, OnlyA is
+    a subclass of Disease; without it, it is not."""
+    ontology = ontology + Graph()
+    only_a, a, members = MIRKG.TestOnlyA, MIRKG.TestA, BNode()
+    one_of = BNode()
+    ontology.add((only_a, RDF.type, OWL.Class))
+    ontology.add((only_a, OWL.equivalentClass, one_of))
+    ontology.add((one_of, RDF.type, OWL.Class))
+    ontology.add((one_of, OWL.oneOf, members))
+    ontology.add((members, RDF.first, a))
+    ontology.add((members, RDF.rest, RDF.nil))
+    ontology.add((a, RDF.type, OWL.NamedIndividual))
+    data = Graph()
+    data.add((a, RDF.type, MIRKG.Disease))
+    return ontology, data
+
+
+@pytest.mark.slow  # four HermiT runs
+@pytest.mark.java
+def test_with_a_nominal_the_build_classifies_the_ontology_without_the_data(tmp_path):
+    if not shutil.which("java"):
+        _missing("needs Java for HermiT")
+    from mirkg.children import OneWay
+    from mirkg.owl_release import hermit_hierarchy, self_contained
+    from mirkg.pipeline import _reason
+    from mirkg.reasoning import check_consistency, classified_alike_with_data
+
+    ontology, data = _with_a_nominal(_shipped_ontology())
+    assert not classified_alike_with_data(ontology)
+    # why it matters: the data makes HermiT put OnlyA under Disease
+    assert MIRKG.Disease in check_consistency(ontology, data)[MIRKG.TestOnlyA]
+    assert MIRKG.Disease not in hermit_hierarchy(self_contained(ontology)).get(MIRKG.TestOnlyA, set())
+    summary = OneWay()
+    summary.send((data.serialize(format="nt", encoding="utf-8"), {"representatives": 1, "individuals": 1}))
+    whole = tmp_path / "data.nt"
+    data.serialize(whole, format="nt", encoding="utf-8")
+    on, files = _reason(ontology, summary, whole)
+    assert on.startswith("the summary")
+    full = Graph().parse(data=files["mirkg-full.owl"], format="xml")
+    assert (MIRKG.TestOnlyA, RDFS.subClassOf, MIRKG.Disease) not in full
+    assert (OBO.CL_0002540, RDFS.subClassOf, OBO.CL_0000034) in full  # classified all the same
+
+
 def test_an_import_the_release_cannot_merge_stops_the_build():
     from mirkg.errors import BuildError
     from mirkg.owl_release import owl_release_files
