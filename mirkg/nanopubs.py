@@ -85,60 +85,91 @@ class SigningKey:
             raise BuildError(f"{path}: an RSA public key; fix: give the private key, the public one is derived from it")
         self.public_key = base64.b64encode(self._key.publickey().export_key(format="DER")).decode("ascii")
 
-    def sign(self, text: str) -> str:
+    def sign(self, text: bytes) -> str:
         from Crypto.Hash import SHA256
         from Crypto.Signature import pkcs1_15
 
-        return base64.b64encode(pkcs1_15.new(self._key).sign(SHA256.new(text.encode("utf-8")))).decode("ascii")
+        return base64.b64encode(pkcs1_15.new(self._key).sign(SHA256.new(text))).decode("ascii")
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
+def normalised(text: bytes, np_iri: str) -> bytes:
+    """The text the trusty URI hash (and the signature) is taken of, as UTF-8: the N-Quads text
+    of one nanopublication whose own IRI is np_iri (see the module's docstring). Read line by
+    line: every subject, predicate and graph is an IRI, the graph the line's last term; a
+    literal with an escape in it is read by Oxigraph, any other is its text between the quotes.
+    Compared as UTF-8 bytes, IRIs and values sort as they do as text."""
+    own = np_iri.encode()
+    parts, prefix = own + b"#", own[:own.rindex(b"/") + 1]
+    renamed: dict[bytes, bytes] = {}
 
-
-def normalised(quads, np_iri: str) -> str:
-    """The text the trusty URI hash (and the signature) is taken of: the quads of one
-    nanopublication whose own IRI is np_iri (see the module's docstring)."""
-    own, parts = np_iri, np_iri + "#"
-    prefix = np_iri[:np_iri.rindex("/") + 1]
-
-    def iri(value: str) -> str:
-        if value.startswith(own):  # few are: the nanopublication and its parts
+    def iri(value: bytes) -> bytes:
+        found = renamed.get(value)
+        if found is None:
             if value == own:
-                return prefix + " "
-            if value.startswith(parts):
-                return f"{prefix} #{value[len(parts):]}"
-        return value
+                found = prefix + b" "
+            elif value.startswith(parts):
+                found = prefix + b" #" + value[len(parts):]
+            else:
+                found = value
+            renamed[value] = found
+        return found
 
     rows = []
-    for q in quads:
-        o = q.object
-        if isinstance(o, ox.NamedNode):
-            line = iri(o.value)
-            key = (0, line)
-        elif isinstance(o, ox.Literal):
-            value = o.value
-            if o.language:
-                line, key = f"@{o.language.lower()} {_escape(value)}", (1, value.encode("utf-8"), 0, "", o.language)
+    for line in text.splitlines():
+        if not line:
+            continue
+        s_end = line.index(b" ")
+        p_end = line.index(b" ", s_end + 1)
+        g_start = line.rindex(b" <")
+        if line[0] != 60 or line[s_end + 1] != 60:  # b"<"
+            raise BuildError(f"a blank node in nanopublication {np_iri}: the trusty URI needs every node named")
+        o = line[p_end + 1:g_start]
+        if o[0] == 60:
+            value = iri(o[1:-1])
+            key = (0, value)
+        elif o[0] == 34:  # b'"'
+            end = o.rindex(b'"')
+            raw, tail = o[1:end], o[end + 1:]
+            if b"\\" in raw:
+                raw, language, datatype = _literal(o)
+            elif tail.startswith(b"@"):
+                language, datatype = tail[1:].lower(), b""  # as Oxigraph reads a language tag
             else:
-                datatype = o.datatype.value
-                line, key = f"^{datatype} {_escape(value)}", (1, value.encode("utf-8"), 1, datatype, "")
+                language, datatype = b"", tail[3:-1] if tail else _XSD_STRING_BYTES
+            if language:
+                value, key = b"@%s %s" % (language, _escape(raw)), (1, raw, 0, b"", language)
+            else:
+                value, key = b"^%s %s" % (datatype, _escape(raw)), (1, raw, 1, datatype, b"")
         else:
             raise BuildError(f"a blank node in nanopublication {np_iri}: the trusty URI needs every node named")
-        g, s, p = iri(q.graph_name.value), iri(q.subject.value), q.predicate.value
-        rows.append(((g, s, p, key), f"{g}\n{s}\n{p}\n{line}\n"))
+        g, s, p = iri(line[g_start + 2:-3]), iri(line[1:s_end - 1]), line[s_end + 2:p_end - 1]
+        rows.append(((g, s, p, key), b"%s\n%s\n%s\n%s\n" % (g, s, p, value)))
     rows.sort()  # by key; rows with the same key have the same text
     out, previous = [], None
-    for _, text in rows:
-        if text != previous:
-            out.append(text)
-        previous = text
-    return "".join(out)
+    for _, row in rows:
+        if row != previous:
+            out.append(row)
+        previous = row
+    return b"".join(out)
 
 
-def artefact_code(text: str) -> str:
-    """The trusty URI artefact code ("RA" module) of normalised text."""
-    return "RA" + base64.urlsafe_b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii").rstrip("=")
+_XSD_STRING_BYTES = XSD_STRING.encode()
+
+
+def _escape(value: bytes) -> bytes:
+    return value.replace(b"\\", b"\\\\").replace(b"\n", b"\\n")
+
+
+def _literal(term: bytes) -> tuple[bytes, bytes, bytes]:
+    """(value, language, datatype) of a literal in N-Triples form, escapes read by Oxigraph."""
+    literal = next(iter(ox.parse(b"<s:s> <s:p> %s ." % term, format=ox.RdfFormat.N_TRIPLES))).object
+    return (literal.value.encode("utf-8"), (literal.language or "").encode(),
+            b"" if literal.language else literal.datatype.value.encode())
+
+
+def artefact_code(text: bytes) -> str:
+    """The trusty URI artefact code ("RA" module) of normalised text (UTF-8)."""
+    return "RA" + base64.urlsafe_b64encode(hashlib.sha256(text).digest()).decode("ascii").rstrip("=")
 
 
 def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
@@ -197,16 +228,19 @@ def _renamed(text: bytes, temporary: str, final: str) -> bytes:
     return text.replace(b"<%s" % temporary.encode(), b"<%s" % final.encode())
 
 
-def _signature(quads, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> list:
-    """The pubinfo quads that sign the nanopublication (nanopub-java's and the nanopub library's form)."""
+def _signature(text: bytes, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey) -> bytes:
+    """The N-Quads of the pubinfo quads that sign the nanopublication whose N-Quads text is
+    `text` (nanopub-java's and the nanopub library's form)."""
     sig = ox.NamedNode(np_iri + "#sig")
     sig_quads = [
         ox.Quad(sig, ox.NamedNode(NPX + "hasPublicKey"), ox.Literal(key.public_key), pubinfo),
         ox.Quad(sig, ox.NamedNode(NPX + "hasAlgorithm"), ox.Literal("RSA"), pubinfo),
         ox.Quad(sig, ox.NamedNode(NPX + "hasSignatureTarget"), ox.NamedNode(np_iri), pubinfo),
     ]
-    signature = key.sign(normalised(quads + sig_quads, np_iri))
-    return sig_quads + [ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)]
+    signed = ox.serialize(sig_quads, format=ox.RdfFormat.N_QUADS)
+    signature = key.sign(normalised(text + signed, np_iri))
+    return signed + ox.serialize([ox.Quad(sig, ox.NamedNode(NPX + "hasSignature"), ox.Literal(signature), pubinfo)],
+                                 format=ox.RdfFormat.N_QUADS)
 
 
 def nanopublications(split: Split, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
@@ -248,12 +282,9 @@ def nanopublication_texts(split: Split, curation, created: str, version: str,
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
     out = []
     for temporary, text in _lines(split, curation, pubinfo_lines, name):
-        quads = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
         if key is not None:
-            signature = _signature(quads, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
-            quads += signature
-            text += ox.serialize(signature, format=ox.RdfFormat.N_QUADS)
-        final = str(iris.nanopub_iri(artefact_code(normalised(quads, temporary))))
+            text += _signature(text, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
+        final = str(iris.nanopub_iri(artefact_code(normalised(text, temporary))))
         out.append(_renamed(text, temporary, final))
     return out
 

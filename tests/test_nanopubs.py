@@ -111,6 +111,26 @@ def test_the_iri_changes_with_the_content_and_only_then(split, build):
     assert len(before - after) == len(after - before) == 1
 
 
+@pytest.mark.parametrize("signed", [False, True])
+def test_literals_with_escapes_keep_the_trusty_uri_and_signature_verifiable(split, build, key_file, signed):
+    """A label holding a quote, a line break, a backslash, a tab and a non-ASCII letter: written
+    with escapes in N-Quads, hashed (and signed) as the text they stand for."""
+    first = build.curation.statements[0]
+    claim = f"<{iris.claim_iri(first.id)}> ".encode()
+    label = b"<http://www.w3.org/2000/01/rdf-schema#label>"
+    graph = source_graph(first.source)
+    escaped = ' (a \\"quoted\\" word,\\na second line, a back\\\\slash, a\\ttab, \u03b2)"@en .'.encode()
+    lines = [ln.replace(b'"@en .', escaped) if ln.startswith(claim) and label in ln else ln
+             for ln in split.graphs[graph]]
+    assert lines != split.graphs[graph]
+    key = SigningKey(key_file) if signed else None
+    made = nanopubs_of(nanopublications(Split({**split.graphs, graph: lines}), build.curation, CREATED, VERSION, key))
+    (changed,) = [one for one in made.values()
+                  if any('"quoted" word,\na second line, a back\\slash, a\ttab, \u03b2' in str(o)
+                         for o in one.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))]
+    verify(changed, signed=signed)
+
+
 def test_the_output_is_deterministic(split, build):
     assert nanopublications(split, build.curation, CREATED, VERSION) == nanopublications(
         split, build.curation, CREATED, VERSION)
