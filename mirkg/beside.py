@@ -1,5 +1,6 @@
-"""HermiT's run beside the build: what the release waits for only where its results are
-written (the reasoning verdict in the build report, the ontology's OWL artefacts)."""
+"""What runs beside the build, and what the release waits for only where its results are
+written: HermiT's run (the reasoning verdict in the build report, the ontology's OWL artefacts)
+and pyLODE's page of the ontology."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ class Beside:
     the ontology's classification for the OWL artefacts, mirkg.pipeline.Reasoning) while the
     release is written, or, without reasoning, the child that makes the OWL artefacts: the build
     waits for them only where their results are written, and a failed run fails the build before
-    dist/ is replaced. The result is awaited once and timed into the build's timings."""
+    dist/ is replaced. The result is awaited once and timed into the build's timings. Beside
+    them, pyLODE's page of the ontology (mirkg.docs.OntologyDocs), started with the build: it
+    depends on the ontology alone, and the build's first seconds use one core."""
 
-    def __init__(self, reasoning, owl_files, owl_started: float, timings: dict[str, float]):
-        self._reasoning, self._owl_files = reasoning, owl_files
+    def __init__(self, reasoning, owl_files, owl_started: float, timings: dict[str, float], docs=None):
+        self._reasoning, self._owl_files, self._docs = reasoning, owl_files, docs
+        self._docs_html: bytes | None = None
         self._owl_started, self._timings = owl_started, timings
         self._verdict: str | None = None if reasoning is not None else SKIPPED
         self._owl: MappingProxyType | None = (None if reasoning is not None or owl_files is not None
@@ -46,6 +50,13 @@ class Beside:
                 time.perf_counter() - self._owl_started, 4)
         return self._owl
 
+    def docs_html(self) -> bytes:
+        """pyLODE's page (b"" when the build did not start it)."""
+        if self._docs_html is None:
+            self._docs_html = self._docs.result() if self._docs is not None else b""
+        return self._docs_html
+
     def settle(self) -> None:
         self.verdict()
         self.owl_files()
+        self.docs_html()

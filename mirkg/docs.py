@@ -40,7 +40,7 @@ sys.stdout.buffer.write(OntPub(ontology=sys.argv[1]).make_html().encode("utf-8")
 
 
 class OntologyDocs:
-    """pyLODE rendering in a child process, started early so that it runs while the build reasons."""
+    """pyLODE rendering in a child process, started with the build (mirkg.beside.Beside waits for it)."""
 
     def __init__(self, ontology: Graph):
         graph = Graph()

@@ -38,10 +38,11 @@ from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import OwlArtefacts, hermit_hierarchy, owl_release_files
 from .paths import Paths
-from .publish import write_release
+from .publish import split_graphs, write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
+from .docs import OntologyDocs
 from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
@@ -165,9 +166,9 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
 @contextmanager
 def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
               shacl_budget: float | None = None, stop_at_validation: bool = False) -> Iterator[Release]:
-    """make_release, with HermiT's run still going on beside the caller (release.beside) until
-    the block ends: the release can be written meanwhile. Leaving the block waits for them; an
-    error in the block, or in them, stops them and their JVMs."""
+    """make_release, with HermiT's run and pyLODE still going on beside the caller
+    (release.beside) until the block ends: the release can be written meanwhile. Leaving the
+    block waits for them; an error in the block, or in them, stops them and their JVMs."""
     timings: dict[str, float] = {}
     clock = Clock(timings)
     ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
@@ -177,8 +178,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     with stopping(), NTriplesFeed() as feed, \
             ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
-        reasoning = None
-        owl_files = None
+        reasoning = owl_files = docs = None
         try:
             feed.started()
             # HermiT's run (the verdict and the OWL artefacts' classification) goes on in a
@@ -191,6 +191,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                     reasoning = Reasoning(ontology, feed.path)
                 else:
                     owl_files = in_child(owl_release_files, ontology, False)
+                docs = OntologyDocs(ontology)  # pyLODE's process, while this one reads the curation
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)
@@ -214,6 +215,8 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
                 data_nt = sorted_ntriples_file(feed.path)
                 clock.lap("sort the N-Triples (the store loads beside it)")
+                split = split_graphs(ontology_nt, data_nt, curation)
+                clock.lap("split by graph (the store loads beside it)")
             store = loading.result()
             clock.lap("load store (waited for)")
             if not stop_at_validation:
@@ -234,21 +237,23 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise BuildError(f"SHACL validation did not finish in its budget of {shacl_budget} s")
             if stop_at_validation:
                 yield Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
-                              MappingProxyType({}), tuple(results), Beside.settled("not run", {}), timings)
+                              MappingProxyType({}), tuple(results), None, Beside.settled("not run", {}), timings)
                 return
             if any(r.severity == "Violation" for r in results):
                 raise ValidationFailed(results)
             if failures:
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
-            beside = Beside(reasoning, owl_files, owl_started, timings)
+            beside = Beside(reasoning, owl_files, owl_started, timings, docs)
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
-                          MappingProxyType(answers), tuple(results), beside, timings)
+                          MappingProxyType(answers), tuple(results), split, beside, timings)
             beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
             if owl_files is not None:
                 owl_files.stop()
             if reasoning is not None:
                 reasoning.cancel()
+            if docs is not None:
+                docs.cancel()
             stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now
             shacl.stop()
             raise

@@ -87,6 +87,7 @@ class Split:
 
     graphs: dict[URIRef, list[bytes]]
 
+    @cached_property
     def whole(self) -> list[bytes]:
         """The union of the graphs, sorted (a triple in two graphs appears once), without a set
         of them all: the graphs' sorted lines are runs that Python's sort merges, in C (a heap
@@ -259,6 +260,23 @@ def jsonld(whole: list[bytes], out: Path) -> None:
 # All the files
 
 
+def graph_files(tree: StagedTree, split: Split, data_nt: bytes, ld_context: dict) -> _FilesBeside:
+    """The files made from the split graphs alone (Turtle, N-Quads, TriG, the whole Turtle and
+    JSON-LD, the framed claims), written into the tree by a child forked now, on the second
+    core, while this process writes the rest, up to FORK_RELEASE_UP_TO; above it, here and now."""
+    whole = split.whole
+    split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
+    trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
+    return _FilesBeside(tree, (
+        ("Turtle", "mirkg.ttl", partial(partial, _turtle_file, data_nt)),
+        ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
+        ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
+        ("whole Turtle", "mirkg-all.ttl", partial(partial, turtle_of_lines, whole, PREFIXES)),
+        ("JSON-LD", "mirkg-all.jsonld", partial(partial, jsonld, whole)),
+        ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
+    ), fork=len(data_nt) <= FORK_RELEASE_UP_TO)
+
+
 def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None,
                   documents: str = "auto") -> None:
     """dist/, every file made from the release object, written into a staging folder that
@@ -268,7 +286,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     (linked_data.DOCUMENTS): whether the records', nanopublications' and named graphs' documents
     are files ("auto": up to linked_data.FILES_UP_TO records) or made by `serve`."""
     from . import void as dataset_description
-    from .docs import OntologyDocs
     from .kgx import kgx_files
     from .mappings import mapping_files
     from .queries import answer_as_tsv, answer_path, catalog_turtle
@@ -276,7 +293,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     from .site import site_files
 
     clock = Clock(release.timings)
-    docs = OntologyDocs(release.ontology)  # pyLODE, in a child process, while the rest is written
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip")
     try:
         with StagedTree(dist) as tree:
@@ -285,23 +301,10 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                     tree.write(name, content)
                 clock.lap(f"release: {stage}")
 
-            split = split_graphs(release.ontology_nt, release.data_nt, release.curation)
-            whole = split.whole()
-            split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
+            split = release.split
+            whole = split.whole
             ld_context = jsonld_context(release.ontology)
-            clock.lap("release: split by graph")
-            # The files made from the split graphs alone: written by a child forked now, on the
-            # second core, while this process writes the rest, up to FORK_RELEASE_UP_TO; above
-            # it, here and now.
-            trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
-            forked = _FilesBeside(tree, (
-                ("Turtle", "mirkg.ttl", partial(partial, _turtle_file, release.data_nt)),
-                ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
-                ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
-                ("whole Turtle", "mirkg-all.ttl", partial(partial, turtle_of_lines, whole, PREFIXES)),
-                ("JSON-LD", "mirkg-all.jsonld", partial(partial, jsonld, whole)),
-                ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
-            ), fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
+            forked = graph_files(tree, split, release.data_nt, ld_context)
             clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
             try:
                 put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
@@ -356,7 +359,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 partial(_checked_description, void_graph, hcls_checks)),), fork=True)
             try:
                 put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
-                docs_html = docs.result()
+                docs_html = release.docs_html
                 put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
                 linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
                                               answer_files, tree.staging / "nanopubs.trig", split.graphs, documents)
@@ -400,7 +403,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             tree.commit()
     finally:
         pool.shutdown(cancel_futures=True)
-        docs.cancel()
 
 
 # Below this many records the documents are made in this process alone: forking a child costs

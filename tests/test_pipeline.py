@@ -282,6 +282,31 @@ def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, 
                   lambda _pid, marker: len(_with_env(marker)) >= 3, signum)
 
 
+@pytest.mark.java
+def test_a_build_that_fails_on_its_input_leaves_no_process_and_no_file(tmp_path):
+    """HermiT's child and pyLODE's process start with the build, before the curation is read:
+    bad input stops them with it."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    statements = data / "sources" / "review" / "statements.yaml"
+    statements.write_text(statements.read_text(encoding="utf-8") + "\n- id: [unclosed\n", encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    done = subprocess.run([sys.executable, "build.py", "--data", str(data), "--dist", str(tmp_path / "dist")],
+                          cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "statements.yaml" in done.stderr, done.stderr
+    deadline = time.monotonic() + 10
+    while _with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _with_env(marker) == []
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "dist").exists()
+
+
 @slow
 @pytest.mark.java
 def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path):
