@@ -79,6 +79,7 @@ from .jsonld import CLAIMS_FILE, claims_document
 from .jsonld import context as jsonld_context
 from .nanopubs import nanopublication_texts, write_trig
 from .shacl_report import format_report
+from .syntax_dumps import SyntaxDumps
 
 @dataclass(frozen=True)
 class Split:
@@ -210,29 +211,16 @@ def _line_chunks(lines: list[bytes], size: int = CHUNK_LINES):
         yield b"\n".join(lines[start:start + size]) + b"\n"
 
 
-def _parsed_lines(lines: list[bytes]):
-    """The triples of N-Triples lines, parsed a chunk at a time. A blank node's label is the
-    chunk's own to the parser, but keeps its text: the same label is the same node throughout."""
-    for chunk in _line_chunks(lines):
-        yield from _parsed(chunk)
-
-
 def _gzip_file(lines: list[bytes], path: Path) -> None:
     with open(path, "wb") as out:
         deterministic_gzip(_line_chunks(lines), out)
 
 
-def turtle_of_lines(lines: list[bytes], prefixes: dict[str, str], out: Path) -> None:
-    """Turtle written by Oxigraph, a line at a time in the given (sorted) order: linear in the
-    data, where rdflib's Turtle writer took most of a large build. Blank nodes keep the labels
-    of the N-Triples (labelled from their content), so the bytes do not change between runs."""
-    ox.serialize(_parsed_lines(lines), out, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-
-
 def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
     """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph).
     Each graph's lines are made N-Quads text and parsed as such, a chunk at a time (blank node
-    labels as in _parsed_lines), so that no quad is put together in Python."""
+    labels: a chunk's own to the parser, but keeping their text: the same label is the same node
+    throughout), so that no quad is put together in Python."""
     def quads():
         for name in sorted(split.graphs):
             lines = split.graphs[name]
@@ -243,38 +231,20 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# JSON-LD
-
-
-def jsonld(whole: list[bytes], out: Path) -> None:
-    """The whole dataset as JSON-LD, node objects in expanded form (written by Oxigraph, node by
-    node, in subject order), in a document whose @context is the published context file, so
-    that a JSON-LD processor compacts it with the project's prefixes on request."""
-    with open(out, "wb") as file:
-        file.write(b'{"@context": "%s",\n"@graph": ' % CONTEXT_FILE.encode())
-        ox.serialize(_parsed_lines(whole), file, format=ox.RdfFormat.JSON_LD)
-        file.write(b"}\n")
-
-
-# ------------------------------------------------------------------------------------------------
 # All the files
 
 
-def graph_files(tree: StagedTree, split: Split, data_nt: bytes, ld_context: dict) -> _FilesBeside:
-    """The files made from the split graphs alone (Turtle, N-Quads, TriG, the whole Turtle and
-    JSON-LD, the framed claims), written into the tree by a child forked now, on the second
-    core, while this process writes the rest, up to FORK_RELEASE_UP_TO; above it, here and now."""
-    whole = split.whole
+def graph_files(tree: StagedTree, split: Split, ld_context: dict, fork: bool) -> _FilesBeside:
+    """The files made from the named graphs (N-Quads, TriG, the framed claims), written into the
+    tree by a child forked now, on the second core, while this process writes the rest (fork),
+    or here and now."""
     split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
     trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
     return _FilesBeside(tree, (
-        ("Turtle", "mirkg.ttl", partial(partial, _turtle_file, data_nt)),
         ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
         ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
-        ("whole Turtle", "mirkg-all.ttl", partial(partial, turtle_of_lines, whole, PREFIXES)),
-        ("JSON-LD", "mirkg-all.jsonld", partial(partial, jsonld, whole)),
         ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
-    ), fork=len(data_nt) <= FORK_RELEASE_UP_TO)
+    ), fork=fork)
 
 
 def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None,
@@ -304,10 +274,18 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             split = release.split
             whole = split.whole
             ld_context = jsonld_context(release.ontology)
-            forked = graph_files(tree, split, release.data_nt, ld_context)
-            clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
+            put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+            tree.write("mirkg-all.nt", _line_chunks(whole))
+            # gzip in a thread (zlib works without Python's lock) while the rest is written.
+            gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
+            clock.lap("release: whole N-Triples")
+            # Their Turtle and JSON-LD, by a process started now; the files made from the named
+            # graphs, by a child forked now or here (graph_files); this process writes the rest.
+            syntaxes = SyntaxDumps(tree.staging, PREFIXES, CONTEXT_FILE)
+            forked = None
             try:
-                put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+                forked = graph_files(tree, split, ld_context, fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
+                clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
                 # the source text, byte for byte: the annotations' source (oa:hasSource)
                 put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
                 put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
@@ -320,10 +298,6 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 put(answers, "stored queries' answers and catalogue")
                 put(mapping_files(list(release.mapping_sets)), "mappings")
                 put(kgx_files(release), "KGX")
-                tree.write("mirkg-all.nt", _line_chunks(whole))
-                # gzip in a thread (zlib works without Python's lock) while the rest is written.
-                gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
-                clock.lap("release: whole N-Triples")
                 put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")},
                     "JSON-LD context")
                 nanopubs = nanopublication_texts(split, release.curation, f"{release_date()}T00:00:00+00:00",
@@ -338,13 +312,19 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
                 index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"])
                 clock.lap("release: Linked Data index by record")
                 times = forked.wait()
+                clock.lap("release: the child's files (waited for)")
+                written, syntax_times = syntaxes.wait()
+                tree.adopt(written)
+                clock.lap("release: the Turtle and JSON-LD dumps (waited for)")
             except BaseException:
-                forked.stop()
+                if forked is not None:
+                    forked.stop()
+                syntaxes.stop()
                 raise
-            del whole
-            clock.lap("release: the child's files (waited for)")
             for stage, seconds in times.items():
                 clock.record(f"  release, {forked.where}: {stage}", seconds)
+            for stage, seconds in syntax_times.items():
+                clock.record(f"  release, in a process of its own: {stage}", seconds)
             # As late as the description allows (it gives their sizes): HermiT's classification
             # runs beside the build until here.
             put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
@@ -422,10 +402,6 @@ def _checked_description(void_graph, hcls_checks) -> bytes:
         if failures:
             raise BuildError(format_failures(failures))
     return void
-
-
-def _turtle_file(data_nt: bytes, path: Path) -> None:
-    ox.serialize(_parsed(data_nt), path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 # The release's files made from the named graphs are written by a forked child up to this size of
