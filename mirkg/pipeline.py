@@ -254,7 +254,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 reasoning.cancel()
             if docs is not None:
                 docs.cancel()
-            stop_children()  # HermiT's JVMs too, so that the threads waiting for them end now
+            stop_children()  # HermiT's JVM too, so that a thread waiting for it ends now
             shacl.stop()
             raise
 

@@ -277,7 +277,7 @@ def _stop_a_build(tmp_path: Path, argv: list[str], ready, signum: int) -> None:
 @pytest.mark.java
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stopped_build_leaves_no_process_no_file_and_dist_as_it_was(tmp_path, scaled_data, signum):
-    # Stopped while it has children: the SHACL child and HermiT's JVMs.
+    # Stopped while it has children: the SHACL child, HermiT's child and pyLODE.
     _stop_a_build(tmp_path, ["build.py", "--data", str(scaled_data)],
                   lambda _pid, marker: len(_with_env(marker)) >= 3, signum)
 
