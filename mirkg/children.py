@@ -210,8 +210,9 @@ _before_build: set[int] = set()
 def stop_children() -> None:
     """Kill every child this process started since the build began (a process that runs builds
     in turn, such as the test runner, keeps the servers it started before), with whatever they
-    started: the forked children (SHACL's, HermiT's with its JVM, the release's), pyLODE's and the dumps' processes, and any JVM
-    that owlready2 started and waits for in a thread, which a signal cannot interrupt."""
+    started: the forked children (SHACL's, HermiT's with its JVM, the release's), pyLODE's and
+    the dumps' processes, and any JVM that owlready2 started and waits for in a thread, which a
+    signal cannot interrupt."""
     for pid in set(child_pids()) - _before_build:
         kill_tree(pid)
 
