@@ -56,14 +56,21 @@ def in_child(function, *args, budget: float | None = None) -> ChildRun:
 
 
 class OneWay:
-    """One value handed by this process to a child forked after it is made (a pipe)."""
+    """One value handed by this process to a child forked after it is made (a pipe). Once the
+    child is forked, started() closes this process's end for reading: a child that has ended
+    then makes send() raise BrokenPipeError, where it would wait for ever on a full pipe."""
 
     def __init__(self):
         self._receive, self._send = _FORK.Pipe(duplex=False)
 
+    def started(self) -> None:
+        self._receive.close()
+
     def send(self, value) -> None:
-        self._send.send_bytes(pickle.dumps(value))
-        self._send.close()
+        try:
+            self._send.send_bytes(pickle.dumps(value))
+        finally:
+            self._send.close()
 
     def receive(self):
         """In the child: the value (waits for it)."""

@@ -94,11 +94,17 @@ class Reasoning:
         self.started = time.perf_counter()
         self._summary = OneWay()
         self._run = in_child(_reason, ontology, self._summary, whole_data)
+        self._summary.started()
 
     def give(self, triples) -> None:
-        """The summary of the data's triples, made here and sent to the child."""
+        """The summary of the data's triples, made here and sent to the child. A child that
+        ended first (bad ontology: its OWL artefacts cannot be made) raises its error here."""
         summary, stats = summarise(self.ontology, triples)
-        self._summary.send((summary.serialize(format="nt", encoding="utf-8"), stats))
+        try:
+            self._summary.send((summary.serialize(format="nt", encoding="utf-8"), stats))
+        except BrokenPipeError:
+            self._run.result()  # raises the child's error
+            raise
 
     def result(self) -> tuple[str, dict[str, bytes], float]:
         """(what HermiT ran on, the OWL artefacts, the seconds from the fork to the verdict)."""

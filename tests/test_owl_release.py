@@ -16,6 +16,7 @@ import csv
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -328,6 +329,24 @@ def test_a_header_behind_the_release_version_stops_the_build():
     ontology.set((ONTOLOGY, OWL.versionInfo, Literal("0.0.9")))
     with pytest.raises(BuildError, match="versionInfo 0.0.9"):
         owl_release_files(ontology, classify=False)
+
+
+def test_a_whole_build_with_a_header_behind_the_release_stops_saying_why(tmp_path):
+    """The OWL artefacts are made in HermiT's child while the build makes the data's summary: a
+    child that stops on them first must stop the build with its words (not leave the build
+    waiting on the summary it can no longer hand over)."""
+    root = tmp_path / "root"
+    for folder in ("data", "ontology", "shapes", "queries"):
+        shutil.copytree(paths.ROOT / folder, root / folder)
+    source = root / "ontology" / "mirkg.ttl"
+    text = source.read_text(encoding="utf-8")
+    assert f'owl:versionInfo "{__version__}"' in text
+    source.write_text(text.replace(f'owl:versionInfo "{__version__}"', 'owl:versionInfo "0.0.9"'), encoding="utf-8")
+    done = subprocess.run([sys.executable, "build.py", "--root", str(root), "--dist", str(tmp_path / "dist")],
+                          cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "owl:versionInfo 0.0.9" in done.stderr and "update the ontology's header" in done.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_the_catalog_maps_every_import_of_the_source_to_a_local_module(sources):
