@@ -199,6 +199,14 @@ CHANGED_BY_ISSUE_17 = {
     "void.ttl": "a subset per source's graph with its counts; the data and provenance graphs' new counts (point 7)",
     "site/index.html": "the named-graph dumps' descriptions and sizes in its schema.org Dataset (point 7)",
 }
+# Issue 15 (one fast pipeline): the whole N-Triples are gzipped at gzip's default level (6), not 9
+# (a third of the CPU for a file 12 % larger); the same N-Triples inside, so the files that state
+# the gzipped file's size change with it (the dataset page's schema.org Dataset repeats void.ttl's).
+CHANGED_BY_ISSUE_15 = {
+    "mirkg-all.nt.gz": "gzip level 6",
+    "void.ttl": "the gzipped dump's dcat:byteSize",
+    "site/index.html": "the gzipped dump's contentSize",
+}
 # Rows about their claims
 # (claim/title-...) are new in every answer; beyond them, query -> (rows that went, rows that came),
 # each given by words the row holds.
@@ -240,7 +248,8 @@ def test_the_release_is_the_previous_builds_but_for_the_changes_listed(built_dis
     assert any(linked_data_file(name) for name in now)
     assert set(before) - set(now) == set()
     changed = {name for name in before if before[name] != now[name]}
-    assert changed == set(CHANGED_BY_ISSUE_16) | set(ISSUE_16) | MOVED_SOURCE_PATHS | PAGES | set(CHANGED_BY_ISSUE_17)
+    assert changed == (set(CHANGED_BY_ISSUE_16) | set(ISSUE_16) | MOVED_SOURCE_PATHS | PAGES | set(CHANGED_BY_ISSUE_17)
+                       | set(CHANGED_BY_ISSUE_15))
     for name in MOVED_SOURCE_PATHS:
         assert name in CHANGED_BY_ISSUE_16
         text = (built_dist / name).read_text(encoding="utf-8")
