@@ -333,10 +333,12 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             clock.lap("release: VoID description")
             # The description's Turtle (rdflib's writer, the longest of the stages left) is written
             # and checked against the HCLS profile by a child forked now, while this process makes
-            # the dataset page and the Linked Data files from the same graph.
+            # the dataset page and the Linked Data files from the same graph; above
+            # FORK_RELEASE_UP_TO, here: the child's writing into the pages it shares with this
+            # process, large by then, made the build's peak.
             described = _FilesBeside(tree, ((
                 "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
-                partial(_checked_description, void_graph, hcls_checks)),), fork=True)
+                partial(_checked_description, void_graph, hcls_checks)),), fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
             try:
                 put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
                 docs_html = release.docs_html

@@ -47,8 +47,9 @@ def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path):
 @pytest.mark.slow  # a second build
 def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_build(built_dist, tmp_path,
                                                                                      monkeypatch):
-    # The shipped data is small: a forked child writes the files made from the named graphs
-    # (publish.FORK_RELEASE_UP_TO). Above the limit the build writes them itself: the same bytes.
+    # The shipped data is small: forked children write the files made from the named graphs and
+    # the description (publish.FORK_RELEASE_UP_TO). Above the limit the build writes them itself:
+    # the same bytes.
     import json
 
     from mirkg import publish
@@ -60,7 +61,10 @@ def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_b
     assert (dist / "SHA256SUMS").read_bytes() == (built_dist / "SHA256SUMS").read_bytes()
     stages = json.loads((dist / "timings.json").read_text(encoding="utf-8"))
     assert "  release, in the build: TriG" in stages
-    assert "  release, in a child: TriG" in json.loads((built_dist / "timings.json").read_text(encoding="utf-8"))
+    assert "  release, in the build: VoID description's Turtle (checked against the HCLS profile)" in stages
+    built_stages = json.loads((built_dist / "timings.json").read_text(encoding="utf-8"))
+    assert "  release, in a child: TriG" in built_stages
+    assert "  release, in a child: VoID description's Turtle (checked against the HCLS profile)" in built_stages
 
 
 @pytest.mark.slow  # a build in a fresh process
