@@ -298,10 +298,8 @@ class StagedTree:
         large file is never held whole in memory); its digest is read back from the file."""
         path = self._path(rel)
         write(path)
-        digest = hashlib.sha256()
         with open(path, "rb") as written:
-            while chunk := written.read(1 << 24):
-                digest.update(chunk)
+            digest = hashlib.file_digest(written, "sha256")
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
 
     def adopt(self, written: list[tuple[str, str, int]]) -> None:

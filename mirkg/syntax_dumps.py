@@ -49,11 +49,8 @@ def write_dump(source: Path, out: Path, syntax: str, prefixes: dict[str, str], c
 
 
 def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as written:
-        while chunk := written.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(written, "sha256").hexdigest()
 
 
 def main(argv: list[str]) -> int:
