@@ -274,6 +274,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             split = release.split
             whole = split.whole
             ld_context = jsonld_context(release.ontology)
+            fork = len(release.data_nt) <= FORK_RELEASE_UP_TO  # the forked children, or this process
             put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
             tree.write("mirkg-all.nt", _line_chunks(whole))
             # gzip in a thread (zlib works without Python's lock) while the rest is written.
@@ -284,7 +285,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             syntaxes = SyntaxDumps(tree.staging, PREFIXES, CONTEXT_FILE)
             forked = None
             try:
-                forked = graph_files(tree, split, ld_context, fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
+                forked = graph_files(tree, split, ld_context, fork)
                 clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
                 # the source text, byte for byte: the annotations' source (oa:hasSource)
                 put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
@@ -338,7 +339,7 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
             # process, large by then, made the build's peak.
             described = _FilesBeside(tree, ((
                 "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
-                partial(_checked_description, void_graph, hcls_checks)),), fork=len(release.data_nt) <= FORK_RELEASE_UP_TO)
+                partial(_checked_description, void_graph, hcls_checks)),), fork)
             try:
                 put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
                 docs_html = release.docs_html
@@ -406,12 +407,13 @@ def _checked_description(void_graph, hcls_checks) -> bytes:
     return void
 
 
-# The release's files made from the named graphs are written by a forked child up to this size of
-# the data's N-Triples (bytes), by the build itself above it. The child shares the split graphs'
-# lines with the build and both touch them, so each keeps a copy of their pages: measured on
-# two cores, at scale 100 (42 MB) the child saved 16 % of the build's time for 20 % more memory
-# (about 130 MB); at scale 1000 (420 MB) it saved 6 % for 24 % more (1 GB), the two processes
-# slowing each other down.
+# The release's files made from the named graphs, and the description, are written by forked
+# children up to this size of the data's N-Triples (bytes), by the build itself above it. A child
+# writes into pages it shares with the build, so each keeps a copy of them: measured on two
+# cores, at scale 100 (42 MB) the named graphs' child saved 16 % of the build's time for 20 % more
+# memory (about 130 MB); at scale 1000 (420 MB) it saved 6 % for 24 % more (1 GB), the two
+# processes slowing each other down, and the description's child, forked at the end, made the
+# build's peak (4.2 GB against 3.4-3.5 GB with the description written in the build).
 FORK_RELEASE_UP_TO = 200_000_000
 
 
