@@ -10,7 +10,8 @@ One pipeline, at every size, on two cores:
   N-Triples and answers the SHACL-SPARQL constraints, the ontology checks and the stored queries;
 - the release is one immutable object (Release) made from those, and every file of dist/ is a
   function of it (mirkg/publish.py), written into a staging folder that replaces dist/ only when
-  every stage has passed.
+  every stage has passed; the files made from the named graphs alone are started into it by a
+  child as soon as the graphs are split, beside the checks and the queries.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import OwlArtefacts, hermit_hierarchy, owl_release_files
 from .paths import Paths
-from .publish import split_graphs, write_release
+from .publish import forks, graph_files, split_graphs, write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
+from .release import Release, StagedTree, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
@@ -171,10 +172,17 @@ def make_release(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True
 
 @contextmanager
 def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
-              shacl_budget: float | None = None, stop_at_validation: bool = False) -> Iterator[Release]:
+              shacl_budget: float | None = None, stop_at_validation: bool = False,
+              tree: StagedTree | None = None, signing_key: SigningKey | None = None) -> Iterator[Release]:
     """make_release, with HermiT's run and pyLODE still going on beside the caller
     (release.beside) until the block ends: the release can be written meanwhile. Leaving the
-    block waits for them; an error in the block, or in them, stops them and their JVMs."""
+    block waits for them; an error in the block, or in them, stops them and their JVMs.
+
+    With a staging tree (run_build's), a child forked as soon as the named graphs are split
+    writes the files made from them alone into it (publish.graph_files; release.graph_files),
+    beside the ontology checks and the stored queries, which leave the second core idle; up to
+    publish.FORK_RELEASE_UP_TO, as the release's other forked children. Nothing is committed
+    before every check has passed (write_release); signing_key signs its nanopublications."""
     timings: dict[str, float] = {}
     clock = Clock(timings)
     ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
@@ -184,7 +192,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     with stopping(), NTriplesFeed() as feed, \
             ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
         shacl = ShaclRun(shapes, engine, ontology_nt, feed, budget=shacl_budget)
-        reasoning = owl_files = docs = None
+        reasoning = owl_files = docs = early = None
         try:
             feed.started()
             # HermiT's run (the verdict and the OWL artefacts' classification) goes on in a
@@ -223,6 +231,9 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 clock.lap("sort the N-Triples (the store loads beside it)")
                 split = split_graphs(ontology_nt, data_nt, curation)
                 clock.lap("split by graph (the store loads beside it)")
+                if tree is not None and forks(data_nt):
+                    early = graph_files(tree, split, curation, ontology, signing_key, fork=True)
+                    clock.lap("the named graphs' files and the nanopublications: a child forked to write them")
             store = loading.result()
             clock.lap("load store (waited for)")
             if not stop_at_validation:
@@ -243,7 +254,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise BuildError(f"SHACL validation did not finish in its budget of {shacl_budget} s")
             if stop_at_validation:
                 yield Release(curation, ontology, ontology_nt, b"", store, tuple(mapping_sets), (),
-                              MappingProxyType({}), tuple(results), None, Beside.settled("not run", {}), timings)
+                              MappingProxyType({}), tuple(results), None, Beside.settled("not run", {}), None, timings)
                 return
             if any(r.severity == "Violation" for r in results):
                 raise ValidationFailed(results)
@@ -251,9 +262,11 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
             beside = Beside(reasoning, owl_files, owl_started, timings, docs)
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
-                          MappingProxyType(answers), tuple(results), split, beside, timings)
+                          MappingProxyType(answers), tuple(results), split, beside, early, timings)
             beside.settle()  # what the block did not wait for fails the build all the same
         except BaseException:
+            if early is not None:
+                early.stop()
             if owl_files is not None:
                 owl_files.stop()
             if reasoning is not None:
@@ -273,6 +286,9 @@ def run_build(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     started = time.perf_counter()
     key = SigningKey(nanopub_key) if nanopub_key is not None else None  # a bad key stops the build first
     checks = all_checks(paths.ontology)
-    with stopping(), releasing(paths, engine, reason, shacl_budget) as release:
-        write_release(release, paths.dist, started, hcls_checks=checks, signing_key=key, documents=documents)
+    # The staging tree outlives the release's block: the block's children, stopped when it ends
+    # in an error, write into the tree, which is then removed.
+    with stopping(), StagedTree(paths.dist) as tree, \
+            releasing(paths, engine, reason, shacl_budget, tree=tree, signing_key=key) as release:
+        write_release(release, tree, started, hcls_checks=checks, signing_key=key, documents=documents)
     return release

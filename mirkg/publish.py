@@ -36,7 +36,7 @@ from functools import cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from . import __version__, iris
 from .children import in_child
@@ -234,27 +234,44 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 # All the files
 
 
-def graph_files(tree: StagedTree, split: Split, ld_context: dict, fork: bool) -> _FilesBeside:
-    """The files made from the named graphs (N-Quads, TriG, the framed claims), written into the
-    tree by a child forked now, on the second core, while this process writes the rest (fork),
-    or here and now."""
+def graph_files(tree: StagedTree, split: Split, curation: Curation, ontology: Graph, signing_key=None,
+                fork: bool = False) -> FilesBeside:
+    """The files made from the named graphs alone (N-Quads, TriG, the framed claims, the
+    nanopublications), written into the tree by a child forked now, on the second core, while
+    this process goes on (fork: the build starts it as soon as the graphs are split, beside the
+    ontology checks and the stored queries), or here and now. signing_key: as write_release's."""
     split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
     trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
-    return _FilesBeside(tree, (
+    ld_context = jsonld_context(ontology)
+    return FilesBeside(tree, (
         ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
         ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
         ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
+        ("nanopublications", "nanopubs.trig", partial(_nanopubs_writer, split, curation, signing_key)),
     ), fork=fork)
 
 
-def write_release(release: Release, dist: Path, started: float, *, hcls_checks=None, signing_key=None,
+def _nanopubs_writer(split: Split, curation: Curation, signing_key):
+    texts = nanopublication_texts(split, curation, f"{release_date()}T00:00:00+00:00", str(version_iri()), signing_key)
+    return partial(write_trig, texts)
+
+
+def forks(data_nt: bytes) -> bool:
+    """Whether forked children write the files made from the named graphs, and the description:
+    up to FORK_RELEASE_UP_TO bytes of the data's N-Triples; above it, the build itself."""
+    return len(data_nt) <= FORK_RELEASE_UP_TO
+
+
+def write_release(release: Release, tree: StagedTree, started: float, *, hcls_checks=None, signing_key=None,
                   documents: str = "auto") -> None:
-    """dist/, every file made from the release object, written into a staging folder that
-    replaces dist/ in one step when all are written. Each file's time goes into timings.json.
-    hcls_checks: the HCLS profile's checks (mirkg.hcls.all_checks) the description must pass;
-    signing_key: a mirkg.nanopubs.SigningKey to sign the nanopublications with; documents
-    (linked_data.DOCUMENTS): whether the records', nanopublications' and named graphs' documents
-    are files ("auto": up to linked_data.FILES_UP_TO records) or made by `serve`."""
+    """Every file made from the release object, written into the staging tree (the one its
+    named graphs' files are being written into, release.graph_files, when the build started
+    them), which then replaces dist/ in one step (tree.commit). Each file's time goes into
+    timings.json. hcls_checks: the HCLS profile's checks (mirkg.hcls.all_checks) the
+    description must pass; signing_key: a mirkg.nanopubs.SigningKey to sign the
+    nanopublications with; documents (linked_data.DOCUMENTS): whether the records',
+    nanopublications' and named graphs' documents are files ("auto": up to
+    linked_data.FILES_UP_TO records) or made by `serve`."""
     from . import void as dataset_description
     from .kgx import kgx_files
     from .mappings import mapping_files
@@ -265,125 +282,121 @@ def write_release(release: Release, dist: Path, started: float, *, hcls_checks=N
     clock = Clock(release.timings)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip")
     try:
-        with StagedTree(dist) as tree:
-            def put(files: dict[str, bytes], stage: str) -> None:
-                for name, content in files.items():
-                    tree.write(name, content)
-                clock.lap(f"release: {stage}")
+        def put(files: dict[str, bytes], stage: str) -> None:
+            for name, content in files.items():
+                tree.write(name, content)
+            clock.lap(f"release: {stage}")
 
-            split = release.split
-            whole = split.whole
-            ld_context = jsonld_context(release.ontology)
-            fork = len(release.data_nt) <= FORK_RELEASE_UP_TO  # the forked children, or this process
-            put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
-            tree.write("mirkg-all.nt", _line_chunks(whole))
-            # gzip in a thread (zlib works without Python's lock) while the rest is written.
-            gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
-            clock.lap("release: whole N-Triples")
-            # Their Turtle and JSON-LD, by a process started now; the files made from the named
-            # graphs, by a child forked now or here (graph_files); this process writes the rest.
-            syntaxes = SyntaxDumps(tree.staging, PREFIXES, CONTEXT_FILE)
-            forked = None
-            try:
-                forked = graph_files(tree, split, ld_context, fork)
-                clock.lap(f"release: the named graphs' files, {forked.where} (started, or written)")
-                # the source text, byte for byte: the annotations' source (oa:hasSource)
-                put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
-                put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
-                answers, answer_files = {}, []
-                for query in release.queries:
-                    answer = release.answers[query.name]
-                    answers[answer_path(query)] = answer_as_tsv(answer).encode("utf-8")
-                    answer_files.append((query, answer_path(query)))
-                answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
-                put(answers, "stored queries' answers and catalogue")
-                put(mapping_files(list(release.mapping_sets)), "mappings")
-                put(kgx_files(release), "KGX")
-                put({CONTEXT_FILE: (json.dumps(ld_context, indent=2, sort_keys=True) + "\n").encode("utf-8")},
-                    "JSON-LD context")
-                nanopubs = nanopublication_texts(split, release.curation, f"{release_date()}T00:00:00+00:00",
-                                                 str(version_iri()), signing_key)
-                tree.write_with("nanopubs.trig", partial(write_trig, nanopubs))
-                del nanopubs
-                clock.lap("release: nanopublications")
-                gzipped.result()
-                clock.lap("release: whole N-Triples gzipped (waited for)")
-                stats = dataset_description.statistics(split, release.store, release.curation)
-                clock.lap("release: VoID counts")
-                index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"])
-                clock.lap("release: Linked Data index by record")
-                times = forked.wait()
-                clock.lap("release: the child's files (waited for)")
-                written, syntax_times = syntaxes.wait()
-                tree.adopt(written)
-                clock.lap("release: the Turtle and JSON-LD dumps (waited for)")
-            except BaseException:
-                if forked is not None:
-                    forked.stop()
-                syntaxes.stop()
-                raise
-            for stage, seconds in times.items():
-                clock.record(f"  release, {forked.where}: {stage}", seconds)
-            for stage, seconds in syntax_times.items():
-                clock.record(f"  release, in a process of its own: {stage}", seconds)
-            # As late as the description allows (it gives their sizes): HermiT's classification
-            # runs beside the build until here.
-            put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
-            void_graph = dataset_description.description(stats, release.curation, tree.sizes)
-            void_nt = sorted_ntriples(void_graph)
-            clock.lap("release: VoID description")
-            # The description's Turtle (rdflib's writer, the longest of the stages left) is written
-            # and checked against the HCLS profile by a child forked now, while this process makes
-            # the dataset page and the Linked Data files from the same graph; above
-            # FORK_RELEASE_UP_TO, here: the child's writing into the pages it shares with this
-            # process, large by then, made the build's peak.
-            described = _FilesBeside(tree, ((
-                "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
-                partial(_checked_description, void_graph, hcls_checks)),), fork)
-            try:
-                put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
-                docs_html = release.docs_html
-                put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
-                linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
-                                              answer_files, tree.staging / "nanopubs.trig", split.graphs, documents)
-                if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
-                    for name, content in linked_data:
-                        tree.write_soon(name, content)  # a few at a time: the documents are never held at once
-                else:
-                    # Half the records' and nanopublications' documents are made and written by a
-                    # child forked now, which shares the index of the triples just made; this
-                    # process makes the other half and the rest. HermiT's reasoning is waited for
-                    # first: beside two busy processes its JVM would starve and end last. No writer
-                    # thread is mid-file when the child is forked.
-                    release.reasoning  # noqa: B018
-                    tree.flush()
-                    share = in_child(_write_share, tree.staging, linked_data, (1, 2))
-                    try:
-                        for name, content in chain(linked_data.shared((0, 2)), linked_data.rest()):
-                            tree.write_soon(name, content)
-                        tree.adopt(share()[0])
-                    except BaseException:
-                        share.stop()
-                        raise
-                clock.lap("release: Linked Data (" + ("the stored queries' documents and pages; the records', "
-                                                      "nanopublications' and named graphs' are made by serve"
-                                                      if linked_data.served else
-                                                      "a document and a page per record, nanopublication and named graph")
-                          + "; .htaccess)")
-                times = described.wait()
-            except BaseException:
-                described.stop()
-                raise
-            for stage, seconds in times.items():
-                clock.record(f"  release, {described.where}: {stage}", seconds)
-            # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
-            # the report gives its verdict, and a failed run stops the build here, before dist/
-            # is replaced.
-            put({"build-report.md": build_report(release).encode("utf-8")}, "build report (waited for HermiT's reasoning)")
-            tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
-            release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
-            tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))
-            tree.commit()
+        split = release.split
+        whole = split.whole
+        fork = forks(release.data_nt)  # the description's child, or this process
+        put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+        tree.write("mirkg-all.nt", _line_chunks(whole))
+        # gzip in a thread (zlib works without Python's lock) while the rest is written.
+        gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
+        clock.lap("release: whole N-Triples")
+        # Their Turtle and JSON-LD, by a process started now; the files made from the named
+        # graphs, by the child the build forked once they were split, or here (graph_files);
+        # this process writes the rest.
+        syntaxes = SyntaxDumps(tree.staging, PREFIXES, CONTEXT_FILE)
+        forked = release.graph_files
+        try:
+            if forked is None:
+                forked = graph_files(tree, split, release.curation, release.ontology, signing_key)
+                clock.lap("release: the named graphs' files and the nanopublications, in the build")
+            # the source text, byte for byte: the annotations' source (oa:hasSource)
+            put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
+            put({"validation-report.txt": format_report(list(release.results)).encode("utf-8")}, "validation report")
+            answers, answer_files = {}, []
+            for query in release.queries:
+                answer = release.answers[query.name]
+                answers[answer_path(query)] = answer_as_tsv(answer).encode("utf-8")
+                answer_files.append((query, answer_path(query)))
+            answers["queries/catalog.ttl"] = catalog_turtle(list(release.queries)).encode("utf-8")
+            put(answers, "stored queries' answers and catalogue")
+            put(mapping_files(list(release.mapping_sets)), "mappings")
+            put(kgx_files(release), "KGX")
+            put({CONTEXT_FILE: (json.dumps(jsonld_context(release.ontology), indent=2, sort_keys=True) + "\n")
+                 .encode("utf-8")}, "JSON-LD context")
+            gzipped.result()
+            clock.lap("release: whole N-Triples gzipped (waited for)")
+            stats = dataset_description.statistics(split, release.store, release.curation)
+            clock.lap("release: VoID counts")
+            index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"])
+            clock.lap("release: Linked Data index by record")
+            times = forked.wait()
+            clock.lap("release: the child's files (waited for)")
+            written, syntax_times = syntaxes.wait()
+            tree.adopt(written)
+            clock.lap("release: the Turtle and JSON-LD dumps (waited for)")
+        except BaseException:
+            if forked is not None:
+                forked.stop()
+            syntaxes.stop()
+            raise
+        for stage, seconds in times.items():
+            clock.record(f"  release, {forked.where}: {stage}", seconds)
+        for stage, seconds in syntax_times.items():
+            clock.record(f"  release, in a process of its own: {stage}", seconds)
+        # As late as the description allows (it gives their sizes): HermiT's classification
+        # runs beside the build until here.
+        put(dict(release.owl_files), "OWL artefacts (waited for HermiT's classification)")
+        void_graph = dataset_description.description(stats, release.curation, tree.sizes)
+        void_nt = sorted_ntriples(void_graph)
+        clock.lap("release: VoID description")
+        # The description's Turtle (rdflib's writer, the longest of the stages left) is written
+        # and checked against the HCLS profile by a child forked now, while this process makes
+        # the dataset page and the Linked Data files from the same graph; above
+        # FORK_RELEASE_UP_TO, here: the child's writing into the pages it shares with this
+        # process, large by then, made the build's peak.
+        described = FilesBeside(tree, ((
+            "VoID description's Turtle (checked against the HCLS profile)", DESCRIPTION_FILE,
+            partial(_checked_description, void_graph, hcls_checks)),), fork)
+        clock.lap(f"release: VoID description's Turtle, {described.where} (started, or written)")
+        try:
+            put(site_files(release, void_graph), "dataset page")  # its Dataset JSON-LD is read from the description
+            docs_html = release.docs_html
+            put({"docs/index.html": docs_html}, "ontology documentation (pyLODE, waited for)")
+            linked_data = LinkedDataFiles(index, release.ontology_nt, void_nt, docs_html.decode("utf-8"),
+                                          answer_files, tree.staging / "nanopubs.trig", split.graphs, documents)
+            if linked_data.served or len(linked_data.graph.records) < FORK_DOCUMENTS_FROM:
+                for name, content in linked_data:
+                    tree.write_soon(name, content)  # a few at a time: the documents are never held at once
+            else:
+                # Half the records' and nanopublications' documents are made and written by a
+                # child forked now, which shares the index of the triples just made; this
+                # process makes the other half and the rest. HermiT's reasoning is waited for
+                # first: beside two busy processes its JVM would starve and end last. No writer
+                # thread is mid-file when the child is forked.
+                release.reasoning  # noqa: B018
+                tree.flush()
+                share = in_child(_write_share, tree.staging, linked_data, (1, 2))
+                try:
+                    for name, content in chain(linked_data.shared((0, 2)), linked_data.rest()):
+                        tree.write_soon(name, content)
+                    tree.adopt(share()[0])
+                except BaseException:
+                    share.stop()
+                    raise
+            clock.lap("release: Linked Data (" + ("the stored queries' documents and pages; the records', "
+                                                  "nanopublications' and named graphs' are made by serve"
+                                                  if linked_data.served else
+                                                  "a document and a page per record, nanopublication and named graph")
+                      + "; .htaccess)")
+            times = described.wait()
+        except BaseException:
+            described.stop()
+            raise
+        for stage, seconds in times.items():
+            clock.record(f"  release, {described.where}: {stage}", seconds)
+        # Last, so that HermiT's reasoning (beside the build) had the time of the files above:
+        # the report gives its verdict, and a failed run stops the build here, before dist/
+        # is replaced.
+        put({"build-report.md": build_report(release).encode("utf-8")}, "build report (waited for HermiT's reasoning)")
+        tree.write("SHA256SUMS", tree.sums())  # every file above; timings.json varies from run to run
+        release.timings["total before the swap"] = round(time.perf_counter() - started, 4)
+        tree.write("timings.json", (json.dumps(release.timings, indent=2) + "\n").encode("utf-8"))
+        tree.commit()
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -407,17 +420,21 @@ def _checked_description(void_graph, hcls_checks) -> bytes:
     return void
 
 
-# The release's files made from the named graphs, and the description, are written by forked
-# children up to this size of the data's N-Triples (bytes), by the build itself above it. A child
+# The release's files made from the named graphs (and the nanopublications), and the description,
+# are written by forked children up to this size of the data's N-Triples (bytes), by the build
+# itself above it (forks). A child
 # writes into pages it shares with the build, so each keeps a copy of them: measured on two
 # cores, at scale 100 (42 MB) the named graphs' child saved 16 % of the build's time for 20 % more
 # memory (about 130 MB); at scale 1000 (420 MB) it saved 6 % for 24 % more (1 GB), the two
 # processes slowing each other down, and the description's child, forked at the end, made the
-# build's peak (4.2 GB against 3.4-3.5 GB with the description written in the build).
+# build's peak (4.2 GB against 3.4-3.5 GB with the description written in the build). Forked as
+# soon as the graphs are split (pipeline.releasing), the named graphs' child took up the second
+# core that the ontology checks and the stored queries leave idle: at scale 100, 11.2-11.5 s ->
+# 10.5-10.8 s, and with the nanopublications moved into it, 9.6-10.1 s.
 FORK_RELEASE_UP_TO = 200_000_000
 
 
-class _FilesBeside:
+class FilesBeside:
     """Release files, as (stage, file, make), written beside this process by a child forked now
     (fork), or written here and now (then wait() has nothing to wait for). make() gives the
     file's content (bytes, or an iterable of them) or a writer to a path, for the writers that

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # types only: the modules that make a release's parts use thi
     from .assertions import Merged
     from .curation import Curation
     from .mappings import MappingSet
-    from .publish import Split
+    from .publish import FilesBeside, Split
     from .beside import Beside
     from .queries import Answer, StoredQuery
     from .shacl_report import Result
@@ -59,6 +59,9 @@ class Release:
     results: tuple[Result, ...]
     split: Split | None  # the release's named graphs (mirkg.publish.split_graphs); None for validation alone
     beside: Beside  # HermiT's run (the reasoning verdict, the ontology's OWL artefacts) and pyLODE's page
+    # the files made from the named graphs, being written into the build's staging tree by a child
+    # (mirkg.publish.graph_files); None: write_release writes them
+    graph_files: FilesBeside | None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property

@@ -307,6 +307,38 @@ def test_a_build_that_fails_on_its_input_leaves_no_process_and_no_file(tmp_path)
     assert not (tmp_path / "dist").exists()
 
 
+@pytest.mark.java
+def test_a_build_whose_data_breaks_its_shapes_leaves_no_process_and_no_file(tmp_path):
+    """The child writing the files made from the named graphs is forked once they are split,
+    before SHACL's verdict: a violation stops it, and what it had written goes with the staging
+    folder. (It is held in its first file, so that it is still writing when the verdict comes.)"""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    statements = data / "sources" / "review" / "statements.yaml"
+    text = statements.read_text(encoding="utf-8")
+    # "targets" needs a gene as object; the loader accepts any entity, SHACL refuses it
+    statements.write_text(text.replace("  relation: targets\n  object: TRAF6", "  relation: targets\n  object: MSC", 1),
+                          encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = ("import sys, time\nfrom mirkg import cli, publish\n_chunks = publish._chunks\n"
+            "def held(*args):\n    time.sleep(60)\n    return _chunks(*args)\n"
+            "publish._chunks = held\nsys.exit(cli.main(sys.argv[1:]))")
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    done = subprocess.run([sys.executable, "-c", code, "--data", str(data), "--dist", str(tmp_path / "dist")],
+                          cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=50)
+    assert done.returncode == 1 and "mir146a-targets-traf6" in done.stderr, done.stderr
+    deadline = time.monotonic() + 10
+    while _with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _with_env(marker) == []
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "tmp"], "no dist/, no staging folder"
+
+
 @slow
 @pytest.mark.java
 def test_a_build_stopped_while_its_documents_are_written_in_two_processes_leaves_nothing(tmp_path):

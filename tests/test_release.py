@@ -61,10 +61,17 @@ def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_b
     assert (dist / "SHA256SUMS").read_bytes() == (built_dist / "SHA256SUMS").read_bytes()
     stages = json.loads((dist / "timings.json").read_text(encoding="utf-8"))
     assert "  release, in the build: TriG" in stages
+    assert "  release, in the build: nanopublications" in stages
     assert "  release, in the build: VoID description's Turtle (checked against the HCLS profile)" in stages
     built_stages = json.loads((built_dist / "timings.json").read_text(encoding="utf-8"))
     assert "  release, in a child: TriG" in built_stages
+    assert "  release, in a child: nanopublications" in built_stages
     assert "  release, in a child: VoID description's Turtle (checked against the HCLS profile)" in built_stages
+    # The child that writes the named graphs' files is forked once they are split, before the
+    # ontology checks and the stored queries (timings.json lists the stages in their order).
+    order = list(built_stages)
+    forked = order.index("the named graphs' files and the nanopublications: a child forked to write them")
+    assert order.index("split by graph (the store loads beside it)") < forked < order.index("ontology checks")
 
 
 @pytest.mark.slow  # a build in a fresh process
