@@ -106,8 +106,9 @@ class Split:
     def claims(self) -> dict[str, list[bytes]]:
         """Each claim's lines and those of the nodes minted under it (its span and selectors,
         evidence and annotation), in claim id order, each claim's in sorted order: what the
-        nanopublications and the framed claims are made from. The source graphs hold exactly
-        these (graph_of), so they alone are read, each subject parsed once."""
+        nanopublications and the framed claims are made from, on first use (by the child that
+        writes both, graph_files). The source graphs hold exactly these (graph_of), so they
+        alone are read, each subject parsed once."""
         by_claim: dict[str, list[bytes]] = defaultdict(list)
         for graph, lines in self.graphs.items():
             if source_of_graph(str(graph)) is not None:
@@ -240,7 +241,6 @@ def graph_files(tree: StagedTree, split: Split, curation: Curation, ontology: Gr
     nanopublications), written into the tree by a child forked now, on the second core, while
     this process goes on (fork: the build starts it as soon as the graphs are split, beside the
     ontology checks and the stored queries), or here and now. signing_key: as write_release's."""
-    split.claims  # noqa: B018 - made once, before the fork: the claims document and the nanopublications read it
     trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
     ld_context = jsonld_context(ontology)
     return FilesBeside(tree, (
