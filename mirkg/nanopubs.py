@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -249,8 +250,9 @@ def nanopublications(split: Split, curation, created: str, version: str, key: Si
 
 
 def nanopublication_texts(split: Split, curation, created: str, version: str,
-                          key: SigningKey | None = None) -> list[bytes]:
-    """Each claim as a nanopublication with a trusty URI, as N-Quads text, one per claim: head,
+                          key: SigningKey | None = None) -> Iterator[bytes]:
+    """Each claim as a nanopublication with a trusty URI, as N-Quads text, one per claim, made as
+    they are read (never all held: a large release's are half a gigabyte): head,
     assertion, provenance and pubinfo graphs (write_trig writes them as the release's TriG).
 
     Assertion: what the claim says (the claim node's own triples, and its direct triple when
@@ -280,18 +282,17 @@ def nanopublication_texts(split: Split, curation, created: str, version: str,
     )
     # The curators' name, beside the creator link, so that a nanopublication read alone names them.
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
-    out = []
     for temporary, text in _lines(split, curation, pubinfo_lines, name):
         if key is not None:
             text += _signature(text, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
         final = str(iris.nanopub_iri(artefact_code(normalised(text, temporary))))
-        out.append(_renamed(text, temporary, final))
-    return out
+        yield _renamed(text, temporary, final)
 
 
-def write_trig(texts: list[bytes], path: Path | None = None) -> bytes | None:
+def write_trig(texts: Iterable[bytes], path: Path | None = None) -> bytes | None:
     """The nanopublications' N-Quads texts as one TriG document, in their order: written to
-    `path` as it is made (the texts are never joined), or returned when path is None."""
+    `path` as it is made (the texts are never joined, nor held when given one at a time), or
+    returned when path is None."""
     # Oxigraph writes a prefixed name even when its local part needs escapes, so the project's
     # own namespaces, which prefix those IRIs, stay whole.
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
