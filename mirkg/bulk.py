@@ -31,3 +31,23 @@ def gc_paused():
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def give_back_freed_memory() -> None:
+    """Memory this process has freed, handed back to the system where the C library would keep
+    it (glibc's malloc_trim; elsewhere nothing is done). After the stages that allocate much and
+    free it all (Oxigraph's evaluation of the SHACL-SPARQL constraints, the sort of the
+    N-Triples), glibc held the freed pages: at scale 1000, 0.7 GB of the build's 2.9 GB for the
+    rest of the build."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+def _libc():
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None)  # the C library the process runs on
+    except OSError:
+        return None

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from .bulk import give_back_freed_memory
 from .children import NTriplesFeed, OneWay, in_child, stop_children, stopping
 from .clock import Clock
 from .curation import Curation, load_curation
@@ -44,7 +45,7 @@ from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, StagedTree, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
+from .release import Release, StagedTree, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
@@ -227,9 +228,12 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 clock.lap("summary of the data for HermiT (the store loads beside it)")
             del triples  # most of this process's memory; the N-Triples file has them all
             if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
-                data_nt = sorted_ntriples_file(feed.path)
+                lines = sorted_ntriples_file(feed.path)
+                data_nt = ntriples_text(lines)
                 clock.lap("sort the N-Triples (the store loads beside it)")
-                split = split_graphs(ontology_nt, data_nt, curation)
+                split = split_graphs(ontology_nt, lines, curation)
+                del lines
+                give_back_freed_memory()  # the triples, the sort's set
                 clock.lap("split by graph (the store loads beside it)")
                 if tree is not None and forks(data_nt):
                     early = graph_files(tree, split, curation, ontology, signing_key, fork=True)
@@ -247,6 +251,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
                 clock.lap("stored queries")
             results = shacl.finish(store)
+            give_back_freed_memory()
             clock.lap("SHACL validation (waited for)")
             for stage, seconds in shacl.times.items():
                 clock.record(f"  {stage}", seconds)

@@ -162,16 +162,16 @@ def _with_subjects(lines):
         yield subject, parsed, line
 
 
-def split_graphs(ontology_nt: bytes, data_nt: bytes, curation: Curation) -> Split:
-    """The release's sorted N-Triples, split by subject into the data, provenance and source
-    graphs (one per source of the curation, empty when no claim is read from it); the ontology
-    in its own. Linear in the lines: each subject is parsed once, each claim's source looked up
-    in one map."""
+def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation) -> Split:
+    """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), split by
+    subject into the data, provenance and source graphs (one per source of the curation, empty
+    when no claim is read from it); the ontology in its own. Linear in the lines: each subject
+    is parsed once, each claim's source looked up in one map."""
     sources = claim_sources(curation)
     parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
     del parts[ONTOLOGY_GRAPH]
     last, graph = None, None
-    for subject, parsed, line in _with_subjects(data_nt.splitlines()):
+    for subject, parsed, line in _with_subjects(data_lines):
         if subject != last:
             last, graph = subject, parts[graph_of(subject, sources, parsed)]
         graph.append(line)

@@ -145,15 +145,23 @@ def sorted_ntriples_text(data: bytes) -> bytes:
     return _sorted_lines(set(_lines(data)))
 
 
-def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> bytes:
-    """sorted_ntriples_text of a file's N-Triples, read `piece` bytes (to a line's end) at a
-    time, so that the text is never held whole beside its lines."""
+def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> list[bytes]:
+    """The lines of sorted_ntriples_text of a file's N-Triples (without their newlines, joined
+    by ntriples_text), read `piece` bytes (to a line's end) at a time, so that the text is never
+    held whole beside its lines. The lines themselves are what the release's named graphs are
+    split into (publish.split_graphs): not made a second time from the joined text."""
     lines: set = set()
     with open(path, "rb") as file:
         while text := file.read(piece):
             text += file.readline()
             lines.update(_lines(text))
-    return _sorted_lines(lines)
+    with gc_paused():
+        return sorted(lines)
+
+
+def ntriples_text(lines: list[bytes]) -> bytes:
+    """Sorted N-Triples lines (sorted_ntriples_file) as the release's N-Triples text."""
+    return b"\n".join(lines) + b"\n"
 
 
 def _lines(text: bytes):
@@ -163,7 +171,7 @@ def _lines(text: bytes):
 
 def _sorted_lines(lines) -> bytes:
     with gc_paused():
-        return b"\n".join(sorted(lines)) + b"\n"
+        return ntriples_text(sorted(lines))
 
 
 def ntriples_pieces(triples, piece_triples: int = 1 << 16):

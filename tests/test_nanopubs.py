@@ -56,7 +56,7 @@ def verify(one, signed: bool = False) -> None:
 
 @pytest.fixture(scope="module")
 def split(built_dist, build):
-    return split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes(),
+    return split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes().splitlines(),
                         build.curation)
 
 
