@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,13 +151,16 @@ def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> list[bytes]:
     by ntriples_text), read `piece` bytes (to a line's end) at a time, so that the text is never
     held whole beside its lines. The lines themselves are what the release's named graphs are
     split into (publish.split_graphs): not made a second time from the joined text."""
-    lines: set = set()
+    lines: list = []
     with open(path, "rb") as file:
         while text := file.read(piece):
             text += file.readline()
-            lines.update(_lines(text))
+            lines.extend(_lines(text))
+    # Sorted, then each run of equal lines kept once: a set first cost a table six times the
+    # list's size, and hashing every line (at scale 1000: 4.9 s instead of 3.3 s).
     with gc_paused():
-        return sorted(lines)
+        lines.sort()
+        return [line for line, _ in groupby(lines)]
 
 
 def ntriples_text(lines: list[bytes]) -> bytes:

@@ -56,6 +56,19 @@ def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
         assert lines[at] == sorted_ntriples(one).strip()
 
 
+def test_sorted_ntriples_file_keeps_each_line_once_in_byte_order(tmp_path):
+    # A triple emitted twice is written twice; the release has it once. Bytes order: "Z" (0x5A)
+    # before "a" (0x61), and a multi-byte UTF-8 character after both.
+    text = ('<x:a> <x:p> "é" .\n<x:b> <x:p> "Z" .\n\n<x:a> <x:p> "a" .\n<x:b> <x:p> "Z" .\n'
+            '<x:a> <x:p> "é" .\n').encode("utf-8")
+    file = tmp_path / "data.nt"
+    file.write_bytes(text)
+    for piece in (8, 1 << 25):  # read a line at a time, or whole
+        assert sorted_ntriples_file(file, piece=piece) == [
+            '<x:a> <x:p> "a" .'.encode(), '<x:a> <x:p> "é" .'.encode("utf-8"), b'<x:b> <x:p> "Z" .']
+    assert ntriples_text(sorted_ntriples_file(file)) == sorted_ntriples_text(text)
+
+
 def _broken(scaled) -> Graph:
     """The scale-2 data with a claim that lost its subject and a direct triple with no claim
     behind it: violations of core and of SHACL-SPARQL constraints."""
