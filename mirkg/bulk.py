@@ -37,8 +37,8 @@ def give_back_freed_memory() -> None:
     """Memory this process has freed, handed back to the system where the C library would keep
     it (glibc's malloc_trim; elsewhere nothing is done). After the stages that allocate much and
     free it all (Oxigraph's evaluation of the SHACL-SPARQL constraints, the sort of the
-    N-Triples), glibc held the freed pages: at scale 1000, 0.7 GB of the build's 2.9 GB for the
-    rest of the build."""
+    N-Triples), glibc held the freed pages for the rest of the build: at scale 1000, 0.7 GB of
+    the build's 2.9 GB after the constraints."""
     trim = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)

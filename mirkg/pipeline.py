@@ -233,7 +233,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 clock.lap("sort the N-Triples (the store loads beside it)")
                 split = split_graphs(ontology_nt, lines, curation)
                 del lines
-                give_back_freed_memory()  # the triples, the sort's set
+                give_back_freed_memory()  # what the triples and the sort held
                 clock.lap("split by graph (the store loads beside it)")
                 if tree is not None and forks(data_nt):
                     early = graph_files(tree, split, curation, ontology, signing_key, fork=True)
