@@ -4,7 +4,6 @@ and pyLODE's page of the ontology."""
 
 from __future__ import annotations
 
-import time
 from types import MappingProxyType
 
 from .reasoning import REASONED, SKIPPED
@@ -19,17 +18,17 @@ class Beside:
     them, pyLODE's page of the ontology (mirkg.docs.OntologyDocs), started with the build: it
     depends on the ontology alone, and the build's first seconds use one core."""
 
-    def __init__(self, reasoning, owl_files, owl_started: float, timings: dict[str, float], docs=None):
+    def __init__(self, reasoning, owl_files, timings: dict[str, float], docs=None):
         self._reasoning, self._owl_files, self._docs = reasoning, owl_files, docs
         self._docs_html: bytes | None = None
-        self._owl_started, self._timings = owl_started, timings
+        self._timings = timings
         self._verdict: str | None = None if reasoning is not None else SKIPPED
         self._owl: MappingProxyType | None = (None if reasoning is not None or owl_files is not None
                                               else MappingProxyType({}))
 
     @classmethod
     def settled(cls, verdict: str, owl: dict) -> Beside:
-        found = cls(None, None, 0.0, {})
+        found = cls(None, None, {})
         found._verdict, found._owl = verdict, MappingProxyType(owl)
         return found
 
@@ -45,9 +44,9 @@ class Beside:
         if self._owl is None and self._reasoning is not None:
             self.verdict()
         if self._owl is None:
-            self._owl = MappingProxyType(self._owl_files.result())
-            self._timings["OWL artefacts (unclassified; beside the stages above)"] = round(
-                time.perf_counter() - self._owl_started, 4)
+            files, seconds = self._owl_files()  # seconds: the child's, from its fork to its end
+            self._owl = MappingProxyType(files)
+            self._timings["OWL artefacts (unclassified; beside the stages above)"] = round(seconds, 4)
         return self._owl
 
     def docs_html(self) -> bytes:

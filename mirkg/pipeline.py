@@ -93,7 +93,6 @@ class Reasoning:
 
     def __init__(self, ontology: Graph, whole_data: Path):
         self.ontology = ontology
-        self.started = time.perf_counter()
         self._summary = OneWay()
         self._run = in_child(_reason, ontology, self._summary, whole_data)
         self._summary.started()
@@ -109,9 +108,10 @@ class Reasoning:
             raise
 
     def result(self) -> tuple[str, dict[str, bytes], float]:
-        """(what HermiT ran on, the OWL artefacts, the seconds from the fork to the verdict)."""
-        on, files = self._run.result()
-        return on, files, time.perf_counter() - self.started
+        """(what HermiT ran on, the OWL artefacts, the child's seconds from its fork to its end:
+        not to when the build asks, which is later when the child ended first)."""
+        (on, files), seconds = self._run()
+        return on, files, seconds
 
     def cancel(self) -> None:
         self._run.stop()
@@ -200,7 +200,6 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             # child forked now, beside everything else, since HermiT's JVM is the longest stage
             # of a small build; without reasoning, a child makes the OWL artefacts unclassified.
             # Bad input stops them (below).
-            owl_started = time.perf_counter()
             if not stop_at_validation:
                 if reason:
                     reasoning = Reasoning(ontology, feed.path)
@@ -265,7 +264,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise ValidationFailed(results)
             if failures:
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
-            beside = Beside(reasoning, owl_files, owl_started, timings, docs)
+            beside = Beside(reasoning, owl_files, timings, docs)
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
                           MappingProxyType(answers), tuple(results), split, beside, early, timings)
             beside.settle()  # what the block did not wait for fails the build all the same

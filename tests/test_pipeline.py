@@ -217,6 +217,15 @@ def test_reasoning_beside_the_other_stages_still_finds_an_inconsistency(scaled, 
         reasoning.result()
 
 
+def test_a_childs_seconds_are_its_own_run_not_the_wait_for_its_answer():
+    # What timings.json gives for HermiT's child (and the unclassified OWL artefacts' child):
+    # the child's run, from its fork to its end, however late the build asks for its answer.
+    run = in_child(_slow, "done", 0.2)
+    time.sleep(1.5)
+    value, seconds = run()
+    assert value == "done" and 0.2 <= seconds < 1.0
+
+
 @slow
 @pytest.mark.java
 @pytest.mark.reference
