@@ -359,9 +359,9 @@ class _Out:
     Python objects take gigabytes; or, not indexed, found by binary search), then the
     ontology's and the query catalogue's."""
 
-    def __init__(self, data_nt: bytes, small: dict, indexed: bool = True):
+    def __init__(self, data_nt: bytes, small: dict, indexed: bool = True, ranges: dict | None = None):
         self.data_nt, self.small = data_nt, small
-        self.ranges = subject_ranges(data_nt) if indexed else None
+        self.ranges = (ranges if ranges is not None else subject_ranges(data_nt)) if indexed else None
         self.sorted = SortedNTriples(data_nt)
         self._parsed: dict = {}  # the nodes of neighbouring records, asked for again and again
 
@@ -411,12 +411,13 @@ class Graph:
     N-Triples), by object (the release's store) and the labels."""
 
     def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b"",
-                 graphs: frozenset | None = None, indexed: bool = True):
+                 graphs: frozenset | None = None, indexed: bool = True, ranges: dict | None = None):
         """data_nt: the release's sorted instance N-Triples; store: the instance data and the
         ontology in its default graph, or in the named graphs `graphs`; catalog_nt (the stored
         queries, queries/catalog.ttl as N-Triples, not in the store) holds instance IRIs
         documents are made for too. indexed: the subjects' offsets are indexed (for making
-        every document); otherwise found by binary search, and `records` is not available."""
+        every document), read from data_nt (subject_ranges) unless given (ranges, found by
+        the caller); otherwise found by binary search, and `records` is not available."""
         small_out: dict = defaultdict(list)
         small_into: dict = defaultdict(list)
         for source, catalog in ((ontology_nt, False), (catalog_nt, True)):
@@ -424,7 +425,7 @@ class Graph:
                 small_out[triple.subject].append(triple)
                 if catalog and isinstance(triple.object, ox.NamedNode):
                     small_into[triple.object].append(triple)
-        self.out = _Out(data_nt, small_out, indexed)
+        self.out = _Out(data_nt, small_out, indexed, ranges)
         self.into = _Into(store, small_into, graphs)
         self._catalog_subjects = [s for s in small_out if isinstance(s, ox.NamedNode) and s.value.startswith(iris.BASE)]
 
@@ -437,13 +438,15 @@ class Graph:
         instance IRI with a description."""
         if self.out.ranges is None:
             raise ValueError("linked_data.Graph: records needs the index (indexed=True)")
-        subjects = {ox.NamedNode(s[1:-1]) for s in self.out.ranges if s.startswith("<")}
-        subjects.update(self._catalog_subjects)
+        # IRIs as text, sorted and made nodes once each (a node per subject, sorted by its value,
+        # took most of this at scale 1000)
+        subjects = {s[1:-1] for s in self.out.ranges if s.startswith("<")}
+        subjects.update(s.value for s in self._catalog_subjects)
         found: dict[str, list[ox.NamedNode]] = defaultdict(list)
-        for s in sorted(subjects, key=lambda n: n.value):
-            base = document_base(s.value)
+        for s in sorted(subjects):
+            base = document_base(s)
             if base is not None:
-                found[base].append(s)  # sorted: a record's own IRI before those minted under it
+                found[base].append(ox.NamedNode(s))  # sorted: a record's own IRI before those minted under it
         return dict(sorted(found.items()))
 
     @cached_property

@@ -31,7 +31,7 @@ import time
 from collections import Counter, defaultdict
 from itertools import chain, groupby
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 
@@ -87,6 +87,11 @@ class Split:
     the shared graphs first, then the source graphs in source id order (dataset.content_graphs)."""
 
     graphs: dict[URIRef, list[bytes]]
+    # Where each instance subject's lines sit in the release's sorted N-Triples text (their lines
+    # joined, mirkg.release.ntriples_text): N-Triples subject -> (start, end) byte offsets, found
+    # while splitting, for the Linked Data index (linked_data.subject_ranges finds the same by
+    # reading the text again); empty when the split was not made from the release's lines.
+    subjects: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     @cached_property
     def whole(self) -> list[bytes]:
@@ -165,17 +170,27 @@ def _with_subjects(lines):
 def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation) -> Split:
     """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), split by
     subject into the data, provenance and source graphs (one per source of the curation, empty
-    when no claim is read from it); the ontology in its own. Linear in the lines: each subject
-    is parsed once, each claim's source looked up in one map."""
+    when no claim is read from it); the ontology in its own; with where each subject's lines sit
+    in the text they make (Split.subjects). Linear in the lines: each subject is parsed once,
+    each claim's source looked up in one map."""
     sources = claim_sources(curation)
     parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
     del parts[ONTOLOGY_GRAPH]
-    last, graph = None, None
-    for subject, parsed, line in _with_subjects(data_lines):
-        if subject != last:
-            last, graph = subject, parts[graph_of(subject, sources, parsed)]
+    subjects: dict[str, tuple[int, int]] = {}
+    last, graph, key, start, offset = None, None, "", 0, 0
+    for line in data_lines:
+        raw = line[1:line.index(b">")]  # instance subjects are IRIs, never blank nodes
+        if raw != last:
+            if last is not None:
+                subjects[key] = (start, offset)
+            subject = raw.decode("utf-8")
+            last, key, start = raw, f"<{subject}>", offset
+            graph = parts[graph_of(subject, sources, iris.parse(subject))]
         graph.append(line)
-    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts})
+        offset += len(line) + 1
+    if last is not None:
+        subjects[key] = (start, offset)
+    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts}, subjects)
 
 
 def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
@@ -322,7 +337,8 @@ def write_release(release: Release, tree: StagedTree, started: float, *, hcls_ch
             clock.lap("release: whole N-Triples gzipped (waited for)")
             stats = dataset_description.statistics(split, release.store, release.curation)
             clock.lap("release: VoID counts")
-            index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"])
+            index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"],
+                                 split.subjects)
             clock.lap("release: Linked Data index by record")
             times = forked.wait()
             clock.lap("release: the child's files (waited for)")

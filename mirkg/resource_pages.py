@@ -349,14 +349,17 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
             yield from record_files(graph, pages, base, nodes)
 
 
-def record_index(data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_ttl: bytes = b"") -> Graph:
+def record_index(data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_ttl: bytes = b"",
+                 subjects: dict[str, tuple[int, int]] | None = None) -> Graph:
     """The index of the release's triples by record that LinkedDataFiles reads (the data's, the
     ontology's, and the stored queries' catalogue, catalog_ttl), made now: it needs neither the
     description nor the ontology's documentation, so the build makes it while those wait, and
-    a forked share of the documents finds it made."""
+    a forked share of the documents finds it made. subjects: where each subject's lines sit in
+    data_nt, when the caller found them already (publish.Split.subjects)."""
     from .linked_data import stable_ntriples
 
-    index = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"")
+    index = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"",
+                  ranges=subjects or None)
     index.records  # noqa: B018
     return index
 
