@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -290,10 +290,20 @@ def term_anchors(docs_html: str, ontology_nt: bytes) -> dict[str, str]:
 _LINE_SUBJECT = re.compile(rb"^(\S+) ", re.MULTILINE)
 
 
-def subject_ranges(nt: bytes) -> dict[str, tuple[int, int]]:
+def subject_ranges(nt: bytes, starts: Sequence[int] = ()) -> dict[str, tuple[int, int]]:
     """Where each subject's lines sit in sorted N-Triples (a subject's lines are consecutive):
-    subject in N-Triples syntax -> (start, end) byte offsets."""
+    subject in N-Triples syntax -> (start, end) byte offsets. starts: the offsets where the
+    subjects' lines start, in order, when the caller knows them (publish.Split.subject_starts):
+    then only the subjects are read, not every line."""
     ranges: dict[str, tuple[int, int]] = {}
+    if starts:
+        ends = list(starts[1:]) + [len(nt)]
+        for start, end in zip(starts, ends):
+            subject = nt[start:nt.index(b" ", start)].decode("utf-8")
+            if subject in ranges:
+                raise ValueError(f"the N-Triples are not sorted: {subject} comes back")
+            ranges[subject] = (start, end)
+        return ranges
     last, start = None, 0
     for m in _LINE_SUBJECT.finditer(nt):
         subject = m.group(1)
@@ -359,9 +369,9 @@ class _Out:
     Python objects take gigabytes; or, not indexed, found by binary search), then the
     ontology's and the query catalogue's."""
 
-    def __init__(self, data_nt: bytes, small: dict, indexed: bool = True, ranges: dict | None = None):
+    def __init__(self, data_nt: bytes, small: dict, indexed: bool = True, starts: Sequence[int] = ()):
         self.data_nt, self.small = data_nt, small
-        self.ranges = (ranges if ranges is not None else subject_ranges(data_nt)) if indexed else None
+        self.ranges = subject_ranges(data_nt, starts) if indexed else None
         self.sorted = SortedNTriples(data_nt)
         self._parsed: dict = {}  # the nodes of neighbouring records, asked for again and again
 
@@ -411,13 +421,13 @@ class Graph:
     N-Triples), by object (the release's store) and the labels."""
 
     def __init__(self, data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_nt: bytes = b"",
-                 graphs: frozenset | None = None, indexed: bool = True, ranges: dict | None = None):
+                 graphs: frozenset | None = None, indexed: bool = True, starts: Sequence[int] = ()):
         """data_nt: the release's sorted instance N-Triples; store: the instance data and the
         ontology in its default graph, or in the named graphs `graphs`; catalog_nt (the stored
         queries, queries/catalog.ttl as N-Triples, not in the store) holds instance IRIs
         documents are made for too. indexed: the subjects' offsets are indexed (for making
-        every document), read from data_nt (subject_ranges) unless given (ranges, found by
-        the caller); otherwise found by binary search, and `records` is not available."""
+        every document; starts: where the subjects' lines start, when the caller found them:
+        subject_ranges); otherwise found by binary search, and `records` is not available."""
         small_out: dict = defaultdict(list)
         small_into: dict = defaultdict(list)
         for source, catalog in ((ontology_nt, False), (catalog_nt, True)):
@@ -425,7 +435,7 @@ class Graph:
                 small_out[triple.subject].append(triple)
                 if catalog and isinstance(triple.object, ox.NamedNode):
                     small_into[triple.object].append(triple)
-        self.out = _Out(data_nt, small_out, indexed, ranges)
+        self.out = _Out(data_nt, small_out, indexed, starts)
         self.into = _Into(store, small_into, graphs)
         self._catalog_subjects = [s for s in small_out if isinstance(s, ox.NamedNode) and s.value.startswith(iris.BASE)]
 

@@ -26,6 +26,7 @@ builds give the same bytes.
 from __future__ import annotations
 
 import heapq
+from array import array
 import json
 import time
 from collections import Counter, defaultdict
@@ -87,11 +88,12 @@ class Split:
     the shared graphs first, then the source graphs in source id order (dataset.content_graphs)."""
 
     graphs: dict[URIRef, list[bytes]]
-    # Where each instance subject's lines sit in the release's sorted N-Triples text (their lines
-    # joined, mirkg.release.ntriples_text): N-Triples subject -> (start, end) byte offsets, found
-    # while splitting, for the Linked Data index (linked_data.subject_ranges finds the same by
-    # reading the text again); empty when the split was not made from the release's lines.
-    subjects: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # Where each instance subject's lines start in the release's sorted N-Triples text (their
+    # lines joined, mirkg.release.ntriples_text), in order: byte offsets, found while splitting,
+    # for the Linked Data index (linked_data.subject_ranges reads the subjects there instead of
+    # every line); empty when the split was not made from the release's lines. Offsets, not a
+    # map of the subjects: held from here to the index, through the build's peak.
+    subject_starts: array = field(default_factory=lambda: array("q"), compare=False)
 
     @cached_property
     def whole(self) -> list[bytes]:
@@ -170,27 +172,23 @@ def _with_subjects(lines):
 def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation) -> Split:
     """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), split by
     subject into the data, provenance and source graphs (one per source of the curation, empty
-    when no claim is read from it); the ontology in its own; with where each subject's lines sit
-    in the text they make (Split.subjects). Linear in the lines: each subject is parsed once,
+    when no claim is read from it); the ontology in its own; with where each subject's lines
+    start in the text they make (Split.subject_starts). Linear in the lines: each subject is parsed once,
     each claim's source looked up in one map."""
     sources = claim_sources(curation)
     parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
     del parts[ONTOLOGY_GRAPH]
-    subjects: dict[str, tuple[int, int]] = {}
-    last, graph, key, start, offset = None, None, "", 0, 0
+    starts = array("q")
+    last, graph, offset = None, None, 0
     for line in data_lines:
         raw = line[1:line.index(b">")]  # instance subjects are IRIs, never blank nodes
         if raw != last:
-            if last is not None:
-                subjects[key] = (start, offset)
             subject = raw.decode("utf-8")
-            last, key, start = raw, f"<{subject}>", offset
-            graph = parts[graph_of(subject, sources, iris.parse(subject))]
+            last, graph = raw, parts[graph_of(subject, sources, iris.parse(subject))]
+            starts.append(offset)
         graph.append(line)
         offset += len(line) + 1
-    if last is not None:
-        subjects[key] = (start, offset)
-    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts}, subjects)
+    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts}, starts)
 
 
 def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
@@ -338,7 +336,7 @@ def write_release(release: Release, tree: StagedTree, started: float, *, hcls_ch
             stats = dataset_description.statistics(split, release.store, release.curation)
             clock.lap("release: VoID counts")
             index = record_index(release.data_nt, release.ontology_nt, release.store, answers["queries/catalog.ttl"],
-                                 split.subjects)
+                                 split.subject_starts)
             clock.lap("release: Linked Data index by record")
             times = forked.wait()
             clock.lap("release: the child's files (waited for)")

@@ -9,7 +9,7 @@ the curated records, so that whatever the data model adds shows up as a statemen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -350,16 +350,16 @@ def resource_files(graph: Graph, terms: dict[str, str], queries: Iterable[tuple[
 
 
 def record_index(data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_ttl: bytes = b"",
-                 subjects: dict[str, tuple[int, int]] | None = None) -> Graph:
+                 subject_starts: Sequence[int] = ()) -> Graph:
     """The index of the release's triples by record that LinkedDataFiles reads (the data's, the
     ontology's, and the stored queries' catalogue, catalog_ttl), made now: it needs neither the
     description nor the ontology's documentation, so the build makes it while those wait, and
-    a forked share of the documents finds it made. subjects: where each subject's lines sit in
-    data_nt, when the caller found them already (publish.Split.subjects)."""
+    a forked share of the documents finds it made. subject_starts: where each subject's lines
+    start in data_nt, when the caller found them already (publish.Split.subject_starts)."""
     from .linked_data import stable_ntriples
 
     index = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"",
-                  ranges=subjects or None)
+                  starts=subject_starts)
     index.records  # noqa: B018
     return index
 
