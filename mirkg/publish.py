@@ -26,9 +26,9 @@ builds give the same bytes.
 from __future__ import annotations
 
 import heapq
-from array import array
 import json
 import time
+from array import array
 from collections import Counter, defaultdict
 from itertools import chain, groupby
 from concurrent.futures import ThreadPoolExecutor
@@ -173,8 +173,8 @@ def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation
     """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), split by
     subject into the data, provenance and source graphs (one per source of the curation, empty
     when no claim is read from it); the ontology in its own; with where each subject's lines
-    start in the text they make (Split.subject_starts). Linear in the lines: each subject is parsed once,
-    each claim's source looked up in one map."""
+    start in the text they make (Split.subject_starts). Linear in the lines: each subject is
+    parsed once, each claim's source looked up in one map."""
     sources = claim_sources(curation)
     parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
     del parts[ONTOLOGY_GRAPH]
