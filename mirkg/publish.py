@@ -180,11 +180,9 @@ def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation
     del parts[ONTOLOGY_GRAPH]
     starts = array("q")
     last, graph, offset = None, None, 0
-    for line in data_lines:
-        raw = line[1:line.index(b">")]  # instance subjects are IRIs, never blank nodes
-        if raw != last:
-            subject = raw.decode("utf-8")
-            last, graph = raw, parts[graph_of(subject, sources, iris.parse(subject))]
+    for subject, parsed, line in _with_subjects(data_lines):
+        if subject != last:
+            last, graph = subject, parts[graph_of(subject, sources, parsed)]
             starts.append(offset)
         graph.append(line)
         offset += len(line) + 1
