@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from . import iris
 from .dataset import DESCRIPTION_FILE
 from .errors import BuildError
+from .named_graphs import Lines
 from .linked_data import DOC_PATH, NAMESPACE, ONTOLOGY_DOCS, STATIC, serialize
 from .templates import render
 
 MAX_RECORDS = 100  # links listed per kind on a graph's page; the SPARQL endpoint has them all
-CHUNK = 1 << 16  # lines parsed at a time
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,14 @@ class Kind:
     records: list  # links (resource_pages.Link) to the first MAX_RECORDS records' pages
 
 
-def _triples(lines: list[bytes]) -> Iterator[ox.Triple]:
-    """The triples of sorted N-Triples lines, parsed a chunk at a time (a blank node's label
-    keeps its text across chunks, so the same label is the same node)."""
-    for start in range(0, len(lines), CHUNK):
-        chunk = b"".join(line + b"\n" for line in lines[start:start + CHUNK])
-        yield from (q.triple for q in ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES))
+def _triples(lines: Lines) -> Iterator[ox.Triple]:
+    """The triples of sorted N-Triples lines, parsed a piece at a time (a blank node's label
+    keeps its text across pieces, so the same label is the same node)."""
+    for piece in lines.pieces():
+        yield from (q.triple for q in ox.parse(piece, format=ox.RdfFormat.N_TRIPLES))
 
 
-def _records(lines: list[bytes]) -> dict[str, list[str]]:
+def _records(lines: Lines) -> dict[str, list[str]]:
     """kind -> the IRIs of the records (not the nodes minted under them) whose triples the graph
     holds, in order; read from the lines' subjects, which are sorted."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -74,7 +73,7 @@ def described(description_nt: bytes) -> dict[str, list[ox.Triple]]:
 def graph_files(graphs: dict, description_nt: bytes, link: Callable[[ox.Term, str], object]
                 ) -> Iterator[tuple[str, bytes]]:
     """doc/graph/<version>/<name>.<ext> of every named graph of the release, as (path, bytes).
-    graphs: graph IRI -> its sorted N-Triples lines (publish.Split.graphs); description_nt: the
+    graphs: graph IRI -> its sorted N-Triples lines (named_graphs.Split.graphs); description_nt: the
     description (void.ttl) as N-Triples; link(term, root): a term as a page's link
     (resource_pages.Pages.link)."""
     said = described(description_nt)
@@ -82,7 +81,7 @@ def graph_files(graphs: dict, description_nt: bytes, link: Callable[[ox.Term, st
         yield from one_graph_files(str(graph), lines, said.get(str(graph), []), link)
 
 
-def one_graph_files(name: str, lines: list[bytes], said: list[ox.Triple], link: Callable[[ox.Term, str], object]
+def one_graph_files(name: str, lines: Lines, said: list[ox.Triple], link: Callable[[ox.Term, str], object]
                     ) -> Iterator[tuple[str, bytes]]:
     """One named graph's documents and page: name its IRI, lines its sorted N-Triples lines,
     said what the description says of it."""
@@ -120,15 +119,15 @@ def graph_blocks(trig: bytes) -> tuple[bytes, dict[str, tuple[int, int]]]:
     return header, {iri: (start, end) for (iri, start), end in zip(starts, ends)}
 
 
-def graph_lines(trig: bytes, header: bytes, span: tuple[int, int]) -> list[bytes]:
+def graph_lines(trig: bytes, header: bytes, span: tuple[int, int]) -> Lines:
     """A named graph's triples, from its block of mirkg.trig (with the file's prefix lines,
     `header`), as sorted N-Triples lines (no newline)."""
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(header + trig[span[0]:span[1]],
                                                                              format=ox.RdfFormat.TRIG))
-    return sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines())
+    return Lines.of(sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines()))
 
 
-def page(name: str, base: str, lines: list[bytes], described: Iterable[ox.Triple],
+def page(name: str, base: str, lines: Lines, described: Iterable[ox.Triple],
          link: Callable[[ox.Term, str], object]) -> bytes:
     root = "../" * base.count("/")
     local = base.rsplit("/", 1)[1]

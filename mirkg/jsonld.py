@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -31,10 +30,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from . import iris
 from .bulk import gc_paused
 from .dataset import CONTEXT_FILE
+from .named_graphs import Split
 from .namespaces import MIRKG, PREFIXES
-
-if TYPE_CHECKING:  # types only: mirkg/publish.py, which makes the split, calls this module
-    from .publish import Split
 
 CLAIMS_FILE = "mirkg-claims.jsonld"
 _XSD_STRING = str(XSD.string)
@@ -212,12 +209,12 @@ class _Framed:
 @gc_paused()  # many small dicts and lists, no cycle among them
 def claims_document(split: Split, ctx: dict):
     """mirkg-claims.jsonld (see the module's docstring), from the release's claims' lines
-    (publish.Split.claims), as chunks of bytes: one claim at a time, so that the document is
+    (named_graphs.Split.claims), as chunks of bytes: one claim at a time, so that the document is
     never held whole (at scale 1000 it is hundreds of megabytes)."""
     compact = _Compactor(ctx["@context"])
     yield b'{"@context": %s,\n"@graph": [\n' % json.dumps(CONTEXT_FILE).encode("utf-8")
     separator = b""
-    for claim_id, lines in split.claims.items():
+    for claim_id, lines in split.claims():
         for o in _Framed(lines, compact).objects(str(iris.claim_iri(claim_id))):
             # One claim a line: json's C encoder (indenting takes its pure-Python one, most of the time at scale).
             yield separator + json.dumps(o, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import XSD, Literal
@@ -38,10 +37,8 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 from . import iris
 from .errors import BuildError
 from .dataset import DATA_GRAPH
+from .named_graphs import Split
 from .namespaces import MIRKG, PREFIXES, PROV
-
-if TYPE_CHECKING:  # types only: mirkg/publish.py, which makes the split, calls this module
-    from .publish import Split
 
 NP = "http://www.nanopub.org/nschema#"
 NPX = "http://purl.org/nanopub/x/"
@@ -180,20 +177,19 @@ def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
     return subject, predicate, rest[:-2].rstrip()
 
 
-def _lines(split: Split, curation, pubinfo_lines, pubinfo_extra: bytes):
+def _lines(split: Split, claims, pubinfo_lines, pubinfo_extra: bytes):
     """Each claim's nanopublication as N-Quads text under its temporary IRI, claims by id:
     (temporary IRI, text): a claim's own node and the nodes minted under it (evidence, span,
-    selectors) are its lines in the split (Split.claims); the direct triples between two
+    selectors) are its lines in the split (Split.claim_lines); the direct triples between two
     entities are in the data graph, found by their IRIs (mirkg/iris.py)."""
-    of_claim = split.claims
     between: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
     entity = b"<" + _ENTITY
     for line in split.graphs[DATA_GRAPH]:
         if line.startswith(entity) and line.count(_ENTITY) >= 2:
             subject, _, obj = _terms(line)
             between[(subject, obj)].append(line)
-    for s in sorted(curation.statements, key=lambda s: s.id):
-        claim, np = f"<{iris.claim_iri(s.id)}>".encode(), f"<{_TEMPORARY}{s.id}>".encode()
+    for claim_id, direct in claims:
+        claim, np = f"<{iris.claim_iri(claim_id)}>".encode(), f"<{_TEMPORARY}{claim_id}>".encode()
         head, assertion, prov, pubinfo = (b"%s#%s>" % (np[:-1], part)
                                           for part in (b"Head", b"assertion", b"provenance", b"pubinfo"))
         graphs: dict[bytes, set[bytes]] = {head: set(), assertion: set(), prov: set(), pubinfo: set()}
@@ -203,7 +199,7 @@ def _lines(split: Split, curation, pubinfo_lines, pubinfo_extra: bytes):
                              b"%s %s %s" % (np, _NT["hasPublicationInfo"], pubinfo)})
         values: dict[bytes, bytes] = {}
         about_claim = claim + b" "
-        for line in of_claim.get(s.id, ()):
+        for line in split.claim_lines(claim_id):
             triple = line[:-2].rstrip()
             if line.startswith(about_claim):
                 _, predicate, obj = triple.split(b" ", 2)
@@ -211,12 +207,12 @@ def _lines(split: Split, curation, pubinfo_lines, pubinfo_extra: bytes):
                 graphs[prov if predicate in _PROVENANCE_PREDICATES else assertion].add(triple)
             else:  # its evidence, span and selectors
                 graphs[prov].add(triple)
-        if not s.hedge and s.statement_type == "finding":
+        if direct:
             pair = (values[_NT["claimSubject"]], values[_NT["claimObject"]])
             graphs[assertion].update(line[:-2].rstrip() for line in between[pair])
         graphs[prov].update({b"%s %s %s" % (assertion, _NT["wasDerivedFrom"], values[_NT["hasTextSpan"]]),
                              b"%s %s %s" % (assertion, _NT["wasAttributedTo"], values[_NT["attributedInText"]])})
-        label = str(ox.Literal(f"nanopublication of claim {s.id}")).encode()
+        label = str(ox.Literal(f"nanopublication of claim {claim_id}")).encode()
         graphs[pubinfo].update(b"%s %s %s" % (np, p, o) for p, o in (*pubinfo_lines, (_NT["label"], label)))
         graphs[pubinfo].add(pubinfo_extra)
         yield np[1:-1].decode(), b"".join(b"%s %s .\n" % (triple, graph) for graph in sorted(graphs)
@@ -244,12 +240,18 @@ def _signature(text: bytes, np_iri: str, pubinfo: ox.NamedNode, key: SigningKey)
                                  format=ox.RdfFormat.N_QUADS)
 
 
-def nanopublications(split: Split, curation, created: str, version: str, key: SigningKey | None = None) -> bytes:
+def nanopub_claims(curation) -> tuple[tuple[str, bool], ...]:
+    """(claim id, whether its assertion holds the claim's direct triple: an unhedged finding's)
+    of every statement, by claim id: all that nanopublication_texts reads of the curation."""
+    return tuple(sorted((s.id, not s.hedge and s.statement_type == "finding") for s in curation.statements))
+
+
+def nanopublications(split: Split, claims, created: str, version: str, key: SigningKey | None = None) -> bytes:
     """nanopublication_texts written as TriG, whole (see write_trig)."""
-    return write_trig(nanopublication_texts(split, curation, created, version, key))
+    return write_trig(nanopublication_texts(split, claims, created, version, key))
 
 
-def nanopublication_texts(split: Split, curation, created: str, version: str,
+def nanopublication_texts(split: Split, claims, created: str, version: str,
                           key: SigningKey | None = None) -> Iterator[bytes]:
     """Each claim as a nanopublication with a trusty URI, as N-Quads text, one per claim, made as
     they are read (never all held: a large release's are half a gigabyte): head,
@@ -265,10 +267,11 @@ def nanopublication_texts(split: Split, curation, created: str, version: str,
     object order, so the bytes do not change between runs. No blank nodes here.
 
     A claim is one quote of one source, so a nanopublication per claim is one per evidence: its
-    lines all come from its source's named graph (publish.graph_of), the direct triple from the
+    lines all come from its source's named graph (named_graphs.graph_of), the direct triple from the
     data graph.
 
-    split: the release's named graphs (publish.Split): its claims' lines, and the data graph's."""
+    split: the release's named graphs (named_graphs.Split): its claims' lines, and the data graph's;
+    claims: nanopub_claims of the curation."""
     from .release import LICENSE
 
     curators = iris.curators_iri()
@@ -282,7 +285,7 @@ def nanopublication_texts(split: Split, curation, created: str, version: str,
     )
     # The curators' name, beside the creator link, so that a nanopublication read alone names them.
     name = b"<%s> %s %s" % (str(curators).encode(), _NT["name"], Literal(iris.CURATORS_NAME).n3().encode())
-    for temporary, text in _lines(split, curation, pubinfo_lines, name):
+    for temporary, text in _lines(split, claims, pubinfo_lines, name):
         if key is not None:
             text += _signature(text, temporary, ox.NamedNode(temporary + "#pubinfo"), key)
         final = str(iris.nanopub_iri(artefact_code(normalised(text, temporary))))

@@ -40,12 +40,13 @@ from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
 from .ontology_checks import format_failures, load_checks, run_checks
 from .owl_release import OwlArtefacts, hermit_hierarchy, owl_release_files
 from .paths import Paths
-from .publish import forks, graph_files, split_graphs, write_release
+from .named_graphs import split_graphs
+from .publish import GraphFiles, write_release
 from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, StagedTree, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_file
+from .release import Release, StagedTree, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
@@ -179,11 +180,11 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
     (release.beside) until the block ends: the release can be written meanwhile. Leaving the
     block waits for them; an error in the block, or in them, stops them and their JVMs.
 
-    With a staging tree (run_build's), a child forked as soon as the named graphs are split
-    writes the files made from them alone into it (publish.graph_files; release.graph_files),
-    beside the ontology checks and the stored queries, which leave the second core idle; up to
-    publish.FORK_RELEASE_UP_TO, as the release's other forked children. Nothing is committed
-    before every check has passed (write_release); signing_key signs its nanopublications."""
+    With a staging tree (run_build's), a child forked at the start, and sent the named graphs
+    once they are split, writes the files made from them alone into it (publish.GraphFiles;
+    release.graph_files), beside the ontology checks and the stored queries, which leave the
+    second core idle. Nothing is committed before every check has passed (write_release);
+    signing_key signs its nanopublications."""
     timings: dict[str, float] = {}
     clock = Clock(timings)
     ontology, mapping_sets = load_ontology_with_mappings(paths.ontology)
@@ -206,6 +207,8 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 else:
                     owl_files = in_child(owl_release_files, ontology, False)
                 docs = OntologyDocs(ontology)  # pyLODE's process, while this one reads the curation
+                if tree is not None:
+                    early = GraphFiles(tree, ontology, signing_key)  # waits for the split
             curation = load_curation(paths.data, claim_relations(ontology), entity_kinds(ontology))
             clock.lap("load curated input")
             triples = triples_of(curation, ontology)
@@ -228,15 +231,15 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             del triples  # most of this process's memory; the N-Triples file has them all
             if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
                 lines = sorted_ntriples_file(feed.path)
-                data_nt = ntriples_text(lines)
                 clock.lap("sort the N-Triples (the store loads beside it)")
                 split = split_graphs(ontology_nt, lines, curation)
+                data_nt = split.text
                 del lines
                 give_back_freed_memory()  # what the triples and the sort held
                 clock.lap("split by graph (the store loads beside it)")
-                if tree is not None and forks(data_nt):
-                    early = graph_files(tree, split, curation, ontology, signing_key, fork=True)
-                    clock.lap("the named graphs' files and the nanopublications: a child forked to write them")
+                if early is not None:
+                    early.give(split, curation)
+                    clock.lap("the named graphs' files and the nanopublications: their child sent the split")
             store = loading.result()
             clock.lap("load store (waited for)")
             if not stop_at_validation:

@@ -25,22 +25,19 @@ builds give the same bytes.
 
 from __future__ import annotations
 
-import heapq
 import json
 import time
-from array import array
-from collections import Counter, defaultdict
-from itertools import chain, groupby
+from collections import Counter
+from itertools import chain
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from . import __version__, iris
-from .children import in_child
+from . import __version__
+from .children import OneWay, in_child
 from .clock import Clock
 from .curation import Curation
 from .sources import release_text_path
@@ -77,117 +74,11 @@ from .dataset import (  # noqa: F401 - the release's names, used by the modules 
     version_iri,
 )
 from .jsonld import CLAIMS_FILE, claims_document
+from .named_graphs import Split, as_quads
 from .jsonld import context as jsonld_context
-from .nanopubs import nanopublication_texts, write_trig
+from .nanopubs import nanopub_claims, nanopublication_texts, write_trig
 from .shacl_report import format_report
 from .syntax_dumps import SyntaxDumps
-
-@dataclass(frozen=True)
-class Split:
-    """The dataset as named graphs: graph IRI -> its sorted N-Triples lines (bytes, no newline),
-    the shared graphs first, then the source graphs in source id order (dataset.content_graphs)."""
-
-    graphs: dict[URIRef, list[bytes]]
-    # Where each instance subject's lines start in the release's sorted N-Triples text (their
-    # lines joined, mirkg.release.ntriples_text), in order: byte offsets, found while splitting,
-    # for the Linked Data index (linked_data.subject_ranges reads the subjects there instead of
-    # every line); empty when the split was not made from the release's lines. Offsets, not a
-    # map of the subjects: held from here to the index, through the build's peak.
-    subject_starts: array = field(default_factory=lambda: array("q"), compare=False)
-
-    @cached_property
-    def whole(self) -> list[bytes]:
-        """The union of the graphs, sorted (a triple in two graphs appears once), without a set
-        of them all: the graphs' sorted lines are runs that Python's sort merges, in C (a heap
-        merged them in Python, a step per line and source graph)."""
-        return [line for line, _ in groupby(sorted(chain.from_iterable(self.graphs.values())))]
-
-    def nquads(self):
-        """The N-Quads lines of every graph, sorted, each with its newline: a merge of the graphs'
-        sorted lines (a graph's quads sort as its triples do: they differ only where the triples
-        do, or where one triple ends and the other goes on, and a space sorts before what can
-        follow a term), never all of them in a list."""
-        return heapq.merge(*(_quads(g, lines) for g, lines in self.graphs.items()))
-
-    @cached_property
-    def claims(self) -> dict[str, list[bytes]]:
-        """Each claim's lines and those of the nodes minted under it (its span and selectors,
-        evidence and annotation), in claim id order, each claim's in sorted order: what the
-        nanopublications and the framed claims are made from, on first use (by the child that
-        writes both, graph_files). The source graphs hold exactly these (graph_of), so they
-        alone are read, each subject parsed once."""
-        by_claim: dict[str, list[bytes]] = defaultdict(list)
-        for graph, lines in self.graphs.items():
-            if source_of_graph(str(graph)) is not None:
-                for _, parsed, line in _with_subjects(lines):
-                    by_claim[parsed.record].append(line)
-        return dict(sorted(by_claim.items()))
-
-
-# ------------------------------------------------------------------------------------------------
-# Named graphs
-
-# Kinds of node whose triples go to the data graph, and to the provenance graph; a claim and the
-# nodes minted under it go to its source's graph.
-DATA_KINDS = ("entity", "assertion", "conflict")
-PROVENANCE_KINDS = ("reference", "citation", "work", "agent", "source", "activity")
-
-
-def claim_sources(curation: Curation) -> dict[str, str]:
-    """claim id -> the id of the source it is read from (Statement.source)."""
-    return {s.id: s.source for s in curation.statements}
-
-
-def graph_of(subject: str, sources: dict[str, str], parsed: iris.Parsed | None = None) -> URIRef:
-    """The named graph an instance triple belongs to, decided by its subject (and the subject's
-    parts, when the caller has them already); sources: claim id -> source id (claim_sources)."""
-    parsed = parsed or iris.parse(subject)
-    if parsed is None:
-        raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: publish.graph_of does not know its graph")
-    if parsed.kind == "claim":
-        if parsed.record not in sources:
-            raise BuildError(f"instance node {subject} belongs to claim '{parsed.record}', which no source's "
-                             "statements hold; publish.graph_of cannot give it a source graph")
-        return source_graph(sources[parsed.record])
-    if parsed.kind in DATA_KINDS:
-        return DATA_GRAPH
-    if parsed.kind in PROVENANCE_KINDS:
-        return PROVENANCE_GRAPH
-    raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; publish.graph_of must place it")
-
-
-def _with_subjects(lines):
-    """Each instance line with its subject and the subject's parts (mirkg.iris.parse), parsed
-    once per subject: the lines are sorted, so a subject's lines come together. Instance
-    subjects are IRIs (never blank nodes), so a line's subject is the IRI it starts with."""
-    last, subject, parsed = None, "", None
-    for line in lines:
-        raw = line[1:line.index(b">")]
-        if raw != last:
-            last, subject = raw, raw.decode("utf-8")
-            parsed = iris.parse(subject)
-        yield subject, parsed, line
-
-
-def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation: Curation) -> Split:
-    """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), split by
-    subject into the data, provenance and source graphs (one per source of the curation, empty
-    when no claim is read from it); the ontology in its own; with where each subject's lines
-    start in the text they make (Split.subject_starts). Linear in the lines: each subject is
-    parsed once, each claim's source looked up in one map."""
-    sources = claim_sources(curation)
-    parts: dict[URIRef, list[bytes]] = {g: [] for g in content_graphs(curation.sources)}
-    del parts[ONTOLOGY_GRAPH]
-    starts = array("q")
-    last, graph, offset = None, None, 0
-    for subject, parsed, line in _with_subjects(data_lines):
-        if subject != last:
-            last, graph = subject, parts[graph_of(subject, sources, parsed)]
-            starts.append(offset)
-        graph.append(line)
-        offset += len(line) + 1
-    return Split({ONTOLOGY_GRAPH: ontology_nt.splitlines(), **parts}, starts)
-
 
 def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
     """The parser's own quads (N-Triples' in the default graph), handed to Oxigraph's writers
@@ -195,49 +86,21 @@ def _parsed(text: bytes, syntax: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
     return ox.parse(text, format=syntax)
 
 
-CHUNK_LINES = 1 << 16
 
-
-def _quads(graph, lines):
-    """A graph's N-Triples lines as N-Quads lines, each with its newline: a line's final "." (and
-    the spaces before it) gives way to the graph's IRI."""
-    in_graph = b" <%s> .\n" % str(graph).encode()
-    return (ln[:-1].rstrip() + in_graph for ln in lines)
-
-
-def _chunks(lines, size: int = CHUNK_LINES):
-    """Lines (each with its newline) joined a chunk of `size` at a time, for writing."""
-    chunk = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == size:
-            yield b"".join(chunk)
-            chunk = []
-    if chunk:
-        yield b"".join(chunk)
-
-
-def _line_chunks(lines: list[bytes], size: int = CHUNK_LINES):
-    """The lines as N-Triples text, a chunk per `size` lines (never all of it at once)."""
-    for start in range(0, len(lines), size):
-        yield b"\n".join(lines[start:start + size]) + b"\n"
-
-
-def _gzip_file(lines: list[bytes], path: Path) -> None:
+def _gzip_file(pieces, path: Path) -> None:
     with open(path, "wb") as out:
-        deterministic_gzip(_line_chunks(lines), out)
+        deterministic_gzip(pieces, out)
 
 
 def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
     """TriG of the named graphs, in graph IRI order, each graph's triples sorted (Oxigraph).
-    Each graph's lines are made N-Quads text and parsed as such, a chunk at a time (blank node
-    labels: a chunk's own to the parser, but keeping their text: the same label is the same node
+    Each graph's text is made N-Quads text and parsed as such, a piece at a time (blank node
+    labels: a piece's own to the parser, but keeping their text: the same label is the same node
     throughout), so that no quad is put together in Python."""
     def quads():
         for name in sorted(split.graphs):
-            lines = split.graphs[name]
-            for start in range(0, len(lines), CHUNK_LINES):
-                yield from _parsed(b"".join(_quads(name, lines[start:start + CHUNK_LINES])), ox.RdfFormat.N_QUADS)
+            for piece in split.graphs[name].pieces():
+                yield from _parsed(as_quads(piece, name), ox.RdfFormat.N_QUADS)
 
     ox.serialize(quads(), out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
@@ -246,30 +109,77 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 # All the files
 
 
-def graph_files(tree: StagedTree, split: Split, curation: Curation, ontology: Graph, signing_key=None,
-                fork: bool = False) -> FilesBeside:
+class GraphFiles:
     """The files made from the named graphs alone (N-Quads, TriG, the framed claims, the
-    nanopublications), written into the tree by a child forked now, on the second core, while
-    this process goes on (fork: the build starts it as soon as the graphs are split, beside the
-    ontology checks and the stored queries), or here and now. signing_key: as write_release's."""
+    nanopublications), written into the staging tree by a child forked now (fork), which waits
+    for the split (give) and then writes them on the second core, beside the ontology checks
+    and the stored queries; or written here when given. signing_key: as write_release's.
+
+    The build forks it at its start, while it is small, and sends it the split's text: forked
+    from the large build once the graphs were split, the child shared the text but its memory
+    allocator filled the build's free blocks, whose pages were then copied as both went on
+    (1.3 GB by the peak at scale 1000, against the 0.4 GB text it is now sent)."""
+
+    def __init__(self, tree: StagedTree, ontology: Graph, signing_key=None, fork: bool = True):
+        self._tree, self._ontology, self._key = tree, ontology, signing_key
+        self._child, self._times, self.where = None, {}, "in a child" if fork else "in the build"
+        if fork:
+            self._input = OneWay()
+            tree.flush()
+            self._child = in_child(_graph_files_given, tree, self._input, ontology, signing_key)
+            self._input.started()
+
+    def give(self, split: Split, curation: Curation) -> None:
+        """The split to write the files of, and the claims of the curation (nanopub_claims). A
+        child that ended first raises its error here."""
+        claims = nanopub_claims(curation)
+        if self._child is None:
+            self._times = _write_stages(self._tree, _graph_stages(split, claims, self._ontology, self._key))
+            return
+        try:
+            self._input.send((split, claims))
+        except BrokenPipeError:
+            self._child.result()  # raises the child's error
+            raise
+
+    def wait(self) -> dict[str, float]:
+        """Each stage's seconds, once its files are in the tree."""
+        if self._child is None:
+            return self._times
+        (written, times), _ = self._child()
+        self._tree.adopt(written)
+        return times
+
+    def stop(self) -> None:
+        if self._child is not None:
+            self._child.stop()
+
+
+def _graph_files_given(tree: StagedTree, given: OneWay, ontology: Graph, signing_key):
+    """In the child: GraphFiles' stages, once the split is received."""
+    split, claims = given.receive()
+    return _write_in_child(tree, _graph_stages(split, claims, ontology, signing_key))
+
+
+def _graph_stages(split: Split, claims, ontology: Graph, signing_key):
     trig_prefixes = {**PREFIXES, "mirkgraph": str(GRAPH)}
     ld_context = jsonld_context(ontology)
-    return FilesBeside(tree, (
-        ("N-Quads", "mirkg.nq", lambda: _chunks(split.nquads())),
+    return (
+        ("N-Quads", "mirkg.nq", split.nquads),
         ("TriG", "mirkg.trig", partial(partial, trig_of, split, trig_prefixes)),
         ("JSON-LD claims, framed", CLAIMS_FILE, partial(claims_document, split, ld_context)),
-        ("nanopublications", "nanopubs.trig", partial(_nanopubs_writer, split, curation, signing_key)),
-    ), fork=fork)
+        ("nanopublications", "nanopubs.trig", partial(_nanopubs_writer, split, claims, signing_key)),
+    )
 
 
-def _nanopubs_writer(split: Split, curation: Curation, signing_key):
-    texts = nanopublication_texts(split, curation, f"{release_date()}T00:00:00+00:00", str(version_iri()), signing_key)
+def _nanopubs_writer(split: Split, claims, signing_key):
+    texts = nanopublication_texts(split, claims, f"{release_date()}T00:00:00+00:00", str(version_iri()), signing_key)
     return partial(write_trig, texts)
 
 
 def forks(data_nt: bytes) -> bool:
-    """Whether forked children write the files made from the named graphs, and the description:
-    up to FORK_RELEASE_UP_TO bytes of the data's N-Triples; above it, the build itself."""
+    """Whether a forked child writes the description: up to FORK_RELEASE_UP_TO bytes of the
+    data's N-Triples; above it, the build itself."""
     return len(data_nt) <= FORK_RELEASE_UP_TO
 
 
@@ -299,21 +209,21 @@ def write_release(release: Release, tree: StagedTree, started: float, *, hcls_ch
             clock.lap(f"release: {stage}")
 
         split = release.split
-        whole = split.whole
         fork = forks(release.data_nt)  # the description's child, or this process
         put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
-        tree.write("mirkg-all.nt", _line_chunks(whole))
+        tree.write("mirkg-all.nt", split.whole())
         # gzip in a thread (zlib works without Python's lock) while the rest is written.
-        gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, whole))
+        gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, split.whole()))
         clock.lap("release: whole N-Triples")
         # Their Turtle and JSON-LD, by a process started now; the files made from the named
-        # graphs, by the child the build forked once they were split, or here (graph_files);
+        # graphs, by the child the build sent them to once they were split, or here (GraphFiles);
         # this process writes the rest.
         syntaxes = SyntaxDumps(tree.staging, PREFIXES, CONTEXT_FILE)
         forked = release.graph_files
         try:
             if forked is None:
-                forked = graph_files(tree, split, release.curation, release.ontology, signing_key)
+                forked = GraphFiles(tree, release.ontology, signing_key, fork=False)
+                forked.give(split, release.curation)
                 clock.lap("release: the named graphs' files and the nanopublications, in the build")
             # the source text, byte for byte: the annotations' source (oa:hasSource)
             put({release_text_path(s.id): s.text.data for s in release.curation.sources.values()}, "source texts")
@@ -432,17 +342,10 @@ def _checked_description(void_graph, hcls_checks) -> bytes:
     return void
 
 
-# The release's files made from the named graphs (and the nanopublications), and the description,
-# are written by forked children up to this size of the data's N-Triples (bytes), by the build
-# itself above it (forks). A child
-# writes into pages it shares with the build, so each keeps a copy of them: measured on two
-# cores, at scale 100 (42 MB) the named graphs' child saved 16 % of the build's time for 20 % more
-# memory (about 130 MB); at scale 1000 (420 MB) it saved 6 % for 24 % more (1 GB), the two
-# processes slowing each other down, and the description's child, forked at the end, made the
-# build's peak (4.2 GB against 3.4-3.5 GB with the description written in the build). Forked as
-# soon as the graphs are split (pipeline.releasing), the named graphs' child took up the second
-# core that the ontology checks and the stored queries leave idle: at scale 100, 11.2-11.5 s ->
-# 10.5-10.8 s, and with the nanopublications moved into it, 9.6-10.1 s.
+# The description is written by a forked child up to this size of the data's N-Triples (bytes),
+# by the build itself above it (forks): a child writes into pages it shares with the build, so
+# each keeps a copy of them, and the description's child, forked at the end, made the build's
+# peak at scale 1000 (4.2 GB against 3.4-3.5 GB with the description written in the build).
 FORK_RELEASE_UP_TO = 200_000_000
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # types only: the modules that make a release's parts use thi
     from .assertions import Merged
     from .curation import Curation
     from .mappings import MappingSet
-    from .publish import FilesBeside, Split
+    from .named_graphs import Split
+    from .publish import GraphFiles
     from .beside import Beside
     from .queries import Answer, StoredQuery
     from .shacl_report import Result
@@ -58,11 +59,11 @@ class Release:
     queries: tuple[StoredQuery, ...]
     answers: Mapping[str, Answer]
     results: tuple[Result, ...]
-    split: Split | None  # the release's named graphs (mirkg.publish.split_graphs); None for validation alone
+    split: Split | None  # the release's named graphs (mirkg.named_graphs.split_graphs); None for validation alone
     beside: Beside  # HermiT's run (the reasoning verdict, the ontology's OWL artefacts) and pyLODE's page
     # the files made from the named graphs, being written into the build's staging tree by a child
-    # (mirkg.publish.graph_files); None: write_release writes them
-    graph_files: FilesBeside | None
+    # (mirkg.publish.GraphFiles); None: write_release writes them
+    graph_files: GraphFiles | None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -150,7 +151,7 @@ def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> list[bytes]:
     """The lines of sorted_ntriples_text of a file's N-Triples (without their newlines, joined
     by ntriples_text), read `piece` bytes (to a line's end) at a time, so that the text is never
     held whole beside its lines. The lines themselves are what the release's named graphs are
-    split into (publish.split_graphs): not made a second time from the joined text."""
+    split into (named_graphs.split_graphs): not made a second time from the joined text."""
     lines: list = []
     with open(path, "rb") as file:
         while text := file.read(piece):
@@ -160,8 +161,10 @@ def sorted_ntriples_file(path: Path, piece: int = 1 << 25) -> list[bytes]:
 
 
 def ntriples_text(lines: list[bytes]) -> bytes:
-    """Sorted N-Triples lines (sorted_ntriples_file) as the release's N-Triples text."""
-    return b"\n".join(lines) + b"\n"
+    """Sorted N-Triples lines (sorted_ntriples_file) as the release's N-Triples text, each line
+    with its newline, made in one copy (adding the last newline to the joined lines made a
+    second, of the whole text)."""
+    return b"\n".join(chain(lines, (b"",)))
 
 
 def _lines(text: bytes):

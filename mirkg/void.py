@@ -124,20 +124,14 @@ def _counts(store: ox.Store) -> dict[str, int]:
     return {name: int(solution[name].value) for name in ("triples", "distinct_subjects", "distinct_objects", "entities")}
 
 
-def graph_counts(graph, lines: list[bytes]) -> dict[str, int]:
-    """A named graph's counts, from its sorted N-Triples lines (one pass, nothing held): its
-    triples, and, for an instance graph, its entities (the distinct subjects, every one an IRI
-    of the dataset's own namespace, as the RDF distribution's void:uriSpace says)."""
-    counts = {"triples": len(lines)}
+def graph_counts(split, graph) -> dict[str, int]:
+    """A named graph's counts, from the release's split (named_graphs.Split): its triples, and,
+    for an instance graph, its entities (the distinct subjects, every one an IRI of the
+    dataset's own namespace, as the RDF distribution's void:uriSpace says: the split refuses
+    any other, named_graphs.graph_of)."""
+    counts = {"triples": len(split.graphs[graph])}
     if graph != ONTOLOGY_GRAPH:
-        entities, last = 0, None
-        for line in lines:
-            subject = line[:line.index(b" ")]
-            if subject != last:
-                if not subject.startswith(b"<" + iris.BASE.encode()):
-                    raise BuildError(f"graph <{graph}> has a triple about {subject.decode()}, outside {iris.BASE}")
-                entities, last = entities + 1, subject
-        counts["entities"] = entities
+        counts["entities"] = split.subjects_in(graph)
     return counts
 
 
@@ -160,7 +154,7 @@ def statistics(split, store: ox.Store, curation: Curation) -> dict:
             links[(prefix, row[0].value)] += int(row[2].value)
     return {
         **_counts(store),
-        "graphs": {g: graph_counts(g, lines) for g, lines in split.graphs.items()},
+        "graphs": {g: graph_counts(split, g) for g in split.graphs},
         "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
         "links": dict(sorted(links.items())),

@@ -471,10 +471,10 @@ def test_binary_search_finds_what_the_index_finds(built_dist):
 
 def test_the_split_finds_each_subject_where_the_index_finds_it(built_dist, build):
     """The build's index of subjects reads them where the split found their lines start
-    (publish.Split.subject_starts, offsets counted while it splits the lines); reading every
+    (named_graphs.Split.subject_starts, offsets counted while it splits the lines); reading every
     line of the text (subject_ranges without them) finds the same."""
     from mirkg.linked_data import subject_ranges
-    from mirkg.publish import split_graphs
+    from mirkg.named_graphs import split_graphs
 
     nt = (built_dist / "mirkg.nt").read_bytes()
     split = split_graphs((built_dist / "ontology.nt").read_bytes(), nt.splitlines(), build.curation)

@@ -250,14 +250,14 @@ def test_signed_nanopublications_are_split_and_each_document_verifies_its_signat
     from Crypto.PublicKey import RSA
 
     from mirkg.nanopub_pages import split_trig
-    from mirkg.nanopubs import SigningKey, nanopublications
-    from mirkg.publish import split_graphs
+    from mirkg.nanopubs import SigningKey, nanopub_claims, nanopublications
+    from mirkg.named_graphs import split_graphs
 
     key = tmp_path / "np.pem"
     key.write_bytes(RSA.generate(2048).export_key())
     split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes().splitlines(),
                          build.curation)
-    trig = nanopublications(split, build.curation, "2026-11-26T00:00:00Z",
+    trig = nanopublications(split, nanopub_claims(build.curation), "2026-11-26T00:00:00Z",
                             "https://w3id.org/mirkg/dataset/0.1.0", SigningKey(key))
     pieces = list(split_trig(trig))
     assert len(pieces) == len(build.curation.statements)

@@ -12,8 +12,9 @@ from rdflib.namespace import DCTERMS, FOAF
 
 from helpers import run, tree_digest
 from mirkg import iris
-from mirkg.nanopubs import SigningKey
-from mirkg.publish import Split, source_graph, split_graphs
+from mirkg.nanopubs import SigningKey, nanopub_claims
+from mirkg.named_graphs import Split, split_graphs
+from mirkg.publish import source_graph
 
 NP = "http://www.nanopub.org/nschema#"
 CREATED = "2026-11-26T00:00:00Z"
@@ -60,6 +61,12 @@ def split(built_dist, build):
                         build.curation)
 
 
+def changed(built_dist, build, change) -> Split:
+    """The release's split with every instance line passed through change(line)."""
+    lines = sorted(change(ln) for ln in (built_dist / "mirkg.nt").read_bytes().splitlines())
+    return split_graphs((built_dist / "ontology.nt").read_bytes(), lines, build.curation)
+
+
 def nanopublications(split: Split, *args):
     """mirkg.nanopubs.nanopublications of the release's instance lines, as publish.py calls it."""
     from mirkg.nanopubs import nanopublications as made
@@ -92,48 +99,45 @@ def test_a_nanopublication_whose_content_changed_fails_the_verification(released
         verify(one)
 
 
-def test_the_iri_changes_with_the_content_and_only_then(split, build):
+def test_the_iri_changes_with_the_content_and_only_then(split, build, built_dist):
     """The next release gives a claim's nanopublication the same IRI only for the same content."""
-    before = set(nanopubs_of(nanopublications(split, build.curation, CREATED, VERSION)))
-    assert before == set(nanopubs_of(nanopublications(split, build.curation, CREATED, VERSION)))
-    later = set(nanopubs_of(nanopublications(split, build.curation, "2027-01-01T00:00:00Z", VERSION)))
+    before = set(nanopubs_of(nanopublications(split, nanopub_claims(build.curation), CREATED, VERSION)))
+    assert before == set(nanopubs_of(nanopublications(split, nanopub_claims(build.curation), CREATED, VERSION)))
+    later = set(nanopubs_of(nanopublications(split, nanopub_claims(build.curation), "2027-01-01T00:00:00Z", VERSION)))
     assert not before & later  # every pubinfo's creation date changed: every IRI did
     # One claim's label changed: its nanopublication, and only it, gets a new IRI.
     first = build.curation.statements[0]
     claim = f"<{iris.claim_iri(first.id)}> ".encode()
     label = b"<http://www.w3.org/2000/01/rdf-schema#label>"
-    graph = source_graph(first.source)  # a claim's lines are in its source's graph
-    lines = [ln.replace(b'"@en .', b' (changed)"@en .') if ln.startswith(claim) and label in ln else ln
-             for ln in split.graphs[graph]]
-    assert lines != split.graphs[graph]
-    changed = Split({**split.graphs, graph: lines})
-    after = set(nanopubs_of(nanopublications(changed, build.curation, CREATED, VERSION)))
+    other = changed(built_dist, build, lambda ln: ln.replace(b'"@en .', b' (changed)"@en .')
+                    if ln.startswith(claim) and label in ln else ln)
+    assert other.text != split.text
+    after = set(nanopubs_of(nanopublications(other, nanopub_claims(build.curation), CREATED, VERSION)))
     assert len(before - after) == len(after - before) == 1
 
 
 @pytest.mark.parametrize("signed", [False, True])
-def test_literals_with_escapes_keep_the_trusty_uri_and_signature_verifiable(split, build, key_file, signed):
+def test_literals_with_escapes_keep_the_trusty_uri_and_signature_verifiable(split, build, built_dist, key_file, signed):
     """A label holding a quote, a line break, a backslash, a tab and a non-ASCII letter: written
     with escapes in N-Quads, hashed (and signed) as the text they stand for."""
     first = build.curation.statements[0]
     claim = f"<{iris.claim_iri(first.id)}> ".encode()
     label = b"<http://www.w3.org/2000/01/rdf-schema#label>"
-    graph = source_graph(first.source)
     escaped = ' (a \\"quoted\\" word,\\na second line, a back\\\\slash, a\\ttab, \u03b2)"@en .'.encode()
-    lines = [ln.replace(b'"@en .', escaped) if ln.startswith(claim) and label in ln else ln
-             for ln in split.graphs[graph]]
-    assert lines != split.graphs[graph]
+    other = changed(built_dist, build, lambda ln: ln.replace(b'"@en .', escaped)
+                    if ln.startswith(claim) and label in ln else ln)
+    assert other.text != split.text
     key = SigningKey(key_file) if signed else None
-    made = nanopubs_of(nanopublications(Split({**split.graphs, graph: lines}), build.curation, CREATED, VERSION, key))
-    (changed,) = [one for one in made.values()
-                  if any('"quoted" word,\na second line, a back\\slash, a\ttab, \u03b2' in str(o)
-                         for o in one.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))]
-    verify(changed, signed=signed)
+    made = nanopubs_of(nanopublications(other, nanopub_claims(build.curation), CREATED, VERSION, key))
+    (escaped_one,) = [one for one in made.values()
+                      if any('"quoted" word,\na second line, a back\\slash, a\ttab, \u03b2' in str(o)
+                             for o in one.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))]
+    verify(escaped_one, signed=signed)
 
 
 def test_the_output_is_deterministic(split, build):
-    assert nanopublications(split, build.curation, CREATED, VERSION) == nanopublications(
-        split, build.curation, CREATED, VERSION)
+    assert nanopublications(split, nanopub_claims(build.curation), CREATED, VERSION) == nanopublications(
+        split, nanopub_claims(build.curation), CREATED, VERSION)
 
 
 def creators(one) -> list:
@@ -164,7 +168,7 @@ def key_file(tmp_path_factory):
 
 
 def test_signed_nanopublications_verify_with_the_library(split, build, key_file):
-    signed = nanopubs_of(nanopublications(split, build.curation, CREATED, VERSION, SigningKey(key_file)))
+    signed = nanopubs_of(nanopublications(split, nanopub_claims(build.curation), CREATED, VERSION, SigningKey(key_file)))
     assert len(signed) == len(build.curation.statements)
     for one in signed.values():
         verify(one, signed=True)
@@ -173,7 +177,7 @@ def test_signed_nanopublications_verify_with_the_library(split, build, key_file)
 def test_a_forged_signature_fails(split, build, key_file):
     from nanopub.utils import MalformedNanopubError
 
-    text = nanopublications(split, build.curation, CREATED, VERSION, SigningKey(key_file))
+    text = nanopublications(split, nanopub_claims(build.curation), CREATED, VERSION, SigningKey(key_file))
     _, one = next(iter(nanopubs_of(text).items()))
     pubinfo = next(c for c in one.contexts() if str(c.identifier).endswith("#pubinfo"))
     sig_property = URIRef("http://purl.org/nanopub/x/hasSignature")
@@ -243,7 +247,7 @@ def test_the_nanopublications_do_not_depend_on_rdflibs_literal_normalisation(spl
         for normalise in (True, False):
             rdflib.NORMALIZE_LITERALS = normalise
             for created in ("2026-11-26T00:00:00+00:00", CREATED):
-                made[normalise, created] = nanopublications(split, build.curation, created, VERSION)
+                made[normalise, created] = nanopublications(split, nanopub_claims(build.curation), created, VERSION)
     finally:
         rdflib.NORMALIZE_LITERALS = before
     for created in ("2026-11-26T00:00:00+00:00", CREATED):

@@ -345,9 +345,9 @@ def test_a_build_whose_data_breaks_its_shapes_leaves_no_process_and_no_file(tmp_
                           encoding="utf-8")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    code = ("import sys, time\nfrom mirkg import cli, publish\n_chunks = publish._chunks\n"
-            "def held(*args):\n    time.sleep(60)\n    return _chunks(*args)\n"
-            "publish._chunks = held\nsys.exit(cli.main(sys.argv[1:]))")
+    code = ("import sys, time\nfrom mirkg import cli, named_graphs\nnquads = named_graphs.Split.nquads\n"
+            "def held(split):\n    time.sleep(60)\n    return nquads(split)\n"
+            "named_graphs.Split.nquads = held\nsys.exit(cli.main(sys.argv[1:]))")
     marker = f"MIRKG_TEST_MARK={tmp_path.name}"
     env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
     done = subprocess.run([sys.executable, "-c", code, "--data", str(data), "--dist", str(tmp_path / "dist")],

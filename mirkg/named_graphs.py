@@ -1,0 +1,266 @@
+"""The release's named graphs (see mirkg/publish.py for what each holds), split from its sorted
+N-Triples and held as runs of that one text, never as a line object per triple.
+
+The text is what the child that writes the files made from the graphs (publish.GraphFiles) is
+sent, in one piece with a few arrays of offsets, rather than two and a half million line objects
+at scale 1000 (half a gigabyte of them beside the text, in the build); it is also what the
+N-Quads and the whole N-Triples are cut from, a piece at a time, in C.
+
+Each instance subject belongs to one graph (graph_of), so a graph's lines are runs of the sorted
+text (each run the lines of consecutive subjects), and the runs of all the instance graphs,
+in order, tile it.
+"""
+
+from __future__ import annotations
+
+import pickle
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from . import iris
+from .dataset import DATA_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, content_graphs, source_graph
+from .errors import BuildError
+from .release import ntriples_text
+
+PIECE = 1 << 22  # bytes of text handed on at a time
+
+
+class Lines:
+    """Sorted N-Triples lines, held as runs of one text: `runs` holds each run's start and end
+    offsets, in order, every run whole lines with their newlines."""
+
+    __slots__ = ("text", "runs")
+
+    def __init__(self, text: bytes, runs: array | None = None):
+        self.text = text
+        self.runs = runs if runs is not None else array("q", (0, len(text)) if text else ())
+
+    @classmethod
+    def of(cls, lines: Iterable[bytes]) -> Lines:
+        """Lines given one by one (without their newlines), already sorted."""
+        return cls(b"".join(line + b"\n" for line in lines))
+
+    def __len__(self) -> int:
+        text, runs = self.text, self.runs
+        return sum(text.count(b"\n", runs[i], runs[i + 1]) for i in range(0, len(runs), 2))
+
+    def pieces(self, size: int = PIECE) -> Iterator[bytes]:
+        """The lines as text, in pieces of whole lines (with their newlines) of about `size` bytes."""
+        runs = self.runs
+        for i in range(0, len(runs), 2):
+            yield from _cut(self.text, runs[i], runs[i + 1], size)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Each line, without its newline, made as it is read."""
+        for piece in self.pieces():
+            yield from piece.splitlines()
+
+
+def _cut(text: bytes, start: int, end: int, size: int = PIECE) -> Iterator[bytes]:
+    """text[start:end] (whole lines) in pieces of whole lines of about `size` bytes."""
+    while start < end:
+        cut = end if end - start <= size else text.index(b"\n", start + size) + 1
+        yield text[start:cut]
+        start = cut
+
+
+def _quad_tail(graph) -> bytes:
+    """What ends an N-Quads line of the graph, in place of an N-Triples line's " .\\n"."""
+    return b" <%s> .\n" % str(graph).encode()
+
+
+def as_quads(piece: bytes, graph) -> bytes:
+    """N-Triples text (whole lines) as N-Quads text in the graph. Every line of the release's
+    N-Triples ends with " ." and a newline, which no term holds (a literal's line break is
+    escaped), so that is where the graph goes."""
+    return piece.replace(b" .\n", _quad_tail(graph))
+
+
+@dataclass(frozen=True)
+class Split:
+    """The dataset as named graphs (graph IRI -> its Lines), the shared graphs first, then the
+    source graphs in source id order (dataset.content_graphs): the ontology's lines in its own
+    text, every other graph's runs of `text`, the instance data's sorted N-Triples (the
+    release's mirkg.nt)."""
+
+    text: bytes
+    graphs: dict[URIRef, Lines]
+    # Where each run of one instance graph's lines starts in text, in order (the runs tile it),
+    # and its graph.
+    runs: array
+    run_graphs: tuple[URIRef, ...]
+    # Where each instance subject's lines start in text, in order: for the Linked Data index
+    # (linked_data.subject_ranges reads the subjects there instead of every line) and the claims.
+    subject_starts: array
+    # claim id -> the ordinals (in subject_starts) of the claim's subjects: its own node and
+    # those minted under it, which need not be next to each other in the text (claim/s10 sorts
+    # between claim/s1/span and claim/s1).
+    claim_subjects: dict[str, list[int]]
+
+    def __reduce_ex__(self, protocol):
+        """Pickled as its parts, the text once (out of band when the pickler takes buffers:
+        children.OneWay sends it as it is, without a copy of it in the pickle), the instance
+        graphs' Lines made again from it."""
+        text = pickle.PickleBuffer(self.text) if protocol >= 5 else self.text
+        graph_runs = [(g, lines.runs) for g, lines in self.graphs.items() if g != ONTOLOGY_GRAPH]
+        return (_split_of, (text, self.graphs[ONTOLOGY_GRAPH].text, graph_runs, self.runs, self.run_graphs,
+                            self.subject_starts, self.claim_subjects))
+
+    def whole(self) -> Iterator[bytes]:
+        """The union of the graphs as sorted N-Triples text, in pieces: the ontology's lines
+        put where they sort among the instance data's (a triple in both is written once)."""
+        return self._merged(quads=False)
+
+    def nquads(self) -> Iterator[bytes]:
+        """Every graph's N-Quads, sorted, in pieces: the instance data's text with each run's
+        graph, the ontology's lines put where their quads sort. A graph's quads sort as its
+        triples do (they differ only where the triples do, or where one triple ends and the
+        other goes on, and a space sorts before what can follow a term), and two graphs' lines
+        have different subjects, so the text's order is the quads' order."""
+        return self._merged(quads=True)
+
+    def _merged(self, quads: bool) -> Iterator[bytes]:
+        text, bounds = self.text, [*self.runs, len(self.text)]
+        extra: dict[int, list[bytes]] = defaultdict(list)
+        for line in self.graphs[ONTOLOGY_GRAPH]:
+            key = as_quads(line + b"\n", ONTOLOGY_GRAPH) if quads else line + b"\n"
+            at = self._position(key, quads)
+            if quads or text[at:at + len(key)] != key:
+                extra[at].append(key)
+        points, j = sorted(extra), 0
+        for r, graph in enumerate(self.run_graphs):
+            start, end = bounds[r], bounds[r + 1]
+            while start < end:
+                if j < len(points) and points[j] == start:
+                    yield b"".join(extra[start])
+                    j += 1
+                stop = points[j] if j < len(points) and points[j] < end else end
+                tail = _quad_tail(graph) if quads else None
+                for piece in _cut(text, start, stop):
+                    yield piece.replace(b" .\n", tail) if tail else piece
+                start = stop
+        if j < len(points):  # after the text's last line
+            yield b"".join(extra[points[j]])
+
+    def _position(self, key: bytes, quads: bool) -> int:
+        """Where in text the line `key` (with its newline; an N-Quads line when quads) sorts:
+        the offset of the first line not less than it (a binary search over the text's lines)."""
+        text = self.text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            start = text.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
+            end = text.index(b"\n", start) + 1
+            line = text[start:end]
+            if quads:
+                line = as_quads(line, self.run_graphs[bisect_right(self.runs, start) - 1])
+            if line < key:
+                lo = end
+            else:
+                hi = start
+        return lo
+
+    def subjects_in(self, graph) -> int:
+        """How many instance subjects the graph's lines are about."""
+        starts, runs = self.subject_starts, self.graphs[graph].runs
+        return sum(bisect_left(starts, runs[i + 1]) - bisect_left(starts, runs[i]) for i in range(0, len(runs), 2))
+
+    def claim_lines(self, claim_id: str) -> list[bytes]:
+        """The claim's lines and those of the nodes minted under it (its span and selectors,
+        evidence and annotation), sorted: what its nanopublication and framed claim are made
+        from. The source graphs hold exactly these (graph_of)."""
+        starts, text = self.subject_starts, self.text
+        lines: list[bytes] = []
+        for i in self.claim_subjects.get(claim_id, ()):
+            end = starts[i + 1] if i + 1 < len(starts) else len(text)
+            lines += text[starts[i]:end].splitlines()
+        return lines
+
+    def claims(self) -> Iterator[tuple[str, list[bytes]]]:
+        """(claim id, claim_lines) of every claim, in claim id order, made one at a time."""
+        for claim_id in sorted(self.claim_subjects):
+            yield claim_id, self.claim_lines(claim_id)
+
+
+def _split_of(text, ontology_nt: bytes, graph_runs, runs, run_graphs, starts, claim_subjects) -> Split:
+    text = text if isinstance(text, bytes) else bytes(text)
+    return Split(text, {ONTOLOGY_GRAPH: Lines(ontology_nt), **{g: Lines(text, r) for g, r in graph_runs}},
+                 runs, run_graphs, starts, claim_subjects)
+
+
+# Kinds of node whose triples go to the data graph, and to the provenance graph; a claim and the
+# nodes minted under it go to its source's graph.
+DATA_KINDS = ("entity", "assertion", "conflict")
+PROVENANCE_KINDS = ("reference", "citation", "work", "agent", "source", "activity")
+
+
+def claim_sources(curation) -> dict[str, str]:
+    """claim id -> the id of the source it is read from (Statement.source)."""
+    return {s.id: s.source for s in curation.statements}
+
+
+def graph_of(subject: str, sources: dict[str, str], parsed: iris.Parsed | None = None) -> URIRef:
+    """The named graph an instance triple belongs to, decided by its subject (and the subject's
+    parts, when the caller has them already); sources: claim id -> source id (claim_sources)."""
+    parsed = parsed or iris.parse(subject)
+    if parsed is None:
+        raise BuildError(f"instance triple about {subject}, outside {iris.BASE}: named_graphs.graph_of does not know its graph")
+    if parsed.kind == "claim":
+        if parsed.record not in sources:
+            raise BuildError(f"instance node {subject} belongs to claim '{parsed.record}', which no source's "
+                             "statements hold; named_graphs.graph_of cannot give it a source graph")
+        return source_graph(sources[parsed.record])
+    if parsed.kind in DATA_KINDS:
+        return DATA_GRAPH
+    if parsed.kind in PROVENANCE_KINDS:
+        return PROVENANCE_GRAPH
+    raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; named_graphs.graph_of must place it")
+
+
+def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation) -> Split:
+    """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), joined into
+    its text and split by subject into the data, provenance and source graphs (one per source
+    of the curation, empty when no claim is read from it); the ontology in its own. Linear in
+    the lines: each subject is parsed once, each claim's source looked up in one map."""
+    sources = claim_sources(curation)
+    text = ntriples_text(data_lines)
+    graphs = [g for g in content_graphs(curation.sources) if g != ONTOLOGY_GRAPH]
+    runs_of: dict[URIRef, array] = {g: array("q") for g in graphs}
+    runs, run_graphs, starts = array("q"), [], array("q")
+    claim_subjects: dict[str, list[int]] = defaultdict(list)
+    last, graph, offset = None, None, 0
+    for subject, parsed, line in _with_subjects(data_lines):
+        if subject != last:
+            last, now = subject, graph_of(subject, sources, parsed)
+            if now != graph:
+                if graph is not None:
+                    runs_of[graph].append(offset)
+                graph = now
+                runs.append(offset)
+                run_graphs.append(graph)
+                runs_of[graph].append(offset)
+            if parsed.kind == "claim":
+                claim_subjects[parsed.record].append(len(starts))
+            starts.append(offset)
+        offset += len(line) + 1
+    if graph is not None:
+        runs_of[graph].append(offset)
+    return Split(text, {ONTOLOGY_GRAPH: Lines(ontology_nt), **{g: Lines(text, runs_of[g]) for g in graphs}},
+                 runs, tuple(run_graphs), starts, dict(claim_subjects))
+
+
+def _with_subjects(lines):
+    """Each instance line with its subject and the subject's parts (mirkg.iris.parse), parsed
+    once per subject: the lines are sorted, so a subject's lines come together. Instance
+    subjects are IRIs (never blank nodes), so a line's subject is the IRI it starts with."""
+    last, subject, parsed = None, "", None
+    for line in lines:
+        raw = line[1:line.index(b">")]
+        if raw != last:
+            last, subject = raw, raw.decode("utf-8")
+            parsed = iris.parse(subject)
+        yield subject, parsed, line
