@@ -239,7 +239,8 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 clock.lap("split by graph (the store loads beside it)")
                 if early is not None:
                     early.give(split, curation)
-                    clock.lap("the named graphs' files and the nanopublications: their child sent the split")
+                    clock.lap("the named graphs' files and the nanopublications: "
+                              + ("their child sent the split" if early.where == "in a child" else "written, in the build"))
             store = loading.result()
             clock.lap("load store (waited for)")
             if not stop_at_validation:

@@ -47,15 +47,17 @@ def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path):
 @pytest.mark.slow  # a second build
 def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_build(built_dist, tmp_path,
                                                                                      monkeypatch):
-    # The shipped data is small: forked children write the files made from the named graphs and
-    # the description (publish.FORK_RELEASE_UP_TO). Above the limit the build writes them itself:
-    # the same bytes.
+    # The shipped data is small: a forked child writes the description (publish.FORK_RELEASE_UP_TO);
+    # above the limit the build writes it itself. The files made from the named graphs are written
+    # by a child at every size (publish.GraphFiles), or by the build when told: the same bytes.
     import json
+    from functools import partial
 
-    from mirkg import publish
+    from mirkg import pipeline, publish
     from mirkg.cli import main
 
     monkeypatch.setattr(publish, "FORK_RELEASE_UP_TO", 0)
+    monkeypatch.setattr(pipeline, "GraphFiles", partial(publish.GraphFiles, fork=False))
     dist = tmp_path / "dist"
     assert main(["--dist", str(dist)]) == 0
     assert (dist / "SHA256SUMS").read_bytes() == (built_dist / "SHA256SUMS").read_bytes()
@@ -67,11 +69,11 @@ def test_the_release_is_the_same_whether_a_child_writes_the_graph_files_or_the_b
     assert "  release, in a child: TriG" in built_stages
     assert "  release, in a child: nanopublications" in built_stages
     assert "  release, in a child: VoID description's Turtle (checked against the HCLS profile)" in built_stages
-    # The child that writes the named graphs' files is forked once they are split, before the
+    # The child that writes the named graphs' files is sent them once they are split, before the
     # ontology checks and the stored queries (timings.json lists the stages in their order).
     order = list(built_stages)
-    forked = order.index("the named graphs' files and the nanopublications: a child forked to write them")
-    assert order.index("split by graph (the store loads beside it)") < forked < order.index("ontology checks")
+    sent = order.index("the named graphs' files and the nanopublications: their child sent the split")
+    assert order.index("split by graph (the store loads beside it)") < sent < order.index("ontology checks")
 
 
 @pytest.mark.slow  # a build in a fresh process
