@@ -252,6 +252,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 queries = tuple(load_queries(paths.queries))
                 expand = curie_expander(curation)
                 answers = {q.name: run_oxigraph(store, q, bind(q, q.example, expand)) for q in queries}
+                give_back_freed_memory()  # what evaluating them held
                 clock.lap("stored queries")
             results = shacl.finish(store)
             give_back_freed_memory()
