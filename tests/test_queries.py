@@ -131,6 +131,15 @@ def test_edge_list_has_only_unhedged_targets(engines):
     ])
 
 
+def test_an_answers_repeated_values_are_one_text_each(engines):
+    """A large answer repeats its terms (the same relation, miRNA or work on many rows): each
+    text is held once, so that a large release's answers do not hold millions of copies."""
+    answer = ask(engines, "14")
+    values = [value for row in answer.rows for value in row]
+    assert len(values) > 2 * len(set(values))  # the answer repeats itself
+    assert len({id(value) for value in values}) == len(set(values))
+
+
 @pytest.mark.parametrize("mirna,gene,expected", [
     ("hsa-miR-146a-5p", "TRAF6", True),
     ("hsa-miR-663a", "TGFB1", True),
