@@ -109,52 +109,6 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 # All the files
 
 
-class GraphFiles:
-    """The files made from the named graphs alone (N-Quads, TriG, the framed claims, the
-    nanopublications), written into the staging tree by a child forked now (fork), which waits
-    for the split (give) and then writes them on the second core, beside the ontology checks
-    and the stored queries; or written here when given. signing_key: as write_release's.
-
-    The build forks it at its start, while it is small, and sends it the split's text: forked
-    from the large build once the graphs were split, the child shared the text but its memory
-    allocator filled the build's free blocks, whose pages were then copied as both went on
-    (1.3 GB by the peak at scale 1000, against the 0.4 GB text it is now sent)."""
-
-    def __init__(self, tree: StagedTree, ontology: Graph, signing_key=None, fork: bool = True):
-        self._tree, self._ontology, self._key = tree, ontology, signing_key
-        self._child, self._times, self.where = None, {}, "in a child" if fork else "in the build"
-        if fork:
-            self._input = OneWay()
-            tree.flush()
-            self._child = in_child(_graph_files_given, tree, self._input, ontology, signing_key)
-            self._input.started()
-
-    def give(self, split: Split, curation: Curation) -> None:
-        """The split to write the files of, and the claims of the curation (nanopub_claims). A
-        child that ended first raises its error here."""
-        claims = nanopub_claims(curation)
-        if self._child is None:
-            self._times = _write_stages(self._tree, _graph_stages(split, claims, self._ontology, self._key))
-            return
-        try:
-            self._input.send((split, claims))
-        except BrokenPipeError:
-            self._child.result()  # raises the child's error
-            raise
-
-    def wait(self) -> dict[str, float]:
-        """Each stage's seconds, once its files are in the tree."""
-        if self._child is None:
-            return self._times
-        (written, times), _ = self._child()
-        self._tree.adopt(written)
-        return times
-
-    def stop(self) -> None:
-        if self._child is not None:
-            self._child.stop()
-
-
 def _graph_files_given(tree: StagedTree, given: OneWay, ontology: Graph, signing_key):
     """In the child: GraphFiles' stages, once the split is received."""
     split, claims = given.receive()
@@ -383,6 +337,41 @@ class FilesBeside:
     def stop(self) -> None:
         if self._child is not None:
             self._child.stop()
+
+
+class GraphFiles(FilesBeside):
+    """The files made from the named graphs alone (N-Quads, TriG, the framed claims, the
+    nanopublications), written into the staging tree by a child forked now (fork), which waits
+    for the split (give) and then writes them on the second core, beside the ontology checks
+    and the stored queries; or written here when given. signing_key: as write_release's.
+
+    The build forks it at its start, while it is small, and sends it the split's text: forked
+    from the large build once the graphs were split, the child shared the text but its memory
+    allocator filled the build's free blocks, whose pages were then copied as both went on
+    (1.3 GB by the peak at scale 1000, against the 0.4 GB text it is now sent)."""
+
+    def __init__(self, tree: StagedTree, ontology: Graph, signing_key=None, fork: bool = True):
+        # FilesBeside's, but the stages are known only once the split is given
+        self._tree, self._ontology, self._key = tree, ontology, signing_key
+        self._child, self._times, self.where = None, {}, "in a child" if fork else "in the build"
+        if fork:
+            self._input = OneWay()
+            tree.flush()
+            self._child = in_child(_graph_files_given, tree, self._input, ontology, signing_key)
+            self._input.started()
+
+    def give(self, split: Split, curation: Curation) -> None:
+        """The split to write the files of, and the claims of the curation (nanopub_claims). A
+        child that ended first raises its error here."""
+        claims = nanopub_claims(curation)
+        if self._child is None:
+            self._times = _write_stages(self._tree, _graph_stages(split, claims, self._ontology, self._key))
+            return
+        try:
+            self._input.send((split, claims))
+        except BrokenPipeError:
+            self._child.result()  # raises the child's error
+            raise
 
 
 def _write_stages(tree: StagedTree, stages) -> dict[str, float]:
