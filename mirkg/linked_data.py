@@ -293,7 +293,7 @@ _LINE_SUBJECT = re.compile(rb"^(\S+) ", re.MULTILINE)
 def subject_ranges(nt: bytes, starts: Sequence[int] = ()) -> dict[str, tuple[int, int]]:
     """Where each subject's lines sit in sorted N-Triples (a subject's lines are consecutive):
     subject in N-Triples syntax -> (start, end) byte offsets. starts: the offsets where the
-    subjects' lines start, in order, when the caller knows them (publish.Split.subject_starts):
+    subjects' lines start, in order, when the caller knows them (named_graphs.Split.subject_starts):
     then only the subjects are read, not every line."""
     ranges: dict[str, tuple[int, int]] = {}
     if starts:

@@ -355,7 +355,7 @@ def record_index(data_nt: bytes, ontology_nt: bytes, store: ox.Store, catalog_tt
     ontology's, and the stored queries' catalogue, catalog_ttl), made now: it needs neither the
     description nor the ontology's documentation, so the build makes it while those wait, and
     a forked share of the documents finds it made. subject_starts: where each subject's lines
-    start in data_nt, when the caller found them already (publish.Split.subject_starts)."""
+    start in data_nt, when the caller found them already (named_graphs.Split.subject_starts)."""
     from .linked_data import stable_ntriples
 
     index = Graph(data_nt, ontology_nt, store, stable_ntriples(catalog_ttl, "catalog") if catalog_ttl else b"",
