@@ -43,7 +43,7 @@ class Lines:
     @classmethod
     def of(cls, lines: Iterable[bytes]) -> Lines:
         """Lines given one by one (without their newlines), already sorted."""
-        return cls(b"".join(line + b"\n" for line in lines))
+        return cls(ntriples_text(lines))
 
     def __len__(self) -> int:
         text, runs = self.text, self.runs
@@ -135,12 +135,12 @@ class Split:
         points, j = sorted(extra), 0
         for r, graph in enumerate(self.run_graphs):
             start, end = bounds[r], bounds[r + 1]
+            tail = _quad_tail(graph) if quads else None
             while start < end:
                 if j < len(points) and points[j] == start:
                     yield b"".join(extra[start])
                     j += 1
                 stop = points[j] if j < len(points) and points[j] < end else end
-                tail = _quad_tail(graph) if quads else None
                 for piece in _cut(text, start, stop):
                     yield piece.replace(b" .\n", tail) if tail else piece
                 start = stop
