@@ -67,23 +67,15 @@ class OneWay:
         self._receive.close()
 
     def send(self, value) -> None:
-        """The value, pickled; the buffers its objects give out of band (a release's text,
-        named_graphs.Split) sent as they are, each after it, never copied into the pickle."""
-        buffers: list[pickle.PickleBuffer] = []
-        data = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
         try:
-            self._send.send_bytes(len(buffers).to_bytes(4, "little") + data)
-            for buffer in buffers:
-                self._send.send_bytes(buffer.raw())
+            self._send.send_bytes(pickle.dumps(value))
         finally:
             self._send.close()
 
     def receive(self):
         """In the child: the value (waits for it)."""
         self._send.close()
-        message = self._receive.recv_bytes()
-        buffers = [self._receive.recv_bytes() for _ in range(int.from_bytes(message[:4], "little"))]
-        return pickle.loads(message[4:], buffers=buffers)
+        return pickle.loads(self._receive.recv_bytes())
 
 
 class ChildRun:

@@ -1,10 +1,10 @@
 """The release's named graphs (see mirkg/publish.py for what each holds), split from its sorted
 N-Triples and held as runs of that one text, never as a line object per triple.
 
-The text is what the child that writes the files made from the graphs (publish.GraphFiles) is
-sent, in one piece with a few arrays of offsets, rather than two and a half million line objects
-at scale 1000 (half a gigabyte of them beside the text, in the build); it is also what the
-N-Quads and the whole N-Triples are cut from, a piece at a time, in C.
+The child that writes the files made from the graphs (publish.GraphFiles) is sent a few arrays of
+offsets and reads the text from the release's mirkg.nt, rather than two and a half million line
+objects at scale 1000 (half a gigabyte of them beside the text, in the build); the text is also
+what the N-Quads and the whole N-Triples are cut from, a piece at a time, in C.
 
 Each instance subject belongs to one graph (graph_of), so a graph's lines are runs of the sorted
 text (each run the lines of consecutive subjects), and the runs of all the instance graphs,
@@ -13,7 +13,6 @@ in order, tile it.
 
 from __future__ import annotations
 
-import pickle
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -102,14 +101,12 @@ class Split:
     # between claim/s1/span and claim/s1).
     claim_subjects: dict[str, list[int]]
 
-    def __reduce_ex__(self, protocol):
-        """Pickled as its parts, the text once (out of band when the pickler takes buffers:
-        children.OneWay sends it as it is, without a copy of it in the pickle), the instance
-        graphs' Lines made again from it."""
-        text = pickle.PickleBuffer(self.text) if protocol >= 5 else self.text
+    def with_text(self, text: bytes) -> Split:
+        """The same split over another copy of its text (b"": none, while its holder has no use
+        for it: pipeline.releasing, publish.GraphFiles)."""
         graph_runs = [(g, lines.runs) for g, lines in self.graphs.items() if g != ONTOLOGY_GRAPH]
-        return (_split_of, (text, self.graphs[ONTOLOGY_GRAPH].text, graph_runs, self.runs, self.run_graphs,
-                            self.subject_starts, self.claim_subjects))
+        return _split_of(text, self.graphs[ONTOLOGY_GRAPH].text, graph_runs, self.runs, self.run_graphs,
+                         self.subject_starts, self.claim_subjects)
 
     def whole(self) -> Iterator[bytes]:
         """The union of the graphs as sorted N-Triples text, in pieces: the ontology's lines
@@ -186,8 +183,7 @@ class Split:
             yield claim_id, self.claim_lines(claim_id)
 
 
-def _split_of(text, ontology_nt: bytes, graph_runs, runs, run_graphs, starts, claim_subjects) -> Split:
-    text = text if isinstance(text, bytes) else bytes(text)
+def _split_of(text: bytes, ontology_nt: bytes, graph_runs, runs, run_graphs, starts, claim_subjects) -> Split:
     return Split(text, {ONTOLOGY_GRAPH: Lines(ontology_nt), **{g: Lines(text, r) for g, r in graph_runs}},
                  runs, run_graphs, starts, claim_subjects)
 
@@ -221,13 +217,14 @@ def graph_of(subject: str, sources: dict[str, str], parsed: iris.Parsed | None =
     raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; named_graphs.graph_of must place it")
 
 
-def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation) -> Split:
+def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation, joined: bool = True) -> Split:
     """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), joined into
-    its text and split by subject into the data, provenance and source graphs (one per source
-    of the curation, empty when no claim is read from it); the ontology in its own. Linear in
-    the lines: each subject is parsed once, each claim's source looked up in one map."""
+    its text (not when joined is False: Split.with_text gives it later) and split by subject into
+    the data, provenance and source graphs (one per source of the curation, empty when no claim
+    is read from it); the ontology in its own. Linear in the lines: each subject is parsed once,
+    each claim's source looked up in one map."""
     sources = claim_sources(curation)
-    text = ntriples_text(data_lines)
+    text = ntriples_text(data_lines) if joined else b""
     graphs = [g for g in content_graphs(curation.sources) if g != ONTOLOGY_GRAPH]
     runs_of: dict[URIRef, array] = {g: array("q") for g in graphs}
     runs, run_graphs, starts = array("q"), [], array("q")

@@ -46,10 +46,13 @@ from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, StagedTree, ntriples_pieces, sorted_ntriples, sorted_ntriples_file
+from .release import Release, StagedTree, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_file
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
+
+
+PIECE_LINES = 1 << 16  # lines joined at a time when the sorted N-Triples are written
 
 
 def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[MappingSet]]:
@@ -232,11 +235,20 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
                 lines = sorted_ntriples_file(feed.path)
                 clock.lap("sort the N-Triples (the store loads beside it)")
-                split = split_graphs(ontology_nt, lines, curation)
-                data_nt = split.text
+                # With a staging tree, the lines are written into it as the release's N-Triples
+                # and never joined here: nothing in this process reads the text until the
+                # release is written, so it waits there through the checks, the queries and
+                # SHACL, the build's peak (0.4 GB at scale 1000), and is read back then; the
+                # child that writes the named graphs' files reads it there.
+                split = split_graphs(ontology_nt, lines, curation, joined=tree is None)
+                data_nt = split.text if tree is None else None
+                clock.lap("split by graph (the store loads beside it)")
+                if tree is not None:
+                    tree.write("mirkg.nt", (ntriples_text(lines[i:i + PIECE_LINES])
+                                            for i in range(0, len(lines), PIECE_LINES)))
+                    clock.lap("the instance N-Triples written, not held")
                 del lines
                 give_back_freed_memory()  # what the triples and the sort held
-                clock.lap("split by graph (the store loads beside it)")
                 if early is not None:
                     early.give(split, curation)
                     clock.lap("the named graphs' files and the nanopublications: "
@@ -270,6 +282,10 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             if failures:
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
             beside = Beside(reasoning, owl_files, timings, docs)
+            if data_nt is None:
+                data_nt = tree.read("mirkg.nt")
+                split = split.with_text(data_nt)
+                clock.lap("the instance N-Triples read back")
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
                           MappingProxyType(answers), tuple(results), split, beside, early, timings)
             beside.settle()  # what the block did not wait for fails the build all the same

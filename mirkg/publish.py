@@ -112,7 +112,12 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
 def _graph_files_given(tree: StagedTree, given: OneWay, ontology: Graph, signing_key):
     """In the child: GraphFiles' stages, once the split is received."""
     split, claims = given.receive()
-    return _write_in_child(tree, _graph_stages(split, claims, ontology, signing_key))
+    return _write_in_child(tree, _graph_stages(_with_text(tree, split), claims, ontology, signing_key))
+
+
+def _with_text(tree: StagedTree, split: Split) -> Split:
+    """The split with its text: its own, or the instance N-Triples written into the tree."""
+    return split if split.text else split.with_text((tree.staging / "mirkg.nt").read_bytes())
 
 
 def _graph_stages(split: Split, claims, ontology: Graph, signing_key):
@@ -164,7 +169,9 @@ def write_release(release: Release, tree: StagedTree, started: float, *, hcls_ch
 
         split = release.split
         fork = forks(release.data_nt)  # the description's child, or this process
-        put({"mirkg.nt": release.data_nt, "ontology.nt": release.ontology_nt}, "N-Triples")
+        put({"ontology.nt": release.ontology_nt}, "N-Triples")
+        if "mirkg.nt" not in tree.digests:  # the build wrote it when it had a tree (pipeline.releasing)
+            tree.write("mirkg.nt", release.data_nt)
         tree.write("mirkg-all.nt", split.whole())
         # gzip in a thread (zlib works without Python's lock) while the rest is written.
         gzipped = pool.submit(tree.write_with, "mirkg-all.nt.gz", partial(_gzip_file, split.whole()))
@@ -345,10 +352,12 @@ class GraphFiles(FilesBeside):
     for the split (give) and then writes them on the second core, beside the ontology checks
     and the stored queries; or written here when given. signing_key: as write_release's.
 
-    The build forks it at its start, while it is small, and sends it the split's text: forked
-    from the large build once the graphs were split, the child shared the text but its memory
-    allocator filled the build's free blocks, whose pages were then copied as both went on
-    (1.3 GB by the peak at scale 1000, against the 0.4 GB text it is now sent)."""
+    The build forks it at its start, while it is small, and sends it the split's offsets; the
+    child reads the text from the tree's mirkg.nt, which the build writes first and then stops
+    holding. Forked from the large build once the graphs were split, the child shared the text
+    but its memory allocator filled the build's free blocks, whose pages were then copied as
+    both went on (1.3 GB by the peak at scale 1000, against the 0.4 GB text it now reads); sent
+    the text itself, it held its copy while the build still held the original."""
 
     def __init__(self, tree: StagedTree, ontology: Graph, signing_key=None, fork: bool = True):
         # FilesBeside's, but the stages are known only once the split is given
@@ -361,14 +370,16 @@ class GraphFiles(FilesBeside):
             self._input.started()
 
     def give(self, split: Split, curation: Curation) -> None:
-        """The split to write the files of, and the claims of the curation (nanopub_claims). A
-        child that ended first raises its error here."""
+        """The split to write the files of (without its text, the tree's mirkg.nt is read), and
+        the claims of the curation (nanopub_claims). A child that ended first raises its error
+        here."""
         claims = nanopub_claims(curation)
         if self._child is None:
-            self._times = _write_stages(self._tree, _graph_stages(split, claims, self._ontology, self._key))
+            self._times = _write_stages(self._tree, _graph_stages(_with_text(self._tree, split), claims,
+                                                                  self._ontology, self._key))
             return
         try:
-            self._input.send((split, claims))
+            self._input.send((split.with_text(b""), claims))
         except BrokenPipeError:
             self._child.result()  # raises the child's error
             raise

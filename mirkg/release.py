@@ -310,6 +310,12 @@ class StagedTree:
                 size += len(chunk)
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), size
 
+    def read(self, rel: str) -> bytes:
+        """A file written into the tree, read back."""
+        if not self.digests.get(rel):
+            raise ValueError(f"{rel} is not written yet")
+        return (self.staging / rel).read_bytes()
+
     def write_with(self, rel: str, write) -> None:
         """The file `rel`, written by `write(path)` (for writers that stream to a file, so that a
         large file is never held whole in memory); its digest is read back from the file."""

@@ -121,7 +121,7 @@ def _digests(given: OneWay):
 
 
 def test_a_child_sent_the_split_reads_it_as_the_build_does(release):
-    """The split crosses to a forked child (children.OneWay: the text out of band) whole."""
+    """The split crosses to a forked child (children.OneWay) whole."""
     _, _, split = release
     given = OneWay()
     child = in_child(_digests, given)
@@ -130,3 +130,18 @@ def test_a_child_sent_the_split_reads_it_as_the_build_does(release):
     digest, counts = child.result()
     assert digest == hashlib.sha256(b"".join(split.nquads())).hexdigest()
     assert counts == {str(g): len(lines) for g, lines in split.graphs.items()}
+
+
+def test_a_split_without_its_text_is_the_same_split_given_it_again(release, build):
+    """The build holds the split without its text through the checks and queries
+    (pipeline.releasing); given the text again, it reads as before."""
+    _, _, split = release
+    bare = split.with_text(b"")
+    assert bare.text == b"" and all(lines.text in (b"", split.graphs[g].text) for g, lines in bare.graphs.items())
+    assert b"".join(split_graphs(b"", [], SimpleNamespace(statements=[], sources={}), joined=False).whole()) == b""
+    ontology, lines, _ = release
+    assert split_graphs(ontology, lines, build.curation, joined=False).text == b""
+    again = split_graphs(ontology, lines, build.curation, joined=False).with_text(split.text)
+    assert b"".join(again.nquads()) == b"".join(split.nquads())
+    assert {g: list(lines) for g, lines in again.graphs.items()} == {g: list(lines) for g, lines in split.graphs.items()}
+    assert dict(again.claims()) == dict(split.claims())
