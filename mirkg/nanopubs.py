@@ -300,4 +300,8 @@ def write_trig(texts: Iterable[bytes], path: Path | None = None) -> bytes | None
     # own namespaces, which prefix those IRIs, stay whole.
     prefixes = {k: v for k, v in NANOPUB_PREFIXES.items() if not v.startswith(str(MIRKG))}
     quads = chain.from_iterable(ox.parse(text, format=ox.RdfFormat.N_QUADS) for text in texts)
-    return ox.serialize(quads, path, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    if path is None:
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    with open(path, "wb") as file:  # not the path: Oxigraph would fsync it (syntax_dumps.write_dump)
+        ox.serialize(quads, file, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return None

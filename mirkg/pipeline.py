@@ -37,7 +37,7 @@ from .imports import build_imports
 from .mappings import MappingSet, direct_mapping_graph, load_mapping_sets
 from .nanopubs import SigningKey
 from .ontology import IMPORTS_FILE, claim_relations, entity_kinds, load_ontology
-from .ontology_checks import format_failures, load_checks, run_checks
+from .ontology_checks import format_failures, load_checks, run_build_checks
 from .owl_release import OwlArtefacts, hermit_hierarchy, owl_release_files
 from .paths import Paths
 from .named_graphs import split_graphs
@@ -259,7 +259,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 # The ontology checks and the stored queries do not need SHACL's verdict: they run
                 # while SHACL's child validates, and their failure is raised after it, so that a
                 # build with both problems still stops on the violations.
-                failures = run_checks(load_checks(paths.ontology), store)
+                failures = run_build_checks(load_checks(paths.ontology), store, store_from_ntriples(ontology_nt))
                 clock.lap("ontology checks")
                 queries = tuple(load_queries(paths.queries))
                 expand = curie_expander(curation)

@@ -102,7 +102,8 @@ def trig_of(split: Split, prefixes: dict[str, str], out: Path) -> None:
             for piece in split.graphs[name].pieces():
                 yield from _parsed(as_quads(piece, name), ox.RdfFormat.N_QUADS)
 
-    ox.serialize(quads(), out, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    with open(out, "wb") as file:  # not the path: Oxigraph would fsync it (syntax_dumps.write_dump)
+        ox.serialize(quads(), file, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 # ------------------------------------------------------------------------------------------------

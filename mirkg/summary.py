@@ -29,6 +29,8 @@ Everything else is kept as it is.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
+from operator import itemgetter
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -63,14 +65,71 @@ def _supers(ontology: Graph, p) -> set:
 @gc_paused()
 def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
     """The summary graph of the instance triples and what it merged."""
-    namespace, startswith = BASE, str.startswith
+    if iter(triples) is triples:  # read twice: a one-pass iterator would leave the second read empty
+        triples = list(triples)
+    nodes, facts, links, numbering, objects, subjects = _read(ontology, triples)
+    label = _classes(facts, links, numbering)
+    representative = _representatives(nodes, label)
+    summary = _mapped(ontology, triples, objects, subjects, label, representative)
+    stats = {"individuals": len(nodes), "representatives": len(representative), "triples": len(objects),
+             "summary triples": len(summary)}
+    return summary, stats
 
-    # IRIs are compared as plain texts (str(iri)), in C: rdflib's __eq__ and startswith are
-    # Python calls, a million times over, made on every look-up that finds an IRI built apart
-    # from the one it is looked up with. A text never equals a blank node or a literal, so
-    # mixing texts and those terms in one set keeps distinct terms apart.
+
+# The summary is made in two reads of the triples, written for scale 1000 (2.5 million triples,
+# 370,000 individuals, most of their IRIs made anew for each triple), where the time goes to
+# looking things up in large dictionaries more than to Python's own steps:
+#
+# * IRIs are looked up as plain texts (str(iri)): a URIRef hashes as its text, but its __eq__ is
+#   a Python call, made on every look-up that finds an IRI built apart from the one looked up,
+#   and it never equals a plain text. A text never equals a blank node or a literal, so texts
+#   and those terms in one set stay apart.
+# * Each IRI's text is looked up once, in the first read: what the second read needs of each
+#   triple's object, and of each run of triples with one subject, is kept in lists beside the
+#   triples (objects, subjects), and the individuals' texts kept there are the very keys of the
+#   dictionaries, found again by identity, their hash known.
+# * Literals are shared (mirkg.triples makes each value once): what the summary needs of one
+#   (rdflib properties; a number for rdflib's equality, whose hash and __eq__ are Python calls)
+#   is found once per literal object, by id(); the cache holds the literal, so no id is reused.
+# * No set of facts is made per individual (_Numbering).
+
+
+class _Numbering:
+    """Equal keys, one number. An individual's facts are numbered as they grow, a fact at a
+    time: the step (number, fact) is looked up, and a set made only the first time, most
+    individuals going through the same few sets. The refined classes (_classes) are numbered
+    here too, so that none takes the number of a set of facts."""
+
+    def __init__(self) -> None:
+        self.numbers: dict = {}
+        self.sets: dict = {}  # number -> the set of facts
+        self.steps: dict = {}  # (number, fact) -> the number of that set with that fact
+        self.empty = self._of_facts(frozenset())
+
+    def __call__(self, key) -> int:
+        return self.numbers.setdefault(key, len(self.numbers))
+
+    def _of_facts(self, facts: frozenset) -> int:
+        n = self(facts)
+        self.sets[n] = facts
+        return n
+
+    def step(self, n: int, fact) -> int:
+        larger = self.steps[(n, fact)] = self._of_facts(self.sets[n] | {fact})
+        return larger
+
+
+def _read(ontology: Graph, triples) -> tuple[dict, dict, dict, _Numbering, list, list]:
+    """The first read: (an individual's IRI as text -> the IRI; -> the number of its facts; ->
+    the (functional object property, individual's text) it links to; their numbering; what the
+    second read needs of each triple's object, and of each run of triples with one subject).
+
+    Of an object or a subject, the second read needs: an individual's text; for an object, the
+    first IRI of the text of an other IRI (so that equal triples are made of the same terms, a
+    set compares them by identity), and of a literal (literal, (datatype, language), number,
+    well-typed, text); else the term itself."""
+    namespace, all_different = BASE, str(OWL.AllDifferent)
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
-    all_different = str(OWL.AllDifferent)
     roles: dict = {}  # predicate -> what it says; found by identity, the few predicates being shared
 
     def role(p) -> int:
@@ -78,61 +137,112 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
             raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
         return TYPE if p == RDF.type else FUNCTIONAL if p in functional else OTHER
 
-    types: dict = defaultdict(set)
-    functional_values: dict = defaultdict(set)
-    functional_links: dict = defaultdict(set)
-    nodes: dict = {}  # an individual's IRI as text -> the IRI
-    for s, p, o in triples:
-        kind = roles.get(p)
-        if kind is None:
-            kind = roles[p] = role(p)
-        o_text = str(o) if type(o) is URIRef else None
-        if o_text == all_different:
-            raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
-        if type(s) is URIRef:
-            s_key = str(s)
-            if s_key not in nodes and startswith(s_key, namespace):
-                nodes[s_key] = s
+    nodes: dict = {}
+    # An individual's facts are its types (texts, or the term when not an IRI) and the (property,
+    # literal's number) of its functional datatype properties, in one set: a pair never equals a
+    # term, so the set tells apart what the two kinds would.
+    facts: dict = {}
+    links: dict = defaultdict(set)
+    numbering = _Numbering()
+    steps, empty = numbering.steps, numbering.empty
+    named: dict = {}  # an IRI's text -> what the second read needs of it (whether an individual: tested once)
+    literals: dict = {}  # id(literal) -> what the second read needs of it
+    kinds: dict = {}  # (datatype, language) -> one such pair, compared by identity
+    literal_numbers: dict = {}
+    objects: list = []
+    keep = objects.append
+    subjects: list = []
+    s = s_key = None
+    s_node = False
+    for subject, p, o in triples:
+        if subject is not s:
+            s, s_node = subject, False
+            if type(s) is URIRef:
+                s_key = str(s)
+                key = named.get(s_key)
+                if key is None and s_key.startswith(namespace):
+                    key = named[s_key] = s_key
+                    nodes[s_key], facts[s_key] = s, empty
+                if type(key) is str:
+                    s_key, s_node = key, True
+            subjects.append(s_key if s_node else s)
+        if type(o) is URIRef:
+            text = str(o)
+            key = named.get(text)
+            if key is None:
+                if text == all_different:
+                    raise ValueError("the instance data states (in)equality of individuals; summarise only without it")
+                if text.startswith(namespace):
+                    key = named[text] = text
+                    nodes[text], facts[text] = o, empty
+                else:
+                    key = named[text] = o
+        elif type(o) is Literal:
+            key = literals.get(id(o))
+            if key is None:
+                pair = (o.datatype, o.language)
+                key = literals[id(o)] = (o, kinds.setdefault(pair, pair),
+                                         literal_numbers.setdefault(o, len(literal_numbers)), not o.ill_typed, str(o))
         else:
-            s_key = s
-        if o_text is not None and o_text not in nodes and startswith(o_text, namespace):
-            nodes[o_text] = o
+            key = o
+        keep(key)
+        try:  # cheaper than roles.get(p), a new predicate being rare
+            kind = roles[p]
+        except KeyError:
+            kind = roles[p] = role(p)
+        if kind == OTHER or not s_node:
+            continue
         if kind == TYPE:
-            types[s_key].add(o if o_text is None else o_text)
-        elif kind == FUNCTIONAL:
-            if isinstance(o, Literal):
-                functional_values[s_key].add((p, o))
-            elif o_text is not None and startswith(o_text, namespace):
-                functional_links[s_key].add((p, o_text))
+            fact = text if type(o) is URIRef else o
+        elif type(key) is str:  # an individual
+            links[s_key].add((p, key))
+            continue
+        elif type(key) is tuple:  # a literal
+            fact = (p, key[2])
+        elif isinstance(o, Literal):
+            fact = (p, literal_numbers.setdefault(o, len(literal_numbers)))
+        else:
+            continue
+        n = steps.get((facts[s_key], fact))
+        if n is None:
+            n = numbering.step(facts[s_key], fact)
+        facts[s_key] = n
+    return nodes, facts, links, numbering, objects, subjects
 
-    interned: dict = {}
 
-    def intern(key) -> int:
-        return interned.setdefault(key, len(interned))
-
-    no_values = frozenset()
-    base = {x: intern((frozenset(types.get(x, no_values)), frozenset(functional_values.get(x, no_values))))
-            for x in nodes}
-    key = dict(base)
-    for _ in range(ROUNDS):
-        refined = {
-            x: intern((base[x], frozenset([(p, key[y]) for p, y in functional_links[x]])
-                       if x in functional_links else no_values))
-            for x in nodes
-        }
-        if len(set(refined.values())) == len(set(key.values())):
-            key = refined
+def _classes(facts: dict, links: dict, numbering: _Numbering) -> dict:
+    """An individual's text -> its class: individuals with the same facts and, refined a few
+    rounds, the same classes behind each functional object property share one."""
+    label = facts.copy()
+    # Only the individuals with links change class; the others keep the number of their facts.
+    # A round splits classes and never merges them: as many classes, the same classes. And when
+    # no link leads to an individual with links, no class behind a link changes: one round.
+    count = len({facts[x] for x in links})
+    targets = set(map(itemgetter(1), chain.from_iterable(links.values())))
+    for _ in range(1 if targets.isdisjoint(links) else ROUNDS):
+        refined = {x: numbering((facts[x], frozenset([(p, label[y]) for p, y in out]))) for x, out in links.items()}
+        label.update(refined)
+        classes = len(set(refined.values()))
+        if classes == count:
             break
-        key = refined
-    members: dict = defaultdict(list)
-    for x in nodes:
-        members[key[x]].append(x)
-    representative = {}  # text -> the IRI standing for it
-    for group in members.values():
-        rep = nodes[min(group)]  # deterministic, and a real IRI of the data for readable messages
-        for x in group:
-            representative[x] = rep
+        count = classes
+    return label
 
+
+def _representatives(nodes: dict, label: dict) -> dict:
+    """A class -> the IRI standing for its individuals: of the smallest text, for a summary that
+    is deterministic, a real IRI of the data for readable messages."""
+    smallest: dict = {}
+    for x, k in label.items():
+        first = smallest.setdefault(k, x)
+        if x < first:
+            smallest[k] = x
+    return {k: nodes[x] for k, x in smallest.items()}
+
+
+def _mapped(ontology: Graph, triples, objects: list, subjects: list, label: dict, representative: dict) -> Graph:
+    """The second read: every triple mapped through the representatives, the values of
+    collapsible properties collapsed."""
     constrained, ranges = _constrained_data_properties(ontology)
     collapsible_cache: dict = {}
 
@@ -147,31 +257,36 @@ def summarise(ontology: Graph, triples) -> tuple[Graph, dict]:
         return ok
 
     mapped = set()  # deduplicated here: adding to an rdflib graph costs far more than to a set
-    # (representative, property, datatype, language) -> lexical form -> a literal of it: the
+    kept: dict = {}  # (representative, property, literal's number) -> its first literal
+    # (representative, property, (datatype, language)) -> lexical form -> a literal of it: the
     # values of a collapsible property, each once (a copy of the data repeats them)
     collapsed: dict = defaultdict(dict)
-    count = 0
-    for s, p, o in triples:
-        count += 1
-        s2 = representative.get(str(s), s) if type(s) is URIRef else s
-        if type(o) is Literal:
-            datatype, language = o.datatype, o.language
-            cache_key = (p, datatype, language)
-            ok = collapsible_cache.get(cache_key)
+    runs = iter(subjects)
+    s = s2 = None
+    for (subject, p, _), key in zip(triples, objects):
+        if subject is not s:  # a run, as in the first read
+            s, s2 = subject, next(runs)
+            if type(s2) is str:
+                s2 = representative[label[s2]]
+        if type(key) is str:  # an individual
+            mapped.add((s2, p, representative[label[key]]))
+        elif type(key) is tuple:  # a literal
+            o, kind, number, well_typed, text = key
+            ok = collapsible_cache.get((p, kind))
             if ok is None:
-                ok = collapsible_cache[cache_key] = collapsible(p, datatype, language)
-            if ok and not getattr(o, "ill_typed", False):
-                collapsed[(s2, p, datatype, language)].setdefault(str(o), o)
-                continue
-            mapped.add((s2, p, o))
+                ok = collapsible_cache[(p, kind)] = collapsible(p, *kind)
+            if ok and well_typed:
+                collapsed[(s2, p, kind)].setdefault(text, o)
+            else:
+                kept.setdefault((s2, p, number), o)
         else:
-            mapped.add((s2, p, representative.get(str(o), o) if type(o) is URIRef else o))
+            mapped.add((s2, p, key))
     summary = Graph()
     for triple in mapped:
         summary.add(triple)
-    for (s2, p, _, _), values in collapsed.items():
+    for (s2, p, _), o in kept.items():
+        summary.add((s2, p, o))
+    for (s2, p, _), values in collapsed.items():
         # the smallest value in N-Triples: the summary is deterministic
         summary.add((s2, p, min(values.values(), key=Literal.n3)))
-    stats = {"individuals": len(nodes), "representatives": len(members), "triples": count,
-             "summary triples": len(summary)}
-    return summary, stats
+    return summary

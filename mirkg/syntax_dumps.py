@@ -40,7 +40,10 @@ def write_dump(source: Path, out: Path, syntax: str, prefixes: dict[str, str], c
     file, so that a JSON-LD processor compacts it with the project's prefixes on request."""
     triples = ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
     if syntax == "turtle":
-        ox.serialize(triples, str(out), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        # Through a file object: given a path, Oxigraph's writer fsyncs the file, a wait on the
+        # disk that the build's other files do not make (the release is committed whole, or not).
+        with open(out, "wb") as file:
+            ox.serialize(triples, file, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         return
     with open(out, "wb") as file:
         file.write(b'{"@context": "%s",\n"@graph": ' % context_file.encode())

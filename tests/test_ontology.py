@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from mirkg import paths
 from mirkg.namespaces import ID, MIRKG
-from mirkg.ontology_checks import load_checks, run_checks, store_of
+from mirkg.ontology_checks import ONTOLOGY_ONLY, load_checks, run_build_checks, run_checks, store_of
 from mirkg.reasoning import InconsistentOntology, check_consistency, java_available
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/mirkg/ontology")
@@ -97,6 +97,25 @@ def test_violation_query_catches_its_fixture(build, check):
     assert EXPECTED_FAILURE[check] in terms
     if check == "missing-domain-range":
         assert failures[check] == [(EXPECTED_FAILURE[check], "range")]
+
+
+def test_the_build_s_run_of_the_checks_passes_on_the_shipped_ontology_and_data(build):
+    assert run_build_checks(CHECKS, store_of(build.ontology, build.data), store_of(build.ontology)) == {}
+
+
+@pytest.mark.parametrize("check", sorted(EXPECTED_FAILURE))
+def test_the_build_s_run_of_the_checks_catches_a_fixture_added_to_the_ontology(build, check):
+    """The build runs the checks of ONTOLOGY_ONLY on the ontology alone (the data's OBO terms are
+    held to the import module by its own check, test_imports.py): a fixture in the ontology is
+    caught by either run."""
+    fixture = Graph().parse(FIXTURES / f"{check}.ttl", format="turtle")
+    failures = run_build_checks(CHECKS, store_of(build.ontology, build.data, fixture), store_of(build.ontology, fixture))
+    assert set(failures) == {check}, failures
+    assert EXPECTED_FAILURE[check] in {row[0] for row in failures[check]}
+
+
+def test_only_the_undeclared_term_check_is_left_to_the_ontology_alone():
+    assert ONTOLOGY_ONLY == {"undeclared-external-term"} and ONTOLOGY_ONLY <= set(CHECKS)
 
 
 @needs_java
