@@ -59,6 +59,13 @@ QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 # record) that has it, and making an rdflib Literal (casting, checking the lexical form) costs
 # far more than finding it again. Bounded, and typed so that True and 1 stay apart.
 _literal = lru_cache(maxsize=1 << 16, typed=True)(Literal)
+# IRIs recur as well: the entities, sources, agents and works that every claim names. Made once
+# each, they are one object rather than one per triple (fewer, and each text hashed once by
+# whatever reads the triples: the N-Triples writer, the import module's check, the summary).
+entity_iri, agent_iri, activity_iri, source_iri, work_iri, reference_iri, release_file_iri = (
+    lru_cache(maxsize=1 << 16)(make) for make in (entity_iri, agent_iri, activity_iri, source_iri, work_iri,
+                                                  reference_iri, release_file_iri))
+_CACHED = (_literal, entity_iri, agent_iri, activity_iri, source_iri, work_iri, reference_iri, release_file_iri)
 
 
 def _en(text: str) -> Literal:
@@ -105,9 +112,10 @@ def _emit(g, curation: Curation, ontology: Graph) -> None:
             _claim(g, curation, statement, ontology)
         _merged(g, curation, ontology)
     finally:
-        # Kept past the build, the cached literals would keep their memory pinned (scattered
+        # Kept past the build, the cached literals and IRIs would keep their memory pinned (scattered
         # over the heap, they stop it from shrinking once the triples are dropped).
-        _literal.cache_clear()
+        for cached in _CACHED:
+            cached.cache_clear()
 
 
 def _source(g: Graph, c: Curation, source: Source) -> None:
