@@ -19,11 +19,9 @@ import pytest
 
 from bench.__main__ import agreement
 from bench.__main__ import main as bench_main
-from bench.corpus import make_corpus
 from mirkg.assertions import Merged
-from helpers import SCALE, compile_graph
+from helpers import SCALE
 from mirkg import paths
-from mirkg.pipeline import Paths
 from mirkg.queries import load_queries
 from mirkg.reasoning import java_available
 

@@ -20,7 +20,6 @@ from helpers import ROOT
 from mirkg import curation, schemas, sources
 from mirkg.errors import CurationError
 from mirkg.identifiers import Reference
-from mirkg.source import SourceText
 from mirkg.yamlio import load_yaml
 
 FILES = {  # curation file -> its schema
