@@ -117,7 +117,9 @@ def _graph_files_given(tree: StagedTree, given: OneWay, ontology: Graph, signing
 
 
 def _with_text(tree: StagedTree, split: Split) -> Split:
-    """The split with its text: its own, or the instance N-Triples written into the tree."""
+    """The split with its text: its own, or the instance N-Triples written into the tree. Read
+    by path, not tree.read: the child's copy of the tree was forked before the file was written,
+    and does not list it."""
     return split if split.text else split.with_text((tree.staging / "mirkg.nt").read_bytes())
 
 
