@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rdflib import Graph
@@ -56,10 +57,15 @@ class OntologyDocs:
         self._process = subprocess.Popen(
             [sys.executable, "-c", _RENDER, str(source)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
+        # Its pages are read by a thread as pyLODE writes them: pages larger than the pipe holds
+        # kept pyLODE's process, and its memory, waiting until the build asked for them.
+        self._output = ThreadPoolExecutor(1, thread_name_prefix="pylode-output")
+        self._read = self._output.submit(self._process.communicate, timeout=300)
+        self._output.shutdown(wait=False)
 
     def result(self) -> bytes:
         try:
-            out, err = self._process.communicate(timeout=300)
+            out, err = self._read.result()
         finally:
             self._tmp.cleanup()
         if self._process.returncode != 0:
@@ -69,6 +75,9 @@ class OntologyDocs:
     def cancel(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
-            self._process.communicate()
+        try:
+            self._read.result()
+        except Exception:  # killed: whatever it said is of no use
+            pass
         self._tmp.cleanup()
 

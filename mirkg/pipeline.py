@@ -16,6 +16,7 @@ One pipeline, at every size, on two cores:
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -46,13 +47,11 @@ from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, StagedTree, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_file
+from .release import Release, SortedFile, StagedTree, file_lines, ntriples_pieces, sorted_ntriples
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
 
-
-PIECE_LINES = 1 << 16  # lines joined at a time when the sorted N-Triples are written
 
 
 def load_ontology_with_mappings(ontology_dir: Path) -> tuple[Graph, list[MappingSet]]:
@@ -220,35 +219,39 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             clock.lap("import module check")
             for piece in ntriples_pieces(triples):
                 feed.put(piece)
+            del piece
             feed.close()
             shacl.data_written()
             clock.lap("write N-Triples (SHACL's child reads them as they come)")
+            if not stop_at_validation:
+                # Sorted by GNU sort in its own process, straight into the release's mirkg.nt,
+                # while the summary is made here. This process never holds the sorted text: the
+                # split reads it a piece at a time, and the release's writers and the child that
+                # writes the named graphs' files map it (release.MappedText); read in, it held
+                # 0.4 GB at scale 1000 in each, beside the store and SHACL's child.
+                sorted_nt = tree.staging / "mirkg.nt" if tree is not None else Path(tempfile.mkdtemp()) / "mirkg.nt"
+                sorting = SortedFile(feed.path, sorted_nt)
             # The store loads in a thread (Oxigraph's loader works without Python's lock) while
-            # the summary is made and the N-Triples sorted here. SHACL's child reads the same
-            # N-Triples with a strict parser, and the build fails if it cannot: the store's own
-            # checks would only repeat its.
+            # the summary is made here. SHACL's child reads the same N-Triples with a strict
+            # parser, and the build fails if it cannot: the store's own checks would only
+            # repeat its.
             loading = pool.submit(store_from_ntriples, feed.path, ontology_nt, checked=False)
             if reasoning is not None:
                 reasoning.give(triples)
-                clock.lap("summary of the data for HermiT (the store loads beside it)")
+                clock.lap("summary of the data for HermiT (the store loads and the N-Triples sort beside it)")
             del triples  # most of this process's memory; the N-Triples file has them all
-            if not stop_at_validation:  # while the store loads: sorting holds Python's lock, loading does not
-                lines = sorted_ntriples_file(feed.path)
-                clock.lap("sort the N-Triples (the store loads beside it)")
-                # With a staging tree, the lines are written into it as the release's N-Triples
-                # and never joined here: nothing in this process reads the text until the
-                # release is written, so it waits there through the checks, the queries and
-                # SHACL, the build's peak (0.4 GB at scale 1000), and is read back then; the
-                # child that writes the named graphs' files reads it there.
-                split = split_graphs(ontology_nt, lines, curation, joined=tree is None)
-                data_nt = split.text if tree is None else None
-                clock.lap("split by graph (the store loads beside it)")
+            give_back_freed_memory()
+            if not stop_at_validation:
+                sorting.wait()
                 if tree is not None:
-                    tree.write("mirkg.nt", (ntriples_text(lines[i:i + PIECE_LINES])
-                                            for i in range(0, len(lines), PIECE_LINES)))
-                    clock.lap("the instance N-Triples written, not held")
-                del lines
-                give_back_freed_memory()  # what the triples and the sort held
+                    tree.adopt_written("mirkg.nt")
+                clock.lap("sort the N-Triples (waited for)")
+                split = split_graphs(ontology_nt, file_lines(sorted_nt), curation, joined=False)
+                data_nt = None
+                if tree is None:
+                    data_nt = sorted_nt.read_bytes()
+                    split = split.with_text(data_nt)
+                clock.lap("split by graph (the store loads beside it)")
                 if early is not None:
                     early.give(split, curation)
                     clock.lap("the named graphs' files and the nanopublications: "
@@ -283,9 +286,9 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 raise BuildError(format_failures(failures) + "\n  fix: correct the ontology (see ontology/checks/)")
             beside = Beside(reasoning, owl_files, timings, docs)
             if data_nt is None:
-                data_nt = tree.read("mirkg.nt")
+                data_nt = tree.mapped("mirkg.nt")
                 split = split.with_text(data_nt)
-                clock.lap("the instance N-Triples read back")
+                clock.lap("the instance N-Triples mapped")
             yield Release(curation, ontology, ontology_nt, data_nt, store, tuple(mapping_sets), queries,
                           MappingProxyType(answers), tuple(results), split, beside, early, timings)
             beside.settle()  # what the block did not wait for fails the build all the same

@@ -47,6 +47,7 @@ from .release import (
     Release,
     StagedTree,
     deterministic_gzip,
+    mapped_text,
     sorted_ntriples,
     turtle,
     write_files,
@@ -117,10 +118,10 @@ def _graph_files_given(tree: StagedTree, given: OneWay, ontology: Graph, signing
 
 
 def _with_text(tree: StagedTree, split: Split) -> Split:
-    """The split with its text: its own, or the instance N-Triples written into the tree. Read
-    by path, not tree.read: the child's copy of the tree was forked before the file was written,
-    and does not list it."""
-    return split if split.text else split.with_text((tree.staging / "mirkg.nt").read_bytes())
+    """The split with its text: its own, or the instance N-Triples written into the tree, mapped
+    (release.MappedText). By path, not tree.mapped: the child's copy of the tree was forked before
+    the file was written, and does not list it."""
+    return split if split.text else split.with_text(mapped_text(tree.staging / "mirkg.nt"))
 
 
 def _graph_stages(split: Split, claims, ontology: Graph, signing_key):

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,19 @@ def test_pylode_documentation_lists_every_class_and_property(built_dist, build):
     for term in own_terms(build.ontology):
         label = str(build.ontology.value(term, RDFS.label))
         assert str(term) in html, f"{term} ({label}) is not in the documentation"
+
+
+def test_pylode_process_ends_once_it_has_written_not_when_the_build_asks(build):
+    # Its pages are larger than a pipe holds: unread, they kept pyLODE's process (and its
+    # memory) waiting until the end of the build.
+    from mirkg.docs import OntologyDocs
+
+    docs = OntologyDocs(build.ontology)
+    pid = docs._process.pid
+    deadline = time.monotonic() + 120
+    while docs._process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert docs._process.returncode == 0, "pyLODE's process still runs, or failed"
+    html = docs.result()
+    assert len(html) > 1 << 16 and b"<html" in html[:2000].lower()
+    assert not Path(f"/proc/{pid}").exists()

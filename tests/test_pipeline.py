@@ -18,12 +18,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from mirkg import paths
-from mirkg.children import NTriplesFeed, in_child
+from mirkg.children import NTriplesFeed, child_pids, in_child
+from mirkg.errors import BuildError
 from mirkg.namespaces import ID, MIRKG, OBO
 from mirkg.pipeline import Paths, Reasoning, curie_expander, run_build
 from mirkg.queries import answer_as_tsv, bind, load_queries, run_rdflib
 from mirkg.reasoning import InconsistentOntology, check_consistency, java_available
-from mirkg.release import ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_file, sorted_ntriples_text
+from mirkg.release import MappedText, SortedFile, file_lines, mapped_text, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_text
 from mirkg.shacl_report import format_report
 from mirkg.shacl_sparql import split_shapes
 from mirkg.summary import summarise
@@ -49,24 +50,72 @@ def test_ntriples_pieces_hold_every_line_in_the_triples_order(scaled, tmp_path):
     assert sorted_ntriples_text(text) == sorted_ntriples(scaled.data)
     file = tmp_path / "data.nt"
     file.write_bytes(text)
-    assert ntriples_text(sorted_ntriples_file(file, piece=4096)) == sorted_ntriples_text(text)
+    assert SortedFile(file, tmp_path / "sorted.nt").wait().read_bytes() == sorted_ntriples_text(text)
     for at in (0, 1000, len(triples) - 1):
         one = Graph()
         one.add(triples[at])
         assert lines[at] == sorted_ntriples(one).strip()
 
 
-def test_sorted_ntriples_file_keeps_each_line_once_in_byte_order(tmp_path):
-    # A triple emitted twice is written twice; the release has it once. Bytes order: "Z" (0x5A)
-    # before "a" (0x61), and a multi-byte UTF-8 character after both.
-    text = ('<x:a> <x:p> "é" .\n<x:b> <x:p> "Z" .\n\n<x:a> <x:p> "a" .\n<x:b> <x:p> "Z" .\n'
-            '<x:a> <x:p> "é" .\n').encode("utf-8")
+def test_sorted_file_keeps_each_line_once_in_byte_order(tmp_path, monkeypatch):
+    # A triple emitted twice is written twice; the release has it once. Bytes order, whatever
+    # the user's locale: "Z" (0x5A) before "a" (0x61), a plain literal's " ." (0x20) before a
+    # language tag's "@" (0x40), and a multi-byte UTF-8 character (0xC3 ...) after all of them.
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    text = ('<x:a> <x:p> "é" .\n<x:b> <x:p> "Z" .\n<x:a> <x:p> "a"@en .\n<x:a> <x:p> "a" .\n'
+            '<x:b> <x:p> "Z" .\n<x:a> <x:p> "é" .\n<x:a> <x:p> "Z" .\n').encode("utf-8")
     file = tmp_path / "data.nt"
     file.write_bytes(text)
+    expected = [b'<x:a> <x:p> "Z" .', b'<x:a> <x:p> "a" .', b'<x:a> <x:p> "a"@en .',
+                '<x:a> <x:p> "é" .'.encode("utf-8"), b'<x:b> <x:p> "Z" .']
+    written = SortedFile(file, tmp_path / "sorted.nt").wait()
+    assert written.read_bytes() == ntriples_text(expected) == sorted_ntriples_text(text)
     for piece in (8, 1 << 25):  # read a line at a time, or whole
-        assert sorted_ntriples_file(file, piece=piece) == [
-            '<x:a> <x:p> "a" .'.encode(), '<x:a> <x:p> "é" .'.encode("utf-8"), b'<x:b> <x:p> "Z" .']
-    assert ntriples_text(sorted_ntriples_file(file)) == sorted_ntriples_text(text)
+        assert list(file_lines(written, piece=piece)) == expected
+
+
+def test_sorted_file_failing_says_where_and_how_to_fix(tmp_path):
+    with pytest.raises(BuildError) as failed:
+        SortedFile(tmp_path / "missing.nt", tmp_path / "sorted.nt").wait()
+    message = str(failed.value)
+    assert "sorted.nt" in message and "missing.nt" in message and "fix:" in message
+
+
+def _resident_kb(path: Path) -> int:
+    """How much of the file this process's mapping of it holds in memory (/proc/self/smaps)."""
+    found, rss = False, 0
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if not line[0].isupper():  # a mapping's header: address range, ..., path
+            found = line.endswith(str(path))
+        elif found and line.startswith("Rss:"):
+            rss += int(line.split()[1])
+    return rss
+
+
+def test_mapped_text_reads_as_bytes_and_drops_what_it_has_read(tmp_path):
+    lines = [b'<x:s%07d> <x:p> "%s" .' % (i, b"v" * (i % 50)) for i in range(200_000)]
+    text = ntriples_text(lines)
+    path = tmp_path / "data.nt"
+    path.write_bytes(text)
+
+    class Small(MappedText):
+        DROP_AFTER = 1 << 20
+
+    mapped = Small(path)
+    assert len(mapped) == len(text) > 8 * Small.DROP_AFTER
+    at = text.index(b"\n", 12345)
+    assert mapped.index(b"\n", 12345) == at and mapped.find(b"<x:s0100000>") == text.find(b"<x:s0100000>")
+    assert mapped.count(b"\n") == len(lines) and mapped.count(b"\n", 10, at) == text.count(b"\n", 10, at)
+    assert mapped.count(b" .\n", 3, 900_001) == text.count(b" .\n", 3, 900_001)
+    with pytest.raises(ValueError):
+        mapped.index(b"<x:none>")
+    pieces = [mapped[i:i + 65536] for i in range(0, len(mapped), 65536)]
+    assert b"".join(pieces) == text
+    # Slicing it all touched every page; what stays is at most what was read since the last drop.
+    assert _resident_kb(path) <= 2 * Small.DROP_AFTER // 1024 < len(text) // 1024 // 4
+    assert isinstance(mapped_text(path), MappedText) and mapped_text(path)[:] == text
+    (tmp_path / "empty.nt").write_bytes(b"")
+    assert mapped_text(tmp_path / "empty.nt") == b""
 
 
 def _broken(scaled) -> Graph:
@@ -177,6 +226,33 @@ def test_a_child_past_its_budget_is_stopped_and_the_budget_can_start_late():
     run.start_budget()
     value, seconds = run()
     assert value == "done" and seconds >= 1.5
+
+
+def _ended(pid: int) -> bool:
+    """The process has exited (a zombie not yet reaped counts as ended), or is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except FileNotFoundError:
+        return True
+
+
+def _wait_until(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_child_with_an_answer_larger_than_a_pipe_ends_before_it_is_asked():
+    # HermiT's child answers with the OWL artefacts: it must not wait, holding its memory, for
+    # the build to ask (a pipe holds 64 KiB).
+    answer = b"owl" * (1 << 20)
+    before = set(child_pids())
+    run = in_child(bytes, answer)
+    (pid,) = set(child_pids()) - before
+    assert _wait_until(lambda: _ended(pid))
+    value, _ = run()
+    assert value == answer
 
 
 @slow
