@@ -217,47 +217,55 @@ def graph_of(subject: str, sources: dict[str, str], parsed: iris.Parsed | None =
     raise BuildError(f"instance node {subject} is of an unknown kind '{parsed.kind}'; named_graphs.graph_of must place it")
 
 
-def split_graphs(ontology_nt: bytes, data_lines: list[bytes], curation, joined: bool = True) -> Split:
-    """The release's sorted N-Triples lines (mirkg.release.sorted_ntriples_file), joined into
-    its text (not when joined is False: Split.with_text gives it later) and split by subject into
-    the data, provenance and source graphs (one per source of the curation, empty when no claim
-    is read from it); the ontology in its own. Linear in the lines: each subject is parsed once,
-    each claim's source looked up in one map."""
+def split_graphs(ontology_nt: bytes, pieces: Iterable[bytes], curation, joined: bool = True) -> Split:
+    """The release's sorted instance N-Triples, given as text in pieces of whole lines (the
+    release's mirkg.nt, a piece at a time: release.file_pieces), joined into its text (not when
+    joined is False: Split.with_text gives it later) and split by subject into the data,
+    provenance and source graphs (one per source of the curation, empty when no claim is read
+    from it); the ontology in its own. Linear in the text: each subject is parsed once, each
+    claim's source looked up in one map."""
     sources = claim_sources(curation)
-    text = ntriples_text(data_lines) if joined else b""
+    if joined:
+        pieces = [text := b"".join(pieces)]
+    else:
+        text = b""
     graphs = [g for g in content_graphs(curation.sources) if g != ONTOLOGY_GRAPH]
     runs_of: dict[URIRef, array] = {g: array("q") for g in graphs}
     runs, run_graphs, starts = array("q"), [], array("q")
     claim_subjects: dict[str, list[int]] = defaultdict(list)
-    last, graph, offset = None, None, 0
-    for subject, parsed, line in _with_subjects(data_lines):
-        if subject != last:
-            last, now = subject, graph_of(subject, sources, parsed)
-            if now != graph:
-                if graph is not None:
-                    runs_of[graph].append(offset)
-                graph = now
-                runs.append(offset)
-                run_graphs.append(graph)
+    graph, sizes = None, []
+    for offset, subject, parsed in _subjects(pieces, sizes):
+        now = graph_of(subject, sources, parsed)
+        if now != graph:
+            if graph is not None:
                 runs_of[graph].append(offset)
-            if parsed.kind == "claim":
-                claim_subjects[parsed.record].append(len(starts))
-            starts.append(offset)
-        offset += len(line) + 1
+            graph = now
+            runs.append(offset)
+            run_graphs.append(graph)
+            runs_of[graph].append(offset)
+        if parsed.kind == "claim":
+            claim_subjects[parsed.record].append(len(starts))
+        starts.append(offset)
     if graph is not None:
-        runs_of[graph].append(offset)
+        runs_of[graph].append(sum(sizes))
     return Split(text, {ONTOLOGY_GRAPH: Lines(ontology_nt), **{g: Lines(text, runs_of[g]) for g in graphs}},
                  runs, tuple(run_graphs), starts, dict(claim_subjects))
 
 
-def _with_subjects(lines):
-    """Each instance line with its subject and the subject's parts (mirkg.iris.parse), parsed
-    once per subject: the lines are sorted, so a subject's lines come together. Instance
-    subjects are IRIs (never blank nodes), so a line's subject is the IRI it starts with."""
-    last, subject, parsed = None, "", None
-    for line in lines:
-        raw = line[1:line.index(b">")]
-        if raw != last:
-            last, subject = raw, raw.decode("utf-8")
-            parsed = iris.parse(subject)
-        yield subject, parsed, line
+def _subjects(pieces: Iterable[bytes], sizes: list[int]) -> Iterator[tuple[int, str, iris.Parsed | None]]:
+    """Where each instance subject's lines start in the text the pieces make (each piece's size
+    appended to `sizes` as it is read), with the subject and its parts (mirkg.iris.parse), parsed
+    once per subject: the lines are sorted, so a subject's lines come together. Instance subjects
+    are IRIs (never blank nodes), so a line starts with its subject."""
+    offset, last = 0, None
+    for piece in pieces:
+        at, size = 0, len(piece)
+        while at < size:
+            head = piece[at:piece.index(b">", at) + 1]
+            if head != last:  # a subject's lines may go on in the next piece
+                last = head
+                subject = head[1:-1].decode("utf-8")
+                yield offset + at, subject, iris.parse(subject)
+            at = piece.index(b"\n", at) + 1
+        offset += size
+        sizes.append(size)

@@ -47,7 +47,7 @@ from .queries import bind, load_queries, run_oxigraph, store_from_ntriples
 from .reasoning import InconsistentOntology, check_consistency, classified_alike_with_data
 from .beside import Beside
 from .docs import OntologyDocs
-from .release import Release, SortedFile, StagedTree, file_lines, ntriples_pieces, sorted_ntriples
+from .release import Release, SortedFile, StagedTree, file_pieces, ntriples_pieces, sorted_ntriples
 from .summary import summarise
 from .triples import triples_of
 from .validation import DEFAULT_ENGINE, ShaclRun, load_shapes
@@ -246,7 +246,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 if tree is not None:
                     tree.adopt_written("mirkg.nt")
                 clock.lap("sort the N-Triples (waited for)")
-                split = split_graphs(ontology_nt, file_lines(sorted_nt), curation, joined=False)
+                split = split_graphs(ontology_nt, file_pieces(sorted_nt), curation, joined=False)
                 data_nt = None
                 if tree is None:
                     data_nt = sorted_nt.read_bytes()

@@ -163,11 +163,15 @@ class SortedFile:
 
     def __init__(self, source: Path, target: Path):
         self.target = target
-        self._process = subprocess.Popen(
-            ["sort", "--unique", f"--buffer-size={self.MEMORY}", "--parallel=1",
-             f"--temporary-directory={tempfile.gettempdir()}", f"--output={target}", "--", str(source)],
-            env={**os.environ, "LC_ALL": "C"}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+        try:
+            self._process = subprocess.Popen(
+                ["sort", "--unique", f"--buffer-size={self.MEMORY}", "--parallel=1",
+                 f"--temporary-directory={tempfile.gettempdir()}", f"--output={target}", "--", str(source)],
+                env={**os.environ, "LC_ALL": "C"}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise BuildError("the build sorts the N-Triples with `sort`, which is not on the PATH\n"
+                             "  fix: install GNU coreutils (Debian and Ubuntu: apt-get install coreutils)") from None
 
     def wait(self) -> Path:
         """The sorted file, once written; BuildError if sort failed."""
@@ -179,13 +183,12 @@ class SortedFile:
         return self.target
 
 
-def file_lines(path: Path, piece: int = 1 << 25) -> Iterator[bytes]:
-    """The lines of a file, without their newlines, read `piece` bytes (to a line's end) at a
-    time: never the whole text beside its lines."""
+def file_pieces(path: Path, piece: int = 1 << 25) -> Iterator[bytes]:
+    """A file's text in pieces of whole lines, of about `piece` bytes each (a piece is cut at
+    the end of a line): never the whole text at once."""
     with open(path, "rb") as file:
         while text := file.read(piece):
-            text += file.readline()
-            yield from text.splitlines()
+            yield text + file.readline()
 
 
 class MappedText(mmap.mmap):

@@ -206,7 +206,7 @@ def test_above_so_many_sources_each_distribution_names_its_version_as_its_source
     from mirkg.release import turtle
 
     ontology = (built_dist / "ontology.nt").read_bytes()
-    split = split_graphs(ontology, (built_dist / "mirkg.nt").read_bytes().splitlines(), build.curation)
+    split = split_graphs(ontology, [(built_dist / "mirkg.nt").read_bytes()], build.curation)
     stats = void.statistics(split, store_from_ntriples(built_dist / "mirkg.nt", ontology), build.curation)
     sizes = {str(p.relative_to(built_dist)): p.stat().st_size for p in built_dist.rglob("*") if p.is_file()}
     listed = void.description(stats, build.curation, sizes)

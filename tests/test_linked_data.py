@@ -477,7 +477,7 @@ def test_the_split_finds_each_subject_where_the_index_finds_it(built_dist, build
     from mirkg.named_graphs import split_graphs
 
     nt = (built_dist / "mirkg.nt").read_bytes()
-    split = split_graphs((built_dist / "ontology.nt").read_bytes(), nt.splitlines(), build.curation)
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), [nt], build.curation)
     assert len(split.subject_starts) > 300
     assert subject_ranges(nt, split.subject_starts) == subject_ranges(nt)
 

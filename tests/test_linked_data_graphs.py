@@ -255,7 +255,7 @@ def test_signed_nanopublications_are_split_and_each_document_verifies_its_signat
 
     key = tmp_path / "np.pem"
     key.write_bytes(RSA.generate(2048).export_key())
-    split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes().splitlines(),
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), [(built_dist / "mirkg.nt").read_bytes()],
                          build.curation)
     trig = nanopublications(split, nanopub_claims(build.curation), "2026-11-26T00:00:00Z",
                             "https://w3id.org/mirkg/dataset/0.1.0", SigningKey(key))

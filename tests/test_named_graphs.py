@@ -12,6 +12,7 @@ from mirkg import iris
 from mirkg.children import OneWay, in_child
 from mirkg.dataset import DATA_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, source_graph
 from mirkg.named_graphs import Lines, _cut, graph_of, split_graphs
+from mirkg.release import file_pieces, ntriples_text
 
 B = iris.BASE
 
@@ -20,7 +21,7 @@ B = iris.BASE
 def release(built_dist, build):
     ontology = (built_dist / "ontology.nt").read_bytes()
     lines = (built_dist / "mirkg.nt").read_bytes().splitlines()
-    return ontology, lines, split_graphs(ontology, lines, build.curation)
+    return ontology, lines, split_graphs(ontology, [ntriples_text(lines)], build.curation)
 
 
 def _quads(ontology: bytes, lines: list[bytes], curation) -> list[bytes]:
@@ -73,7 +74,7 @@ def test_claims_whose_ids_share_a_beginning_keep_their_lines_apart():
                      line("claim/s10", "2"), line("claim/s1", "1"), line("entity/x", "6")]
     curation = SimpleNamespace(statements=[SimpleNamespace(id=c, source="s2" if c == "s10" else "s1")
                                            for c in ("s1", "s10", "s1-b")], sources={"s1": None, "s2": None})
-    split = split_graphs(b"", lines, curation)
+    split = split_graphs(b"", [ntriples_text(lines)], curation)
     assert dict(split.claims()) == {"s1": [line("claim/s1/span", "3"), line("claim/s1", "1")],
                                     "s10": [line("claim/s10/span", "4"), line("claim/s10", "2")],
                                     "s1-b": [line("claim/s1-b", "5")]}
@@ -91,7 +92,7 @@ def test_ontology_lines_go_before_between_and_after_the_datas_and_once():
     ontology = sorted([b'<a:first> <p:x> "o" .', f'<{B}entity/m> <p:x> "2a" .'.encode(), data[3],
                        b"_:b1 <p:x> <a:last> ."])
     curation = SimpleNamespace(statements=[], sources={})
-    split = split_graphs(b"".join(ln + b"\n" for ln in ontology), data, curation)
+    split = split_graphs(b"".join(ln + b"\n" for ln in ontology), [ntriples_text(data)], curation)
     assert b"".join(split.whole()) == b"".join(ln + b"\n" for ln in sorted(set(data) | set(ontology)))
     assert b"".join(split.nquads()).splitlines() == _quads(b"".join(ln + b"\n" for ln in ontology), data, curation)
     assert len(b"".join(split.nquads()).splitlines()) == len(data) + len(ontology)
@@ -140,8 +141,46 @@ def test_a_split_without_its_text_is_the_same_split_given_it_again(release, buil
     assert bare.text == b"" and all(lines.text in (b"", split.graphs[g].text) for g, lines in bare.graphs.items())
     assert b"".join(split_graphs(b"", [], SimpleNamespace(statements=[], sources={}), joined=False).whole()) == b""
     ontology, lines, _ = release
-    assert split_graphs(ontology, lines, build.curation, joined=False).text == b""
-    again = split_graphs(ontology, lines, build.curation, joined=False).with_text(split.text)
+    assert split_graphs(ontology, [ntriples_text(lines)], build.curation, joined=False).text == b""
+    again = split_graphs(ontology, [ntriples_text(lines)], build.curation, joined=False).with_text(split.text)
     assert b"".join(again.nquads()) == b"".join(split.nquads())
     assert {g: list(lines) for g, lines in again.graphs.items()} == {g: list(lines) for g, lines in split.graphs.items()}
     assert dict(again.claims()) == dict(split.claims())
+
+
+def _subject_starts_line_by_line(text: bytes) -> list[int]:
+    """Where each subject's lines start, the slow way: every line read."""
+    starts, last, offset = [], None, 0
+    for line in text.splitlines(keepends=True):
+        subject = line[:line.index(b">") + 1]
+        if subject != last:
+            starts.append(offset)
+            last = subject
+        offset += len(line)
+    return starts
+
+
+def test_the_split_reads_the_same_in_pieces_cut_anywhere_between_lines(release, build, built_dist, tmp_path):
+    """The build splits mirkg.nt a piece at a time, and a subject's lines may go on into the
+    next piece."""
+    ontology, lines, whole = release
+    text = ntriples_text(lines)
+    assert list(whole.subject_starts) == _subject_starts_line_by_line(text)
+    path = tmp_path / "mirkg.nt"
+    path.write_bytes(text)
+    pieces = list(file_pieces(path, piece=700))
+    assert len(pieces) > 100
+    cut = split_graphs(ontology, pieces, build.curation, joined=False).with_text(text)
+    assert (cut.runs, cut.run_graphs, cut.subject_starts, cut.claim_subjects) == \
+        (whole.runs, whole.run_graphs, whole.subject_starts, whole.claim_subjects)
+    assert {g: lines.runs for g, lines in cut.graphs.items()} == {g: lines.runs for g, lines in whole.graphs.items()}
+
+    long = "x" * 10_000
+    data = sorted([f'<{B}entity/a> <p:x> "{long}" .'.encode(), f'<{B}entity/a> <p:y> "1" .'.encode(),
+                   f'<{B}entity/a> <p:z> "{long}" .'.encode(), f'<{B}entity/ab> <p:x> "2" .'.encode(),
+                   f'<{B}entity/a/b> <p:x> "3" .'.encode(), f'<{B}claim/s1> <p:x> "{long}" .'.encode()])
+    text = ntriples_text(data)
+    split = split_graphs(b"", [text], SimpleNamespace(statements=[SimpleNamespace(id="s1", source="s")],
+                                                      sources={"s": None}))
+    assert list(split.subject_starts) == _subject_starts_line_by_line(text)
+    assert len(split.subject_starts) == 4

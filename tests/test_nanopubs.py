@@ -14,6 +14,7 @@ from helpers import run, tree_digest
 from mirkg import iris
 from mirkg.nanopubs import SigningKey, nanopub_claims
 from mirkg.named_graphs import Split, split_graphs
+from mirkg.release import ntriples_text
 from mirkg.publish import source_graph
 
 NP = "http://www.nanopub.org/nschema#"
@@ -57,14 +58,14 @@ def verify(one, signed: bool = False) -> None:
 
 @pytest.fixture(scope="module")
 def split(built_dist, build):
-    return split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes().splitlines(),
+    return split_graphs((built_dist / "ontology.nt").read_bytes(), [(built_dist / "mirkg.nt").read_bytes()],
                         build.curation)
 
 
 def changed(built_dist, build, change) -> Split:
     """The release's split with every instance line passed through change(line)."""
     lines = sorted(change(ln) for ln in (built_dist / "mirkg.nt").read_bytes().splitlines())
-    return split_graphs((built_dist / "ontology.nt").read_bytes(), lines, build.curation)
+    return split_graphs((built_dist / "ontology.nt").read_bytes(), [ntriples_text(lines)], build.curation)
 
 
 def nanopublications(split: Split, *args):

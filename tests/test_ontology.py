@@ -180,9 +180,11 @@ def test_an_inconsistency_stops_the_whole_build_and_writes_nothing(tmp_path):
 
 
 def _python_without_java(tmp_path: Path) -> dict:
-    """An environment whose PATH finds no java (python is called by its full path)."""
-    bindir = tmp_path / "empty-bin"
+    """An environment whose PATH finds no java (python is called by its full path), and the
+    coreutils' `sort` the build sorts its N-Triples with, which every Debian has."""
+    bindir = tmp_path / "bin-without-java"
     bindir.mkdir()
+    (bindir / "sort").symlink_to(shutil.which("sort"))
     return dict(os.environ, PATH=str(bindir))
 
 

@@ -24,7 +24,7 @@ from mirkg.namespaces import ID, MIRKG, OBO
 from mirkg.pipeline import Paths, Reasoning, curie_expander, run_build
 from mirkg.queries import answer_as_tsv, bind, load_queries, run_rdflib
 from mirkg.reasoning import InconsistentOntology, check_consistency, java_available
-from mirkg.release import MappedText, SortedFile, file_lines, mapped_text, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_text
+from mirkg.release import MappedText, SortedFile, file_pieces, mapped_text, ntriples_pieces, ntriples_text, sorted_ntriples, sorted_ntriples_text
 from mirkg.shacl_report import format_report
 from mirkg.shacl_sparql import split_shapes
 from mirkg.summary import summarise
@@ -71,7 +71,9 @@ def test_sorted_file_keeps_each_line_once_in_byte_order(tmp_path, monkeypatch):
     written = SortedFile(file, tmp_path / "sorted.nt").wait()
     assert written.read_bytes() == ntriples_text(expected) == sorted_ntriples_text(text)
     for piece in (8, 1 << 25):  # read a line at a time, or whole
-        assert list(file_lines(written, piece=piece)) == expected
+        pieces = list(file_pieces(written, piece=piece))
+        assert len(pieces) == (5 if piece == 8 else 1) and all(p.endswith(b"\n") for p in pieces)
+        assert b"".join(pieces) == ntriples_text(expected)
 
 
 def test_sorted_file_failing_says_where_and_how_to_fix(tmp_path):
@@ -475,3 +477,10 @@ def test_a_build_stopped_while_its_release_child_writes_leaves_nothing(tmp_path,
         return any((staged / "mirkg-all.jsonld").is_file() for staged in tmp_path.glob(".dist.new-*"))
 
     _stop_a_build(tmp_path, ["-c", code, "--data", str(scaled_data)], in_the_child, signal.SIGTERM)
+
+
+def test_sorted_file_without_sort_on_the_path_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no `sort` in it
+    (tmp_path / "data.nt").write_bytes(b"<x:a> <x:p> <x:b> .\n")
+    with pytest.raises(BuildError, match="coreutils"):
+        SortedFile(tmp_path / "data.nt", tmp_path / "sorted.nt")

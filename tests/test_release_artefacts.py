@@ -385,7 +385,7 @@ def test_a_source_without_claims_has_an_empty_graph_that_the_description_counts_
     from mirkg.void import graph_counts
 
     curation = SimpleNamespace(statements=build.curation.statements, sources={**build.curation.sources, "zz-empty": None})
-    split = split_graphs((built_dist / "ontology.nt").read_bytes(), (built_dist / "mirkg.nt").read_bytes().splitlines(), curation)
+    split = split_graphs((built_dist / "ontology.nt").read_bytes(), [(built_dist / "mirkg.nt").read_bytes()], curation)
     empty = source_graph("zz-empty")
     assert list(split.graphs)[-1] == empty and list(split.graphs[empty]) == []
     assert graph_counts(split, empty) == {"triples": 0, "entities": 0}
