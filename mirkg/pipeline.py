@@ -219,7 +219,7 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
             clock.lap("import module check")
             for piece in ntriples_pieces(triples):
                 feed.put(piece)
-            del piece
+            piece = None  # the last piece (10 MB) would stay in this generator's frame to the end
             feed.close()
             shacl.data_written()
             clock.lap("write N-Triples (SHACL's child reads them as they come)")
