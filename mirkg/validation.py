@@ -20,6 +20,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from . import shacl_sparql
+from .bulk import give_back_freed_memory
 from .children import in_child
 from .shacl_report import Result, result_order, results_of
 
@@ -148,6 +149,7 @@ def _validate_fed(engine: str, ontology_nt: bytes, feed, shapes: Graph):
         raise
     start = time.perf_counter()
     data = _engine_input(engine, chain((ontology_nt,), feed))
+    give_back_freed_memory()  # what reading freed, which the C library kept through the validation (24 MB at scale 1000)
     read = time.perf_counter() - start - feed.idle
     start = time.perf_counter()
     results = _core_results(engine, data, shapes)
