@@ -8,6 +8,8 @@ One pipeline, at every size, on two cores:
   written once as N-Triples; HermiT checks OWL consistency on a homomorphic summary of the data
   in its JVM (mirkg/summary.py), beside the rest; one Oxigraph store is loaded from the
   N-Triples and answers the SHACL-SPARQL constraints, the ontology checks and the stored queries;
+- GNU sort, in a process of its own, writes the release's sorted N-Triples (release.SortedFile)
+  while the summary is made; the named graphs are split from that file a piece at a time;
 - the release is one immutable object (Release) made from those, and every file of dist/ is a
   function of it (mirkg/publish.py), written into a staging folder that replaces dist/ only when
   every stage has passed; the files made from the named graphs alone are started into it by a
