@@ -248,11 +248,12 @@ def releasing(paths: Paths, engine: str = DEFAULT_ENGINE, reason: bool = True,
                 if tree is not None:
                     tree.adopt_written("mirkg.nt")
                 clock.lap("sort the N-Triples (waited for)")
-                split = split_graphs(ontology_nt, file_pieces(sorted_nt), curation, joined=False)
-                data_nt = None
-                if tree is None:
+                if tree is None:  # no release to map it from: held, and split as it is
                     data_nt = sorted_nt.read_bytes()
-                    split = split.with_text(data_nt)
+                    split = split_graphs(ontology_nt, [data_nt], curation)
+                else:
+                    data_nt = None
+                    split = split_graphs(ontology_nt, file_pieces(sorted_nt), curation, joined=False)
                 clock.lap("split by graph (the store loads beside it)")
                 if early is not None:
                     early.give(split, curation)
