@@ -193,7 +193,8 @@ def file_pieces(path: Path, piece: int = 1 << 25) -> Iterator[bytes]:
 
 class MappedText(mmap.mmap):
     """A file's text mapped rather than read, for a process that reads it in slices (the
-    release's mirkg.nt, in the child that writes the named graphs' files): the pages it has read
+    release's mirkg.nt, in the build's release writers and the child that writes the named
+    graphs' files): the pages it has read
     are dropped from the process every DROP_AFTER bytes sliced, so that it never holds more than
     that of the text (at scale 1000, reading it in cost the child half a gigabyte, beside the
     build's store and SHACL's child). The file's pages stay in the system's cache: reading them
@@ -393,16 +394,15 @@ class StagedTree:
     def write_with(self, rel: str, write) -> None:
         """The file `rel`, written by `write(path)` (for writers that stream to a file, so that a
         large file is never held whole in memory); its digest is read back from the file."""
-        path = self._path(rel)
-        write(path)
-        with open(path, "rb") as written:
-            digest = hashlib.file_digest(written, "sha256")
-        self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
+        write(self._path(rel))
+        self.adopt_written(rel)
 
     def adopt_written(self, rel: str) -> None:
-        """A file another process wrote at `rel` in the staging folder, listed with its SHA-256
-        and size as if this tree had written it."""
-        path = self._path(rel)
+        """A file written at `rel` in the staging folder by another hand (a writer that streams to
+        it, another process), listed with its SHA-256 and size as if this tree had written it."""
+        if rel in self.digests:
+            raise ValueError(f"{rel} is written twice")
+        path = self.staging / rel
         with open(path, "rb") as written:
             digest = hashlib.file_digest(written, "sha256")
         self.digests[rel], self.sizes[rel] = digest.hexdigest(), path.stat().st_size
