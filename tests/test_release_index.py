@@ -1,6 +1,6 @@
 """The release's database in the cache folder (mirkg.release_index): the first question on a
-release makes it, later ones open it, a new build names a new one, and nothing half-made is
-ever opened or left behind."""
+large release makes it, later ones open it, a new build names a new one, and nothing half-made is
+ever opened or left behind; a small release is loaded for each question and makes none."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def labels(store) -> list[str]:
 
 
 @pytest.fixture
-def release(tmp_path):
+def release(tmp_path, monkeypatch):
+    """A release of a few bytes, which counts as large: the database's tests."""
+    monkeypatch.setattr(release_index, "IN_MEMORY_BYTES", 0)
     data, ontology = tmp_path / "mirkg.nt", tmp_path / "ontology.nt"
     data.write_text(ALICE, encoding="utf-8")
     ontology.write_text(BOB, encoding="utf-8")
@@ -47,6 +49,22 @@ def loads(monkeypatch):
 
 def databases(folder):
     return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_release_under_the_size_is_loaded_for_each_question_and_makes_no_database(release, tmp_path, loads,
+                                                                                   monkeypatch):
+    size = sum(f.stat().st_size for f in release)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(release_index, "IN_MEMORY_BYTES", size + 1)
+    for asked in (1, 2):
+        assert labels(release_store(release, cache)) == ["Alice", "Bob"]
+        assert len(loads) == asked
+    assert not cache.exists(), "a small release made a database"
+    # at the size exactly, it is a large release: the database is made once
+    monkeypatch.setattr(release_index, "IN_MEMORY_BYTES", size)
+    assert labels(release_store(release, cache)) == ["Alice", "Bob"]
+    assert labels(release_store(release, cache)) == ["Alice", "Bob"]
+    assert len(loads) == 3 and len(databases(cache)) == 1
 
 
 def test_the_first_question_makes_the_database_and_the_next_opens_it(release, tmp_path, loads):
@@ -124,6 +142,7 @@ def test_the_query_command_answers_every_stored_question_from_the_database_as_fr
     from mirkg.queries import load_queries
 
     monkeypatch.setenv(release_index.CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setattr(release_index, "IN_MEMORY_BYTES", 0)  # the real release counts as large
     monkeypatch.setattr(cli, "_stored_answer", lambda *_: None)
     answers = {}
     for where in ("database", "memory"):
