@@ -3,7 +3,7 @@ IN_MEMORY_BYTES of N-Triples, 100 times the real data included) is loaded into m
 question: Oxigraph reads 42 MB in under half a second, while making a database of them takes
 1.2 s, so each question stays under a second. A larger one becomes an on-disk Oxigraph database,
 kept in the user's cache folder and named by the release files it holds: the first question on
-the release makes it (about 14 s at scale 1000, where loading into memory would cost 5 s for
+the release makes it (about 10 s at scale 1000, where loading into memory would cost 5 s for
 every question) and every later one opens it in tens of milliseconds.
 
 The database is not part of the release: dist/ stays byte for byte what the build wrote. A
