@@ -97,6 +97,7 @@ def predicates_read(shapes: Graph) -> frozenset[bytes] | None:
     if any(flag.toPython() is True for flag in shapes.objects(None, SH.closed)):
         return None
     named = {RDF.type, RDFS.subClassOf} | {p for pair in _PAIRS for p in shapes.objects(None, pair)}
+    seen: set = set()
     for path in shapes.objects(None, SH.path):
         stack = [path]
         while stack:  # a path's IRIs, through its sequences, alternatives and inverses
@@ -104,7 +105,8 @@ def predicates_read(shapes: Graph) -> frozenset[bytes] | None:
             if isinstance(node, URIRef):
                 if node != RDF.nil:  # the end of a sequence's or alternatives' list
                     named.add(node)
-            else:
+            elif node not in seen:  # (a malformed list may loop)
+                seen.add(node)
                 stack.extend(shapes.objects(node, None))
     return frozenset(b"<%s>" % str(p).encode() for p in named if isinstance(p, URIRef))
 
