@@ -232,14 +232,13 @@ def split_graphs(ontology_nt: bytes, pieces: Iterable[bytes], curation, joined: 
     graphs = [g for g in content_graphs(curation.sources) if g != ONTOLOGY_GRAPH]
     runs_of: dict[URIRef, array] = {g: array("q") for g in graphs}
     runs, run_graphs, starts = array("q"), [], array("q")
-    # Arrays, and one IRI object per graph: the split is held through the build's peak, and
-    # again by the child that writes the named graphs' files (lists and an IRI per run held
-    # 14 MB more in each at scale 1000).
+    # Arrays: the split is held through the build's peak, and again by the child that writes
+    # the named graphs' files (lists of ints, with an IRI object per run before source_graph
+    # made one per source, held 14 MB more in each at scale 1000).
     claim_subjects: dict[str, array] = defaultdict(lambda: array("q"))
-    graph, sizes, named = None, [], {}
+    graph, sizes = None, []
     for offset, subject, parsed in _subjects(pieces, sizes):
         now = graph_of(subject, sources, parsed)
-        now = named.setdefault(now, now)
         if now != graph:
             if graph is not None:
                 runs_of[graph].append(offset)

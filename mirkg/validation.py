@@ -114,10 +114,10 @@ def predicates_read(shapes: Graph) -> frozenset[bytes] | None:
 def lines_read(pieces, predicates: frozenset[bytes] | None):
     """N-Triples pieces of whole lines, each without the lines whose predicate is not in
     `predicates` (predicates_read; None keeps every line)."""
+    if predicates is None:
+        yield from pieces
+        return
     for piece in pieces:
-        if predicates is None:
-            yield piece
-            continue
         kept = []
         for line in piece.splitlines(keepends=True):
             parts = line.split(b" ", 2)

@@ -184,3 +184,10 @@ def test_the_split_reads_the_same_in_pieces_cut_anywhere_between_lines(release, 
                                                       sources={"s": None}))
     assert list(split.subject_starts) == _subject_starts_line_by_line(text)
     assert len(split.subject_starts) == 4
+
+
+def test_the_split_names_each_source_graph_with_one_iri_object(release):
+    # One object per graph, not one per run of lines: the split's memory at scale (source_graph).
+    split = release[2]
+    assert len(split.run_graphs) > len(set(split.run_graphs))  # a graph with several runs
+    assert len({id(g) for g in split.run_graphs}) == len(set(split.run_graphs))
