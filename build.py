@@ -5,10 +5,9 @@
 command of an installed package, with this clone as the project folder unless --root names another.
 """
 
-import sys
 from pathlib import Path
 
-from mirkg.cli import main
+from mirkg.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(root=Path(__file__).resolve().parent, prog="python build.py"))
+    run(root=Path(__file__).resolve().parent, prog="python build.py")

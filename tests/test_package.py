@@ -74,7 +74,7 @@ def test_the_wheel_holds_the_package_with_its_assets_and_nothing_else(wheel):
     assert assets and assets <= package
     assert not {n for n in names if n.split("/")[0] in {"data", "ontology", "shapes", "queries", "tests", "bench",
                                                          "docs", "dist", "build.py"}}
-    assert "mirkg = mirkg.cli:main" in entry_points
+    assert "mirkg = mirkg.cli:run" in entry_points
     assert metadata["Name"] == "mirkg" and metadata["Version"] == PYPROJECT["project"]["version"]
     required = {Requirement(r) for r in metadata.get_all("Requires-Dist") if "extra ==" not in r}
     assert required == {Requirement(d) for d in PYPROJECT["project"]["dependencies"]}

@@ -408,6 +408,30 @@ def test_a_build_that_fails_on_its_input_leaves_no_process_and_no_file(tmp_path)
 
 
 @pytest.mark.java
+def test_a_build_run_as_a_command_ends_with_its_output_written_and_leaves_nothing(tmp_path):
+    """`python build.py` ends its process without freeing the release object by object
+    (cli._ended): what it printed into a pipe still arrives whole, and no child or temporary
+    file outlives it."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = f"MIRKG_TEST_MARK={tmp_path.name}"
+    env = dict(os.environ, TMPDIR=str(scratch), MIRKG_TEST_MARK=tmp_path.name)
+    env.pop("PYTHONUNBUFFERED", None)  # a pipe's output is buffered, as it is for most users
+    done = subprocess.run([sys.executable, "build.py", "--dist", str(tmp_path / "dist")],
+                          cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("mirkg: ") and "0 violations" in lines[0]
+    assert lines[-1].split()[:4] == ["total", "before", "the", "swap"]  # the last line the build prints
+    assert (tmp_path / "dist" / "SHA256SUMS").is_file()
+    deadline = time.monotonic() + 10
+    while _with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _with_env(marker) == []
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.java
 def test_a_build_whose_data_breaks_its_shapes_leaves_no_process_and_no_file(tmp_path):
     """The child writing the files made from the named graphs is forked once they are split,
     before SHACL's verdict: a violation stops it, and what it had written goes with the staging
