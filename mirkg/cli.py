@@ -124,32 +124,28 @@ NEEDS = {
 }
 
 
-# Set by run(): the process ends with the command (_ended).
-_ENDS_WITH_COMMAND = False
-
-
 def run(argv: list[str] | None = None, root: Path | None = None, prog: str = "mirkg") -> None:
-    """main, as the process's own command (the `mirkg` script, build.py): the process ends with it."""
-    global _ENDS_WITH_COMMAND
-    _ENDS_WITH_COMMAND = True
-    sys.exit(main(argv, root, prog))
+    """main, as the process's own command (the `mirkg` script, build.py, `python -m mirkg`): a
+    finished build ends the process at once (_ended)."""
+    sys.exit(main(argv, root, prog, ends_process=True))
 
 
-def _ended(code: int) -> int:
+def _ended(code: int, ends_process: bool) -> int:
     """A finished build's exit status. When the process ends with the command (run()), it ends
     here, its output flushed, while the caller still holds the release: every child and temporary
     folder went with the stage that made it, and the system takes back the release's memory at
     once, where freeing it object by object, and then the interpreter's, took 3.5 s at scale 1000."""
-    if _ENDS_WITH_COMMAND:
+    if ends_process:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     return code
 
 
-def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "mirkg") -> int:
+def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "mirkg", *,
+         ends_process: bool = False) -> int:
     """The `mirkg` command. `root` is the project folder when --root does not name one (build.py
-    passes its own folder); without either it is the current folder."""
+    passes its own folder); without either it is the current folder. ends_process: run()'s."""
     args = _parser(prog).parse_args(argv)
     command = args.command or "build"
     root = Path(getattr(args, "root", None) or root or Path.cwd()).resolve()
@@ -161,7 +157,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
         layout.check_layout(found, needed, root)
         if command == "build":
             return _build(paths, engine, reason, getattr(args, "nanopub_key", None),
-                          getattr(args, "documents", "auto"))
+                          getattr(args, "documents", "auto"), ends_process)
         if command == "validate":
             return _validate(paths, engine)
         if command == "imports":
@@ -188,7 +184,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "m
 
 
 def _build(paths: Paths, engine: str, reason: bool = True, nanopub_key: Path | None = None,
-           documents: str = "auto") -> int:
+           documents: str = "auto", ends_process: bool = False) -> int:
     from .pipeline import ValidationFailed, run_build
     from .shacl_report import format_report
 
@@ -204,7 +200,7 @@ def _build(paths: Paths, engine: str, reason: bool = True, nanopub_key: Path | N
     print(f"OWL reasoning: {release.reasoning}")
     for stage, seconds in release.timings.items():
         print(f"  {stage:<60} {seconds * 1000:9.1f} ms")
-    return _ended(0)
+    return _ended(0, ends_process)
 
 
 def _validate(paths: Paths, engine: str) -> int:
