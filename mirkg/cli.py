@@ -244,18 +244,29 @@ def _query(paths: Paths, args) -> int:
         if not sep or not name:
             raise BuildError(f"--param '{pair}' should read NAME=VALUE")
         values[name] = value
+    from concurrent.futures import ThreadPoolExecutor
+
     from .identifiers import query_expander
 
-    expand, converter = query_expander(paths.data)
-    bindings = bind(query, values, expand)
-    if args.endpoint:
-        from .queries import run_endpoint
+    with ThreadPoolExecutor(1, thread_name_prefix="release-store") as pool:
+        # A small release loads into memory (Oxigraph's loader works without Python's lock)
+        # while the CURIE converter is made (importing curies takes 0.2 s), unless the question is
+        # the one the release answered, which needs no store. A larger one's database is opened,
+        # or made, once it is known to be needed.
+        loading = None
+        if not args.endpoint and values != query.example and _loads_in_memory(paths.dist):
+            loading = pool.submit(_release_store, paths.dist)
+        expand, converter = query_expander(paths.data)
+        bindings = bind(query, values, expand)
+        if args.endpoint:
+            from .queries import run_endpoint
 
-        answer = run_endpoint(args.endpoint, query, bindings, args.http_method, args.timeout)
-    else:
-        answer = _stored_answer(paths.dist, query, bindings, expand)
-        if answer is None:
-            answer = run_oxigraph(_release_store(paths.dist), query, bindings)
+            answer = run_endpoint(args.endpoint, query, bindings, args.http_method, args.timeout)
+        else:
+            answer = _stored_answer(paths.dist, query, bindings, expand)
+            if answer is None:
+                store = loading.result() if loading is not None else _release_store(paths.dist)
+                answer = run_oxigraph(store, query, bindings)
     answer = answer.page(args.offset, args.limit)
     sys.stdout.write(_format(answer, args.format, converter))
     return 0
@@ -274,10 +285,21 @@ def _stored_answer(dist: Path, query, bindings: dict, expand):
     return answer_from_tsv(query.form, path.read_text(encoding="utf-8"))
 
 
+def _release_files(dist: Path) -> list[Path]:
+    return [dist / "mirkg.nt", dist / "ontology.nt"]
+
+
+def _loads_in_memory(dist: Path) -> bool:
+    from .release_index import loads_in_memory
+
+    files = _release_files(dist)
+    return all(f.is_file() for f in files) and loads_in_memory(files)
+
+
 def _release_store(dist: Path):
     """The last build's release, as its stored queries read it: instance data and ontology in
-    one default graph, from its database in the cache folder (mirkg.release_index)."""
-    files = [dist / "mirkg.nt", dist / "ontology.nt"]
+    one default graph, in memory or from its database in the cache folder (mirkg.release_index)."""
+    files = _release_files(dist)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise BuildError(f"no built release to query: {', '.join(missing)} missing; run `python build.py` first "

@@ -46,10 +46,15 @@ def release_key(files: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
+def loads_in_memory(files: list[Path]) -> bool:
+    """Whether release_store loads these release files into memory, not into a database."""
+    return sum(f.stat().st_size for f in files) < IN_MEMORY_BYTES
+
+
 def release_store(files: list[Path], folder: Path | None = None) -> ox.Store:
     """The store of the release files (N-Triples): in memory when they are smaller than
     IN_MEMORY_BYTES, else their cached database, read-only, made now when there is none."""
-    if sum(f.stat().st_size for f in files) < IN_MEMORY_BYTES:
+    if loads_in_memory(files):
         return store_from_ntriples(*files, checked=False)
     folder = folder or cache_folder()
     database = folder / release_key(files)
