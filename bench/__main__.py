@@ -128,7 +128,10 @@ def watch(command: list[str], budget: float, memory_mb: float, stdout=subprocess
         if ended:
             RUNS.stop(process)
             break
-        time.sleep(0.1)
+        try:  # the wall clock ends when the process does, not at the next sample
+            process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
     wall = time.monotonic() - started
     RUNS.done(process)
     for reader in readers:
