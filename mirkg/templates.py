@@ -25,6 +25,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the package's own templates: no file's time looked up at every page
     )
     env.globals["asset"] = asset
     return env
