@@ -250,7 +250,7 @@ def _query(paths: Paths, args) -> int:
 
     with ThreadPoolExecutor(1, thread_name_prefix="release-store") as pool:
         # A small release loads into memory (Oxigraph's loader works without Python's lock)
-        # while the CURIE converter is made (importing curies takes 0.2 s), unless the question is
+        # while the CURIE converter is made (importing curies takes about 0.1 s), unless the question is
         # the one the release answered, which needs no store. A larger one's database is opened,
         # or made, once it is known to be needed.
         loading = None
